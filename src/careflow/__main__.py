@@ -1,0 +1,5 @@
+"""Allow `python -m careflow`."""
+
+from careflow.cli import main
+
+main()

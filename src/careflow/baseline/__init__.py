@@ -1,0 +1,1 @@
+"""The council baseline: schema, loaders, validation and the built-in baselines."""

@@ -1,0 +1,64 @@
+"""The `careflow` command: one entry point, with sub-commands for each part of the product."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from careflow.console import err, print_problems
+from careflow.errors import InputError
+
+app = typer.Typer(
+    name="careflow",
+    help="Model an English council's adult social care system: demand, outcomes and money, with provenance.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    # Each area owns its commands; the root only gathers them.
+    from careflow.baseline import cli as baseline_cli
+    from careflow.evidence import cli as evidence_cli
+    from careflow.finance import cli as finance_cli
+    from careflow.outcomes import cli as outcomes_cli
+    from careflow.simulate import cli as simulate_cli
+
+    baseline_cli.register(app)
+    simulate_cli.register(app)
+    app.add_typer(finance_cli.app, name="finance")
+    app.add_typer(evidence_cli.app, name="evidence")
+    app.add_typer(outcomes_cli.reviews_app, name="reviews")
+    app.add_typer(outcomes_cli.indicators_app, name="indicators")
+
+
+_register()
+
+
+def main() -> None:
+    """Run the command; turn input problems into a located list and a non-zero exit, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except InputError as error:
+        print_problems(error.problems)
+        sys.exit(2)
+    except (typer.Exit, SystemExit) as done:
+        code = getattr(done, "exit_code", None) if isinstance(done, typer.Exit) else done.code
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Abort:
+        err.print("Aborted.")
+        sys.exit(130)
+    except Exception as error:  # click usage errors and anything unforeseen: a message, not a traceback
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        if os.environ.get("CAREFLOW_DEBUG"):
+            raise
+        err.print(f"[red]careflow stopped: {type(error).__name__}: {error}[/red]")
+        err.print("Nothing was written. Set CAREFLOW_DEBUG=1 to see the technical details.")
+        sys.exit(3)

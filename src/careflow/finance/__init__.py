@@ -1,0 +1,1 @@
+"""The finance area of careflow."""

@@ -1,0 +1,1 @@
+"""The optimised-delivery opportunity model: the six levers and the overlap rules."""

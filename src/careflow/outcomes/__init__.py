@@ -1,0 +1,1 @@
+"""Case reviews and the outcomes-based performance framework."""

@@ -1,0 +1,1 @@
+"""Facts from published sources as data files, each row citing document and line."""

@@ -1,0 +1,85 @@
+"""Charts as inline SVG (matplotlib), so reports open offline with no scripts, fonts or CDNs."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+PALETTE = ["#1f5f8b", "#e07b39", "#4a9d5b", "#b8434a", "#7a5ea8", "#8c6d46", "#c9a227", "#5b8fa8"]
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.fonttype": "none",  # text stays text: searchable, and no embedded font files
+        "svg.hashsalt": "careflow",  # stable element ids, so the same inputs give the same file
+    }
+)
+
+
+def figure(width: float = 8.0, height: float = 4.0) -> tuple[Figure, plt.Axes]:
+    fig, ax = plt.subplots(figsize=(width, height), dpi=96)
+    return fig, ax
+
+
+def to_svg(fig: Figure) -> str:
+    """Render a figure as an SVG fragment for inlining in HTML, and release it."""
+    buffer = io.StringIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    return re.sub(
+        r'width="[\d.]+pt" height="[\d.]+pt"', 'width="100%" preserveAspectRatio="xMinYMin meet"', svg, count=1
+    )
+
+
+def bar_with_range(
+    labels: Sequence[str],
+    central: Sequence[float],
+    low: Sequence[float],
+    high: Sequence[float],
+    xlabel: str,
+    title: str = "",
+) -> str:
+    """Horizontal bars (central) with whiskers (low–high), largest at the top."""
+    fig, ax = figure(8.0, 0.55 * len(labels) + 1.2)
+    y = list(range(len(labels)))[::-1]
+    err = [
+        [max(c - lo, 0) for c, lo in zip(central, low, strict=True)],
+        [max(h - c, 0) for c, h in zip(central, high, strict=True)],
+    ]
+    ax.barh(y, central, color=PALETTE[0], xerr=err, ecolor="#333333", capsize=4)
+    ax.set_yticks(y, labels)
+    ax.set_xlabel(xlabel)
+    for yi, value in zip(y, central, strict=True):
+        ax.text(value, yi + 0.3, f" {value:,.1f}", va="center", fontsize=8, color="#333333")
+    if title:
+        ax.set_title(title, loc="left")
+    return to_svg(fig)
+
+
+def bars(
+    labels: Sequence[str], values: Sequence[float], xlabel: str, title: str = "", colors: Sequence[str] | None = None
+) -> str:
+    """Horizontal bars, one per label, with the value printed at the end of each bar."""
+    fig, ax = figure(8.0, 0.45 * len(labels) + 1.2)
+    y = list(range(len(labels)))[::-1]
+    ax.barh(y, values, color=list(colors) if colors else PALETTE[0])
+    ax.set_yticks(y, labels)
+    ax.set_xlabel(xlabel)
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    for yi, value in zip(y, values, strict=True):
+        ax.text(value, yi, f" {value:,.1f}", va="center", fontsize=8)
+    if title:
+        ax.set_title(title, loc="left")
+    return to_svg(fig)

@@ -1,0 +1,1 @@
+"""The stochastic flow model: parameters, engine, scenarios, Monte Carlo, waterfall, sweeps."""

@@ -1,0 +1,406 @@
+"""Typed tables in Excel workbooks and CSV folders: reading with located problems, and blank templates.
+
+Every input format in careflow (baselines, budget lines, case reviews, indicator data) is a set of named
+tables. A table spec says which columns it has and what each may hold; `read_tables` checks every cell
+and reports every problem at once (file, sheet, row, column), so a user can fix a workbook in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from careflow.errors import Problem, Problems
+
+ColumnKind = Literal["text", "integer", "number", "percent"]
+Row = dict[str, Any]
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+HEADER_SEARCH_ROWS = 6  # templates put a description line and a column-description line above the header
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+    kind: ColumnKind = "number"
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    minimum: float | None = 0.0
+    maximum: float | None = None
+
+    def expected(self) -> str:
+        if self.choices:
+            return "one of: " + ", ".join(self.choices)
+        if self.kind == "percent":
+            return "a percentage from 0 to 100"
+        if self.kind == "integer":
+            low = "" if self.minimum is None else f" of at least {self.minimum:g}"
+            return f"a whole number{low}"
+        if self.kind == "number":
+            low = "" if self.minimum is None else f" of at least {self.minimum:g}"
+            high = "" if self.maximum is None else f" and at most {self.maximum:g}"
+            return f"a number{low}{high}"
+        return "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    example_rows: tuple[tuple[Any, ...], ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def normalise_header(text: Any) -> str:
+    return str(text).strip().lower().replace(" ", "_").replace("-", "_") if text is not None else ""
+
+
+def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tuple[Any, str | None]:
+    """Return (parsed value, None) or (None, description of what was found)."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None, None
+    if column.kind == "text":
+        text = str(value).strip()
+        if column.choices:
+            for choice in column.choices:
+                if normalise_header(choice) == normalise_header(text):
+                    return choice, None
+            return None, f"'{text}'"
+        return text, None
+    if isinstance(value, bool):
+        return None, f"'{value}'"
+    if isinstance(value, int | float):
+        number = float(value)
+        if column.kind == "percent" and percent_format:
+            number *= 100.0
+    else:
+        text = str(value).strip().replace(",", "").replace("£", "")
+        is_percent = text.endswith("%")
+        if is_percent:
+            text = text[:-1].strip()
+        if text.startswith("(") and text.endswith(")"):  # accountants' negatives
+            text = "-" + text[1:-1]
+        try:
+            number = float(text)
+        except ValueError:
+            return None, f"text '{value}'"
+        if number != number or number in (float("inf"), float("-inf")):
+            return None, f"'{value}'"
+    if column.kind == "integer":
+        if abs(number - round(number)) > 1e-9:
+            return None, f"{number:g} (not a whole number)"
+        number = float(round(number))
+    high = 100.0 if column.kind == "percent" and column.maximum is None else column.maximum
+    if column.minimum is not None and number < column.minimum:
+        return None, f"{number:g}"
+    if high is not None and number > high:
+        return None, f"{number:g}"
+    return (int(number) if column.kind == "integer" else number), None
+
+
+def check_rows(
+    file: str,
+    table: Table,
+    raw_rows: Iterable[tuple[int, dict[str, Any]]],
+    problems: Problems,
+    percent_cells: set[tuple[int, str]] | None = None,
+) -> list[Row]:
+    """Check raw rows (row number, header → cell) against a table spec; add problems, return good rows."""
+    rows: list[Row] = []
+    for row_number, raw in raw_rows:
+        if all(v is None or str(v).strip() == "" for v in raw.values()):
+            continue
+        parsed: Row = {"_row": row_number}
+        ok = True
+        for column in table.columns:
+            cell = raw.get(column.name)
+            value, bad = parse_cell(cell, column, (row_number, column.name) in (percent_cells or set()))
+            if bad is not None:
+                problems.add(Problem(file, bad, column.expected(), table.name, row_number, column.name))
+                ok = False
+            elif value is None and column.required:
+                problems.add(Problem(file, "an empty cell", column.expected(), table.name, row_number, column.name))
+                ok = False
+            parsed[column.name] = value
+        if ok:
+            rows.append(parsed)
+    return rows
+
+
+def _locate_header(rows: Sequence[Sequence[Any]], table: Table) -> tuple[int, dict[str, int]] | None:
+    """Find the header row among the first few rows: the one naming the most of the table's columns."""
+    wanted = {c.name for c in table.columns}
+    best: tuple[int, dict[str, int]] | None = None
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        positions = {normalise_header(v): i for i, v in enumerate(cells) if normalise_header(v) in wanted}
+        if positions and (best is None or len(positions) > len(best[1])):
+            best = (index, positions)
+    return best
+
+
+def _table_from_grid(
+    file: str,
+    table: Table,
+    grid: list[list[Any]],
+    problems: Problems,
+    percent_cells_by_index: set[tuple[int, int]] | None = None,
+) -> list[Row]:
+    located = _locate_header(grid, table)
+    if located is None:
+        names = ", ".join(c.name for c in table.columns)
+        problems.add(Problem(file, "no header row", f"a header row naming the columns: {names}", table.name, 1))
+        return []
+    header_index, positions = located
+    missing = [c.name for c in table.columns if c.required and c.name not in positions]
+    for name in missing:
+        problems.add(Problem(file, "no such column", f"a column headed '{name}'", table.name, header_index + 1, name))
+    if missing:
+        return []
+    percent_cells: set[tuple[int, str]] = set()
+    raw_rows = []
+    for index in range(header_index + 1, len(grid)):
+        cells = grid[index]
+        raw = {name: (cells[pos] if pos < len(cells) else None) for name, pos in positions.items()}
+        raw_rows.append((index + 1, raw))
+        if percent_cells_by_index:
+            for name, pos in positions.items():
+                if (index, pos) in percent_cells_by_index:
+                    percent_cells.add((index + 1, name))
+    return check_rows(file, table, raw_rows, problems, percent_cells)
+
+
+def _open_workbook(path: Path, problems: Problems) -> Any | None:
+    import openpyxl
+
+    head = path.read_bytes()[:8]
+    if head.startswith(OLE_MAGIC):
+        found = "an old-format (.xls) workbook"
+        try:
+            import msoffcrypto
+
+            with path.open("rb") as handle:
+                if msoffcrypto.OfficeFile(handle).is_encrypted():
+                    found = "a password-protected workbook"
+        except Exception:  # an unreadable OLE file is reported as the old format; the advice is the same
+            pass
+        problems.add(Problem(str(path), found, "an unprotected .xlsx workbook (remove the password, save as .xlsx)"))
+        return None
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        problems.add(
+            Problem(str(path), f"a corrupt or unreadable workbook ({type(error).__name__})", "a valid .xlsx file")
+        )
+        return None
+    except Exception as error:  # openpyxl raises a wide range of errors on damaged archives
+        problems.add(
+            Problem(str(path), f"a corrupt or unreadable workbook ({type(error).__name__})", "a valid .xlsx file")
+        )
+        return None
+
+
+def _sheet_lookup(names: Iterable[str]) -> dict[str, str]:
+    return {normalise_header(n): n for n in names}
+
+
+def _read_workbook(path: Path, tables: Sequence[Table], problems: Problems) -> dict[str, list[Row]]:
+    workbook = _open_workbook(path, problems)
+    if workbook is None:
+        return {}
+    result: dict[str, list[Row]] = {}
+    try:
+        sheets = _sheet_lookup(workbook.sheetnames)
+        for table in tables:
+            sheet_name = sheets.get(normalise_header(table.name))
+            if sheet_name is None:
+                if table.required:
+                    problems.add(Problem(str(path), "no such sheet", f"a sheet named '{table.name}'", table.name))
+                continue
+            grid: list[list[Any]] = []
+            percent: set[tuple[int, int]] = set()
+            for r, row in enumerate(workbook[sheet_name].iter_rows()):
+                values = []
+                for c, cell in enumerate(row):
+                    value = getattr(cell, "value", None)
+                    values.append(value)
+                    if isinstance(value, int | float) and "%" in str(getattr(cell, "number_format", "")):
+                        percent.add((r, c))
+                grid.append(values)
+            result[table.name] = _table_from_grid(str(path), table, grid, problems, percent)
+    except Exception as error:  # damaged sheet XML surfaces only while iterating
+        problems.add(
+            Problem(str(path), f"a corrupt or unreadable workbook ({type(error).__name__})", "a valid .xlsx file")
+        )
+    finally:
+        workbook.close()
+    return result
+
+
+def read_csv_grid(path: Path, problems: Problems, sheet: str | None = None) -> list[list[Any]] | None:
+    data = path.read_bytes()
+    if not data.strip():
+        problems.add(Problem(str(path), "an empty file", "a CSV file with a header row", sheet))
+        return None
+    if b"\x00" in data[:4096]:
+        problems.add(Problem(str(path), "binary data", "a text CSV file", sheet))
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        problems.add(Problem(str(path), "text in an unknown encoding", "UTF-8 text", sheet))
+        return None
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text))]
+    except csv.Error as error:
+        problems.add(Problem(str(path), f"malformed CSV ({error})", "comma-separated values", sheet))
+        return None
+
+
+def _read_csv_folder(path: Path, tables: Sequence[Table], problems: Problems) -> dict[str, list[Row]]:
+    files = {normalise_header(p.stem): p for p in path.glob("*.csv")}
+    if not files:
+        problems.add(Problem(str(path), "a folder with no CSV files", "one CSV file per table"))
+        return {}
+    result: dict[str, list[Row]] = {}
+    for table in tables:
+        file = files.get(normalise_header(table.name))
+        if file is None:
+            if table.required:
+                problems.add(
+                    Problem(str(path / f"{table.name}.csv"), "no such file", f"a CSV file for table '{table.name}'")
+                )
+            continue
+        grid = read_csv_grid(file, problems, table.name)
+        if grid is not None:
+            result[table.name] = _table_from_grid(str(file), table, grid, problems)
+    return result
+
+
+def read_tables(path: Path, tables: Sequence[Table], problems: Problems) -> dict[str, list[Row]]:
+    """Read every table from a workbook (one sheet per table) or a folder of CSV files (one per table).
+
+    Problems are added to `problems`; the caller decides when to raise (after its own cross-checks).
+    """
+    path = Path(path)
+    if not path.exists():
+        problems.add(Problem(str(path), "nothing at this path", "an .xlsx workbook or a folder of CSV files"))
+        return {}
+    if path.is_dir():
+        return _read_csv_folder(path, tables, problems)
+    if path.stat().st_size == 0:
+        problems.add(Problem(str(path), "an empty file", "an .xlsx workbook or a folder of CSV files"))
+        return {}
+    if (
+        path.suffix.lower() in WORKBOOK_SUFFIXES
+        or path.read_bytes()[:8].startswith(OLE_MAGIC)
+        or path.suffix.lower() == ".xls"
+    ):
+        return _read_workbook(path, tables, problems)
+    problems.add(
+        Problem(str(path), f"a file of type '{path.suffix or 'unknown'}'", "an .xlsx workbook or a folder of CSV files")
+    )
+    return {}
+
+
+def rows_from_mapping(
+    file: str, tables: Sequence[Table], data: dict[str, Any], problems: Problems
+) -> dict[str, list[Row]]:
+    """Check tables given as lists of mappings (YAML/JSON documents); row numbers count from 1 per table."""
+    result: dict[str, list[Row]] = {}
+    for table in tables:
+        raw = data.get(table.name)
+        if raw is None:
+            if table.required:
+                problems.add(Problem(file, "no such table", f"a list named '{table.name}'", table.name))
+            continue
+        if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+            problems.add(
+                Problem(file, f"a {type(raw).__name__}", "a list of rows (mappings of column to value)", table.name)
+            )
+            continue
+        raw_rows = [(i + 1, {normalise_header(k): v for k, v in r.items()}) for i, r in enumerate(raw)]
+        result[table.name] = check_rows(file, table, raw_rows, problems)
+    return result
+
+
+def write_workbook(
+    path: Path,
+    tables: Sequence[Table],
+    title: str,
+    instructions: Sequence[str],
+    rows: dict[str, Sequence[Sequence[Any]]] | None = None,
+) -> None:
+    """Write a workbook: an Instructions sheet, then one sheet per table (description, column notes, header, rows).
+
+    With no rows it is a blank template (plus each table's example rows, if any). It reads back with `read_tables`.
+    """
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    guide = workbook.active
+    guide.title = "Instructions"
+    guide["A1"] = title
+    guide["A1"].font = Font(bold=True, size=14)
+    line = 3
+    for text in instructions:
+        guide.cell(line, 1, text)
+        line += 1
+    line += 1
+    for heading, col in (("Sheet", 1), ("Column", 2), ("Type", 3), ("Required", 4), ("What it holds", 5)):
+        guide.cell(line, col, heading).font = Font(bold=True)
+    for table in tables:
+        for column in table.columns:
+            line += 1
+            guide.cell(line, 1, table.name)
+            guide.cell(line, 2, column.name)
+            guide.cell(line, 3, column.expected())
+            guide.cell(line, 4, "yes" if column.required else "no")
+            guide.cell(line, 5, column.description)
+    for letter, width in (("A", 22), ("B", 26), ("C", 40), ("D", 10), ("E", 90)):
+        guide.column_dimensions[letter].width = width
+
+    note_fill = PatternFill("solid", fgColor="F2F2F2")
+    for table in tables:
+        sheet = workbook.create_sheet(table.name[:31])
+        sheet.cell(1, 1, table.description + ("" if table.required else " (optional sheet)")).font = Font(italic=True)
+        for index, column in enumerate(table.columns, start=1):
+            note = sheet.cell(2, index, column.description)
+            note.font = Font(italic=True, color="555555", size=9)
+            note.fill = note_fill
+            note.alignment = Alignment(wrap_text=True, vertical="top")
+            header = sheet.cell(3, index, column.name)
+            header.font = Font(bold=True)
+            header.comment = Comment(f"{column.description}\nExpected: {column.expected()}", "careflow")
+            sheet.column_dimensions[header.column_letter].width = max(14, len(column.name) + 4)
+            if column.choices:
+                listed = ",".join(column.choices)
+                if len(listed) < 250:  # Excel's limit for an inline list
+                    check = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=not column.required)
+                    sheet.add_data_validation(check)
+                    check.add(f"{header.column_letter}4:{header.column_letter}2000")
+        sheet.row_dimensions[2].height = 60
+        sheet.freeze_panes = "A4"
+        for data_row in (rows or {}).get(table.name, table.example_rows if rows is None else ()):
+            sheet.append(list(data_row))
+    workbook.save(path)
