@@ -1,0 +1,324 @@
+"""Reading and writing council baselines: Excel workbook, CSV folder or YAML, with located problems.
+
+`load_baseline` accepts a built-in name (`demo`, `england-2019-20`) or a path. Cell-level checks come from
+`careflow.tabular`; the cross-checks here catch what only a whole table shows (duplicate rows, a missing
+age band, totals in the `council` sheet that contradict the rows they summarise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from careflow.baseline import schema as s
+from careflow.errors import InputError, Problem, Problems
+from careflow.provenance import Local
+from careflow.scenario import load_yaml_document, problems_from_validation
+from careflow.tabular import Column, Row, Table, read_tables, rows_from_mapping, write_workbook
+
+BUILT_IN = ("demo", "england-2019-20")
+TOTAL_TOLERANCE = 0.005  # a stated total may differ from the sum of its parts by rounding, up to 0.5%
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "council",
+        "Who the council is and which financial year this describes (one row).",
+        (
+            Column("name", "Council name", kind="text"),
+            Column(
+                "council_type",
+                "Type of council",
+                kind="text",
+                choices=("county", "unitary", "metropolitan", "london_borough", "national"),
+            ),
+            Column("financial_year", "Financial year, written like 2019/20", kind="text"),
+            Column("ons_code", "ONS code, e.g. E10000020, if known", kind="text", required=False),
+            Column(
+                "total_gross_expenditure_gbp",
+                "Optional: total gross current expenditure (£), checked against the rows",
+                required=False,
+            ),
+            Column(
+                "total_long_term_clients",
+                "Optional: total clients in long-term support, checked against the rows",
+                required=False,
+            ),
+            Column(
+                "total_requests",
+                "Optional: total requests for support from new clients, checked against the rows",
+                required=False,
+            ),
+        ),
+        example_rows=(("Exampleshire", "county", "2024/25", "", None, None, None),),
+    ),
+    Table(
+        "population",
+        "Adult population by age band (one row per band).",
+        (
+            Column("age_band", "Age band", kind="text", choices=s.POPULATION_BANDS),
+            Column("people", "Residents in the band", kind="integer"),
+        ),
+    ),
+    Table(
+        "requests",
+        "Requests for support from new clients in the year, by route and age band (SALT STS001).",
+        (
+            Column("route", "Where the request came from", kind="text", choices=s.ROUTES),
+            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            Column("requests", "Number of requests", kind="integer"),
+        ),
+    ),
+    Table(
+        "request_outcomes",
+        "Optional: what happened to those requests, by age band.",
+        (
+            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            Column("outcome", "Outcome of the request", kind="text", choices=s.REQUEST_OUTCOMES),
+            Column("requests", "Number of requests with this outcome", kind="integer"),
+        ),
+        required=False,
+    ),
+    Table(
+        "short_term",
+        "Short-term services to maximise independence (reablement) completed in the year, by outcome (SALT STS002).",
+        (
+            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            Column("outcome", "What followed the short-term service", kind="text", choices=s.SHORT_TERM_OUTCOMES),
+            Column("episodes", "Number of completed episodes", kind="integer"),
+        ),
+    ),
+    Table(
+        "long_term",
+        "Clients in long-term support at year end, by age band, primary support reason and setting (SALT LTS001).",
+        (
+            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            Column("support_reason", "Primary support reason", kind="text", choices=s.SUPPORT_REASONS),
+            Column("setting", "Setting of support", kind="text", choices=s.SETTINGS),
+            Column("clients", "Number of clients", kind="integer"),
+            Column("weekly_cost_gbp", "Average gross cost per client per week (£)"),
+            Column("hours_per_week", "Average hours per week (home care and direct payments)", required=False),
+            Column("income_share", "Share of gross cost recovered as income (%)", kind="percent", required=False),
+        ),
+    ),
+    Table(
+        "admissions",
+        "Permanent admissions to residential and nursing care in the year (ASCOF 2A).",
+        (
+            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            Column("admissions", "Number of permanent admissions", kind="integer"),
+            Column("from_hospital", "Of which straight from a hospital discharge", kind="integer", required=False),
+        ),
+    ),
+    Table(
+        "other_spend",
+        "Optional: spend outside long-term support, by category and age band (ASC-FR).",
+        (
+            Column("category", "Spend category", kind="text", choices=s.OTHER_SPEND),
+            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            Column("gross_gbp", "Gross expenditure (£)"),
+            Column("income_gbp", "Income (£)", required=False),
+        ),
+        required=False,
+    ),
+)
+TABLE = {t.name: t for t in TABLES}
+
+INSTRUCTIONS = (
+    "Describe one council's adult social care system for one financial year, one sheet per table.",
+    "Row 3 of each sheet holds the column names; enter data from row 4. Keep the column names as they are.",
+    "Use the values offered in each drop-down (age bands, routes, settings, support reasons).",
+    "Counts are whole numbers; money is in pounds (£), not £000s; percentages are 0–100.",
+    "Money for long-term support is worked out from clients × average weekly cost, less the income share.",
+    "Check the workbook with: careflow validate FILE. Every problem is listed with its sheet, row and column.",
+    "Figures you enter are recorded as local data (your council's own) wherever careflow shows provenance.",
+)
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "population": ("age_band",),
+    "requests": ("route", "age_band"),
+    "request_outcomes": ("age_band", "outcome"),
+    "short_term": ("age_band", "outcome"),
+    "long_term": ("age_band", "support_reason", "setting"),
+    "admissions": ("age_band",),
+    "other_spend": ("category", "age_band"),
+}
+
+
+def _local_sources(file: str, table: str, row: Row) -> dict[str, Local]:
+    return {
+        name: Local(source=file, detail=f"sheet '{table}', row {row['_row']}")
+        for name, value in row.items()
+        if not name.startswith("_") and isinstance(value, int | float)
+    }
+
+
+def _check_duplicates(file: str, tables: dict[str, list[Row]], problems: Problems) -> None:
+    for name, key in KEYS.items():
+        seen: dict[tuple[Any, ...], int] = {}
+        for row in tables.get(name, []):
+            k = tuple(row[c] for c in key)
+            if k in seen:
+                problems.add(
+                    Problem(
+                        file,
+                        f"a second row for {' / '.join(map(str, k))}",
+                        f"one row per {' × '.join(key)} (first at row {seen[k]})",
+                        name,
+                        row["_row"],
+                    )
+                )
+            else:
+                seen[k] = row["_row"]
+
+
+def _check_totals(file: str, tables: dict[str, list[Row]], problems: Problems) -> None:
+    council = tables.get("council", [])
+    if not council:
+        return
+    row = council[0]
+    lt = tables.get("long_term", [])
+    parts: dict[str, tuple[float, str]] = {
+        "total_long_term_clients": (sum(r["clients"] for r in lt), "the sum of clients in sheet 'long_term'"),
+        "total_requests": (sum(r["requests"] for r in tables.get("requests", [])), "the sum of sheet 'requests'"),
+        "total_gross_expenditure_gbp": (
+            sum(r["clients"] * r["weekly_cost_gbp"] * s.WEEKS_PER_YEAR for r in lt)
+            + sum(r["gross_gbp"] for r in tables.get("other_spend", [])),
+            "long-term clients × weekly cost × 52.18 weeks plus sheet 'other_spend'",
+        ),
+    }
+    for column, (computed, what) in parts.items():
+        stated = row.get(column)
+        if stated is not None and abs(stated - computed) > TOTAL_TOLERANCE * max(abs(computed), 1.0):
+            problems.add(
+                Problem(
+                    file, f"a stated total of {stated:,.0f}", f"{computed:,.0f}, {what}", "council", row["_row"], column
+                )
+            )
+    for r in tables.get("admissions", []):
+        if r.get("from_hospital") is not None and r["from_hospital"] > r["admissions"]:
+            problems.add(
+                Problem(
+                    file,
+                    f"{r['from_hospital']:,} from hospital",
+                    f"no more than the {r['admissions']:,} admissions",
+                    "admissions",
+                    r["_row"],
+                    "from_hospital",
+                )
+            )
+    if len(council) > 1:
+        problems.add(
+            Problem(
+                file, f"{len(council)} rows", "exactly one row describing the council", "council", council[1]["_row"]
+            )
+        )
+
+
+def _build(file: str, tables: dict[str, list[Row]], problems: Problems) -> s.Baseline | None:
+    """Turn checked rows into the typed baseline; pydantic's own checks become located problems too."""
+    if problems:
+        return None
+    council_row = tables["council"][0]
+    data: dict[str, Any] = {
+        "council": {
+            "name": council_row["name"],
+            "council_type": council_row["council_type"],
+            "financial_year": council_row["financial_year"],
+            "ons_code": council_row.get("ons_code") or None,
+        }
+    }
+    for name in KEYS:
+        rows = []
+        for row in tables.get(name, []):
+            values = {k: v for k, v in row.items() if not k.startswith("_") and v is not None}
+            if "income_share" in values:
+                values["income_share"] = values["income_share"] / 100.0
+            values["sources"] = _local_sources(file, name, row)
+            rows.append(values)
+        data[name] = rows
+    try:
+        return s.Baseline.model_validate(data)
+    except ValidationError as error:
+        problems.extend(problems_from_validation(file, error))
+        return None
+
+
+def read_baseline_file(path: Path) -> s.Baseline:
+    """Read a baseline from a workbook, a CSV folder or a YAML file; raise InputError listing every problem."""
+    path = Path(path)
+    problems = Problems()
+    file = str(path)
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        document = load_yaml_document(path)
+        if not isinstance(document, dict):
+            raise InputError([Problem(file, f"a {type(document).__name__}", "a mapping of table name to rows")])
+        document = dict(document)
+        council = document.get("council")
+        if isinstance(council, dict):
+            document["council"] = [council]
+        tables = rows_from_mapping(file, TABLES, document, problems)
+    else:
+        tables = read_tables(path, TABLES, problems)
+    if not problems:
+        for required in ("population", "requests", "short_term", "long_term", "admissions"):
+            if not tables.get(required):
+                problems.add(Problem(file, "no rows", f"at least one row in table '{required}'", required))
+        if not tables.get("council"):
+            problems.add(Problem(file, "no rows", "one row describing the council", "council"))
+    if not problems:
+        _check_duplicates(file, tables, problems)
+        _check_totals(file, tables, problems)
+    baseline = _build(file, tables, problems)
+    problems.raise_if_any()
+    assert baseline is not None
+    return baseline
+
+
+def builtin(name: str) -> s.Baseline:
+    from careflow.baseline.demo import demoshire
+    from careflow.baseline.england import england_2019_20
+
+    makers: dict[str, Callable[[], s.Baseline]] = {"demo": demoshire, "england-2019-20": england_2019_20}
+    return makers[name]()
+
+
+def load_baseline(spec: str | Path) -> s.Baseline:
+    """A built-in baseline by name, or one read from a file or folder."""
+    if str(spec) in BUILT_IN:
+        return builtin(str(spec))
+    path = Path(spec)
+    if not path.exists():
+        raise InputError(
+            [
+                Problem(
+                    str(spec), "no such file, folder or built-in baseline", f"one of {', '.join(BUILT_IN)}, or a path"
+                )
+            ]
+        )
+    return read_baseline_file(path)
+
+
+def baseline_rows(baseline: s.Baseline) -> dict[str, Sequence[Sequence[Any]]]:
+    """A baseline as rows in the workbook's column order (so it can be written and read back)."""
+    c = baseline.council
+    rows: dict[str, Sequence[Sequence[Any]]] = {
+        "council": [[c.name, c.council_type, c.financial_year, c.ons_code or "", None, None, None]]
+    }
+    for name in KEYS:
+        columns = [col.name for col in TABLE[name].columns]
+        out = []
+        for row in getattr(baseline, name):
+            values = row.model_dump()
+            values["income_share"] = values.get("income_share", 0.0) * 100.0
+            out.append([values.get(col) for col in columns])
+        rows[name] = out
+    return rows
+
+
+def write_baseline_workbook(path: Path, baseline: s.Baseline | None = None) -> None:
+    """A blank template (no baseline) or a baseline written in the template's layout."""
+    title = "careflow council baseline" + (f": {baseline.council.name}" if baseline else " — template")
+    write_workbook(path, TABLES, title, INSTRUCTIONS, baseline_rows(baseline) if baseline else None)
