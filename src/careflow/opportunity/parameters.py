@@ -1,0 +1,173 @@
+"""The opportunity model's levers, their default effects and ranges, and its national parameters.
+
+Effects are fractions. Where the seed gives a range it is used; where it gives a single figure the range
+is assumed and the reason stated. National parameters the seed does not print are back-calculated from
+the England baseline so that it reproduces the printed figures (and marked derived).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from careflow.provenance import Value, assumed, derived
+from careflow.reference import national as n
+from careflow.scenario import Effect
+
+
+@dataclass(frozen=True)
+class LeverInfo:
+    id: str
+    name: str
+    cohort: str
+    base: str
+    effect_name: str
+    central: Value
+    low: Value
+    high: Value
+    theme: str
+
+
+def _range(value: float, reason: str) -> Value:
+    return assumed(value, reason)
+
+
+LEVERS: tuple[LeverInfo, ...] = (
+    LeverInfo(
+        "short_term_services",
+        "More and better short-term services",
+        "Older people (65+) leaving a short-term service to maximise independence",
+        "older people receiving short-term services a year, and the long-term care each one avoids",
+        "access_uplift",
+        n.SHORT_TERM_ACCESS_UPLIFT,
+        _range(0.30, "the seed says 'at least' 40% more; a council short of capacity may reach a quarter less"),
+        _range(0.50, "assumed a quarter above the seed's 40%, since 40% is printed as a floor"),
+        "1.2 Short-term services",
+    ),
+    LeverInfo(
+        "ld_community_hours",
+        "Fewer formal support hours for working-age adults with a learning disability",
+        "Working-age adults (18–64) with a learning disability supported in the community",
+        "net spend on their non-residential long-term support (home care, direct payments, supported living)",
+        "hours_reduction",
+        n.LD_HOURS_REDUCTION,
+        _range(0.06, "the seed gives only the 8% average; a quarter either side is assumed"),
+        _range(0.10, "the seed gives only the 8% average; a quarter either side is assumed"),
+        "4 Practice",
+    ),
+    LeverInfo(
+        "care_home_admissions",
+        "Older people supported in a more independent setting than a care home",
+        "Older people (65+) admitted permanently to residential or nursing care",
+        "permanent admissions a year × (care-home weekly cost − upper-quartile home-care package)",
+        "share_diverted",
+        n.CARE_HOME_SHARE_DIVERTED,
+        n.CARE_HOME_SHARE_DIVERTED,
+        n.CARE_HOME_SHARE_DIVERTED_HIGH,
+        "2 Pathways",
+    ),
+    LeverInfo(
+        "front_door_community",
+        "Community and voluntary-sector support at the front door",
+        "All adults; the community front door",
+        "net spend on commissioned home care for all adults",
+        "hours_reduction",
+        n.FRONT_DOOR_HOURS_REDUCTION,
+        n.FRONT_DOOR_RANGE_LOW,
+        n.FRONT_DOOR_RANGE_HIGH,
+        "2.3 Front door",
+    ),
+    LeverInfo(
+        "ld_residential_moves",
+        "Working-age adults with a learning disability moving from residential care to supported living",
+        "Working-age adults (18–64) with a learning disability in residential care",
+        "adults in residential care × the yearly package difference between settings",
+        "share_moved",
+        n.LD_RESIDENTIAL_SHARE_MOVED,
+        _range(
+            0.215,
+            "half the seed's 'up to 43%': Leicestershire found 47% could move but only 4% of reviews led to a "
+            "move in the first year (seed 001 L1050-1054)",
+        ),
+        n.LD_RESIDENTIAL_SHARE_MOVED,
+        "1.3 Long-term services",
+    ),
+    LeverInfo(
+        "trusted_providers",
+        "Trusted providers adjusting home-care packages",
+        "Older people (65+) on long-term home care or direct payments",
+        "net spend on older adults' domiciliary care (home care and direct payments)",
+        "hours_reduction",
+        n.TRUSTED_HOURS_REDUCTION,
+        _range(0.04, "the seed gives only the 5% average; the front door's ±1 point is assumed"),
+        _range(0.06, "the seed gives only the 5% average; the front door's ±1 point is assumed"),
+        "3 Partner and provider relationships",
+    ),
+)
+LEVER = {lever.id: lever for lever in LEVERS}
+LEVER_IDS = tuple(LEVER)
+
+
+def default_effects() -> dict[str, dict[str, Effect]]:
+    return {
+        lever.id: {
+            lever.effect_name: Effect(
+                central=lever.central.value,
+                low=lever.low.value,
+                high=lever.high.value,
+                provenance=lever.central.provenance,
+            )
+        }
+        for lever in LEVERS
+    }
+
+
+@cache
+def national_parameters() -> dict[str, Value]:
+    """Parameters that are the same for every council unless a scenario overrides them."""
+    from careflow.baseline.england import SHORT_TERM_CARE_HOME_OVERLAP, UPPER_QUARTILE_PACKAGE_RATIO, england_2019_20
+    from careflow.opportunity.levers import care_home_admissions_gross
+
+    england = england_2019_20()
+    ld_moved = n.LD_RESIDENTIAL_PEOPLE.value * n.LD_RESIDENTIAL_SHARE_MOVED.value
+    params: dict[str, Value] = {
+        "short_term_effectiveness_current_gbp": n.REABLEMENT_AVOIDED_COST,
+        "upper_quartile_package_ratio": UPPER_QUARTILE_PACKAGE_RATIO,
+        "short_term_care_home_overlap": SHORT_TERM_CARE_HOME_OVERLAP,
+        "ld_residential_move_saving_gbp": derived(
+            n.LD_RESIDENTIAL_PRINTED.value / ld_moved,
+            "£74m ÷ (27,000 adults × 43%) (L673): yearly package difference per person who moves",
+            "£/person/yr",
+            printed_gbp=n.LD_RESIDENTIAL_PRINTED.value,
+            people_moved=ld_moved,
+        ),
+    }
+    # The upper-quartile effectiveness is the one unknown in the short-term lever: solve for it so that
+    # England reproduces £867m after the overlap with care homes is removed.
+    older = england.short_term_episodes("65+")
+    uplift = n.SHORT_TERM_ACCESS_UPLIFT.value
+    overlap = SHORT_TERM_CARE_HOME_OVERLAP.value * care_home_admissions_gross(
+        england, n.CARE_HOME_SHARE_DIVERTED.value, UPPER_QUARTILE_PACKAGE_RATIO.value
+    )
+    current = n.REABLEMENT_AVOIDED_COST.value
+    params["short_term_effectiveness_uq_gbp"] = derived(
+        ((n.SHORT_TERM_PRINTED.value + overlap) / older + current) / (1 + uplift),
+        "((£867m + overlap with care homes) ÷ older people in short-term services + £8,700) ÷ (1 + 40%): "
+        "long-term care avoided per person by an upper-quartile service (L633, L877)",
+        "£/person",
+        printed_gbp=n.SHORT_TERM_PRINTED.value,
+        overlap_gbp=overlap,
+        older_people=older,
+        current_gbp=current,
+        uplift=uplift,
+    )
+    return params
+
+
+PARAMETER_DESCRIPTIONS = {
+    "short_term_effectiveness_current_gbp": "long-term care avoided per person by today's average short-term service (£)",
+    "short_term_effectiveness_uq_gbp": "long-term care avoided per person by an upper-quartile short-term service (£)",
+    "upper_quartile_package_ratio": "upper-quartile older person's home-care package as a multiple of the average",
+    "short_term_care_home_overlap": "share of the care-home lever's benefit a better short-term offer also delivers",
+    "ld_residential_move_saving_gbp": "yearly package saving per adult with a learning disability who moves (£)",
+}
