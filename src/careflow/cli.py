@@ -59,6 +59,6 @@ def main() -> None:
             sys.exit(error.exit_code)
         if os.environ.get("CAREFLOW_DEBUG"):
             raise
-        err.print(f"[red]careflow stopped: {type(error).__name__}: {error}[/red]")
-        err.print("Nothing was written. Set CAREFLOW_DEBUG=1 to see the technical details.")
+        err.print(f"[red]careflow stopped unexpectedly: {type(error).__name__}: {error}[/red]")
+        err.print("This is a fault in careflow rather than in your input. Set CAREFLOW_DEBUG=1 for the details.")
         sys.exit(3)

@@ -26,6 +26,7 @@ class LeverInfo:
     low: Value
     high: Value
     theme: str
+    short_cohort: str
 
 
 def _range(value: float, reason: str) -> Value:
@@ -43,6 +44,7 @@ LEVERS: tuple[LeverInfo, ...] = (
         _range(0.30, "the seed says 'at least' 40% more; a council short of capacity may reach a quarter less"),
         _range(0.50, "assumed a quarter above the seed's 40%, since 40% is printed as a floor"),
         "1.2 Short-term services",
+        "65+ short-term services",
     ),
     LeverInfo(
         "ld_community_hours",
@@ -54,6 +56,7 @@ LEVERS: tuple[LeverInfo, ...] = (
         _range(0.06, "the seed gives only the 8% average; a quarter either side is assumed"),
         _range(0.10, "the seed gives only the 8% average; a quarter either side is assumed"),
         "4 Practice",
+        "18–64 LD, community",
     ),
     LeverInfo(
         "care_home_admissions",
@@ -65,6 +68,7 @@ LEVERS: tuple[LeverInfo, ...] = (
         n.CARE_HOME_SHARE_DIVERTED,
         n.CARE_HOME_SHARE_DIVERTED_HIGH,
         "2 Pathways",
+        "65+ care-home admissions",
     ),
     LeverInfo(
         "front_door_community",
@@ -76,6 +80,7 @@ LEVERS: tuple[LeverInfo, ...] = (
         n.FRONT_DOOR_RANGE_LOW,
         n.FRONT_DOOR_RANGE_HIGH,
         "2.3 Front door",
+        "all adults, home care",
     ),
     LeverInfo(
         "ld_residential_moves",
@@ -91,6 +96,7 @@ LEVERS: tuple[LeverInfo, ...] = (
         ),
         n.LD_RESIDENTIAL_SHARE_MOVED,
         "1.3 Long-term services",
+        "18–64 LD, residential",
     ),
     LeverInfo(
         "trusted_providers",
@@ -102,6 +108,7 @@ LEVERS: tuple[LeverInfo, ...] = (
         _range(0.04, "the seed gives only the 5% average; the front door's ±1 point is assumed"),
         _range(0.06, "the seed gives only the 5% average; the front door's ±1 point is assumed"),
         "3 Partner and provider relationships",
+        "65+ home care and DPs",
     ),
 )
 LEVER = {lever.id: lever for lever in LEVERS}
