@@ -429,6 +429,9 @@ def _admissions() -> list[AdmissionRow]:
     ]
 
 
+NO_OTHER_INCOME = Assumed(reason="no income recorded outside long-term support; the seed gives none")
+
+
 def _other_spend(long_term_gross: float) -> list[OtherSpendRow]:
     older, working = _short_term_split()
     per_episode = n.REABLEMENT_AVOIDED_COST.value / n.REABLEMENT_RETURN.value
@@ -444,7 +447,8 @@ def _other_spend(long_term_gross: float) -> list[OtherSpendRow]:
                     "gross_gbp": Derived(
                         formula="episodes × (£8,700 avoided ÷ 7× return) per episode (L877)",
                         inputs={"episodes": episodes, "cost_per_episode": per_episode},
-                    )
+                    ),
+                    "income_gbp": NO_OTHER_INCOME,
                 },
             )
         )
@@ -465,7 +469,8 @@ def _other_spend(long_term_gross: float) -> list[OtherSpendRow]:
                     "gross_gbp": Derived(
                         formula="(£19.7bn gross (L994) − long-term gross − short-term) × assumed share",
                         inputs={"remainder": remainder, "share": share},
-                    )
+                    ),
+                    "income_gbp": NO_OTHER_INCOME,
                 },
             )
         )
