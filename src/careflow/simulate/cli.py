@@ -2,8 +2,235 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
+from rich.table import Table
+
+from careflow.console import err, out, print_json
+from careflow.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from careflow.baseline.schema import Baseline
+    from careflow.scenario import Scenario
+    from careflow.simulate.settings import ProjectionSettings
+
+BASELINE_HELP = "demo, england-2019-20, or a baseline workbook (.xlsx), CSV folder or YAML file"
+SCENARIO_HELP = "baseline, optimised, or a scenario file (YAML/JSON) with levers, phasing and a projection block"
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr that appears only once the work has taken more than a second."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    started = time.monotonic()
+    done = 0
+    bar: Progress | None = None
+    task = None
+
+    def advance(n: int) -> None:
+        nonlocal done, bar, task
+        done += n
+        if bar is None and time.monotonic() - started > 1.0 and done < total:
+            bar = Progress(
+                TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True
+            )
+            bar.start()
+            task = bar.add_task(label, total=total, completed=done)
+        elif bar is not None and task is not None:
+            bar.update(task, completed=done)
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+def _check_ranges(years: int | None, runs: int | None) -> None:
+    from careflow.simulate.settings import MAX_RUNS, MAX_YEARS, check_range
+
+    problems: list[Problem] = []
+    if years is not None:
+        check_range(problems, "years", years, 1, MAX_YEARS, "years")
+    if runs is not None:
+        check_range(problems, "runs", runs, 1, MAX_RUNS, "runs")
+    if problems:
+        raise InputError(problems)
+
+
+def load_scenario_spec(spec: str) -> tuple[str, Scenario | None, dict[str, Any], str]:
+    """(name, scenario, projection block, file label) for a built-in name or a scenario file; checks the levers."""
+    from careflow.opportunity import lever_effects
+    from careflow.scenario import load_scenario
+    from careflow.simulate.projection import BUILT_IN_SCENARIOS, scenario_for
+
+    if spec in BUILT_IN_SCENARIOS:
+        return spec, scenario_for(spec), {}, spec
+    path = Path(spec)
+    if not path.exists():
+        raise InputError([Problem(spec, "no such file or built-in scenario", "baseline, optimised, or a path")])
+    scenario = load_scenario(path)
+    lever_effects(scenario, str(path))  # unknown levers, effects outside 0–100%, bad phasing: located problems
+    return scenario.name, scenario, scenario.projection, str(path)
+
+
+def _settings(block: dict[str, Any], file: str, **overrides: Any) -> ProjectionSettings:
+    from careflow.simulate.settings import projection_settings
+
+    return projection_settings(block, file, **overrides)
+
+
+def _print_summary(projection: Any) -> None:
+    from careflow.simulate.report import SUMMARY_HEADERS, m, summary_rows
+
+    table = Table(
+        title=f"Projection — {projection.council}, {projection.settings.years} years from "
+        f"{projection.financial_year}, {projection.settings.runs:,} runs, seed {projection.settings.seed}",
+        title_justify="left",
+    )
+    for i, heading in enumerate(SUMMARY_HEADERS):
+        table.add_column(heading, justify="left" if i == 0 else "right", overflow="fold")
+    for row in summary_rows(projection):
+        table.add_row(*[str(v) for v in row])
+    out.print(table)
+    steps = Table(title=f"Waterfall — {projection.waterfall['scenario']}", title_justify="left")
+    steps.add_column("Step")
+    steps.add_column("£m", justify="right")
+    for step in projection.waterfall["steps"]:
+        steps.add_row(step["step"].replace("_", " "), m(step["gbp"]))
+    out.print(steps)
+
+
+def project_command(
+    baseline: str = typer.Option("demo", "--baseline", help=BASELINE_HELP),
+    scenario: str = typer.Option("optimised", "--scenario", help=SCENARIO_HELP),
+    years: int | None = typer.Option(None, "--years", help="Horizon in years, 1–20 (default 10)"),
+    runs: int | None = typer.Option(None, "--runs", help="Monte Carlo runs, 1–100,000 (default 1,000)"),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed; the same seed gives the same output"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
+    out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for projection.html and projection.xlsx"),
+) -> None:
+    """Project demand, spend and the funding gap: baseline against a scenario, with uncertainty bands."""
+    from careflow.baseline.io import load_baseline
+    from careflow.files import staged_directory
+    from careflow.simulate.projection import project
+    from careflow.simulate.report import write_outputs
+
+    _check_ranges(years, runs)
+    loaded = load_baseline(baseline)
+    name, chosen, block, file = load_scenario_spec(scenario)
+    settings = _settings(block, file, years=years, runs=runs, seed=seed)
+    scenarios: list[tuple[str, Scenario | None]] = [("baseline", None)]
+    if chosen is not None:
+        scenarios.append((name if name != "baseline" else "scenario", chosen))
+    with progress(settings.runs * len(scenarios), "Projecting runs") as advance:
+        result = project(loaded, scenarios, settings, file, on_block=advance)
+    with staged_directory(out_dir) as stage:
+        written = write_outputs(result, stage)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    _print_summary(result)
+    for path in written:
+        out.print(f"Wrote {out_dir / path.name}")
+
+
+def _baselines(specs: list[str], england_variants: int) -> list[Baseline]:
+    from careflow.baseline.io import load_baseline
+    from careflow.simulate.sweep import scaled_england
+
+    found: list[Baseline] = []
+    problems: list[Problem] = []
+    for spec in specs:
+        path = Path(spec)
+        if path.is_dir() and not (path / "council.csv").exists():
+            # A folder of councils: every workbook, YAML file or CSV folder inside it.
+            entries = sorted(p for p in path.iterdir() if p.suffix in (".xlsx", ".yaml", ".yml") or p.is_dir())
+            if not entries:
+                problems.append(
+                    Problem(spec, "a folder with no baselines", "baseline workbooks, YAML files or folders")
+                )
+            for entry in entries:
+                try:
+                    found.append(load_baseline(str(entry)))
+                except InputError as error:
+                    problems.extend(error.problems)
+        else:
+            try:
+                found.append(load_baseline(spec))
+            except InputError as error:
+                problems.extend(error.problems)
+    if england_variants < 0 or england_variants > 10_000:
+        problems.append(Problem("--england-variants", f"{england_variants}", "between 0 and 10,000"))
+    elif england_variants:
+        found.extend(scaled_england(england_variants))
+    if not found and not problems:
+        problems.append(Problem("--baseline", "no baselines", "at least one --baseline or --england-variants"))
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def sweep_command(
+    baseline: list[str] = typer.Option([], "--baseline", help=BASELINE_HELP + ", or a folder of them (repeatable)"),
+    england_variants: int = typer.Option(0, "--england-variants", help="Add N council-sized variants of England"),
+    scenario: list[str] = typer.Option(["baseline", "optimised"], "--scenario", help=SCENARIO_HELP + " (repeatable)"),
+    years: int | None = typer.Option(None, "--years", help="Horizon in years, 1–20 (default 10)"),
+    runs: int | None = typer.Option(None, "--runs", help="Monte Carlo runs per task, 1–100,000 (default 1,000)"),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed, the same for every task"),
+    workers: int = typer.Option(2, "--workers", help="Worker processes for the local Dask cluster"),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table"),
+    out_dir: Path | None = typer.Option(None, "--out", help="Folder for sweep.json and sweep.xlsx"),
+) -> None:
+    """Project many baselines × scenarios on a Dask cluster; each result equals running it alone."""
+    from careflow.files import staged_directory
+    from careflow.report.excel import write_results
+    from careflow.simulate.sweep import Task, run_sweep
+
+    _check_ranges(years, runs)
+    if workers < 1 or workers > 256:
+        raise InputError([Problem("--workers", f"{workers}", "between 1 and 256")])
+    if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
+        raise InputError([Problem("--scheduler", scheduler, "a scheduler address such as tcp://host:8786")])
+    specs = [load_scenario_spec(s) for s in scenario]
+    settings = {file: _settings(block, file, years=years, runs=runs, seed=seed) for _, _, block, file in specs}
+    baselines = _baselines(baseline, england_variants)
+    tasks = [Task(b, name, chosen, settings[file]) for b in baselines for name, chosen, _, file in specs]
+    with progress(len(tasks), "Sweeping") as advance:
+        results = run_sweep(tasks, workers=workers, scheduler=scheduler, on_done=advance)
+    rows = []
+    for r in results:
+        s = r["scenarios"][r["scenario"]]["series"]["net_spend_gbp"]
+        gap = r["funding_gap"]["scenarios"][r["scenario"]]
+        rows.append(
+            [r["baseline"], r["scenario"], r["years"][-1], s["mean"][-1], s["p10"][-1], s["p90"][-1], gap["mean"][-1]]
+        )
+    headers = ["Baseline", "Scenario", "Final year", "Net spend £ (mean)", "P10", "P90", "Funding gap £ (mean)"]
+    if out_dir is not None:
+        from careflow.console import to_json
+
+        with staged_directory(out_dir) as stage:
+            (stage / "sweep.json").write_text(to_json({"tasks": results}), encoding="utf-8")
+            write_results(stage / "sweep.xlsx", {"Sweep": (headers, rows)})
+    if as_json:
+        print_json({"tasks": results})
+        return
+    table = Table(title=f"Sweep — {len(tasks)} projections", title_justify="left")
+    for i, h in enumerate(headers):
+        table.add_column(h, justify="left" if i < 2 else "right", overflow="fold")
+    for row in rows:
+        table.add_row(row[0], row[1], row[2], *[f"{v / 1e6:,.3f}m" for v in row[3:]])
+    out.print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add the projection commands to the root command."""
+    app.command("project")(project_command)
+    app.command("sweep")(sweep_command)

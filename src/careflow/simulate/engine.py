@@ -108,7 +108,9 @@ def simulate(
     comm_cells = [np.flatnonzero(model.entry_mix_community[a] > 0) for a in range(2)]
     diverted_of = {int(cells.link[i]): i for i in np.flatnonzero(cells.mask(kind="diverted"))}
     moved_of = {int(cells.link[i]): i for i in np.flatnonzero(cells.mask(kind="moved"))}
-    back_p = {d: max(1.0 / (plan.benefit_years * MONTHS) - exit_p[d], 0.0) / (1.0 - exit_p[d]) for d in diverted_of.values()}
+    back_p = {
+        d: max(1.0 / (plan.benefit_years * MONTHS) - exit_p[d], 0.0) / (1.0 - exit_p[d]) for d in diverted_of.values()
+    }
     base_requests = model.requests.sum(axis=1)
     base_st = base_requests * model.front_door_shares[:, FD["short_term"]] + model.other_short_term
     q_long_term = model.short_term_shares[:, ST["long_term_support"]]
@@ -151,12 +153,16 @@ def simulate(
                 # 2. New requests and what the front door does with them.
                 req = draw.poisson(np.full(R, base_requests[a] / MONTHS * demand[a]))
                 fd = draw.multinomial(req, model.front_door_shares[a])
-                st_group = fd[:, FD["short_term"]] + draw.poisson(np.full(R, model.other_short_term[a] / MONTHS * demand[a]))
+                st_group = fd[:, FD["short_term"]] + draw.poisson(
+                    np.full(R, model.other_short_term[a] / MONTHS * demand[a])
+                )
                 extra = np.zeros(R)
                 if a == OLDER and phase["short_term_services"] > 0 and not_served[a] > 0 and base_requests[a] > 0:
                     # More people offered a short-term service, from those who would have had low-level or no help.
                     want = effect.short_term_services * phase["short_term_services"] * base_st[a]
-                    extra = draw.binomial(fd[:, FD["low_level"]] + fd[:, FD["no_services"]], want / (base_requests[a] * not_served[a]))
+                    extra = draw.binomial(
+                        fd[:, FD["low_level"]] + fd[:, FD["no_services"]], want / (base_requests[a] * not_served[a])
+                    )
                 # 3. Short-term outcomes; some go on to long-term support.
                 new = fd[:, FD["long_term"]] + draw.binomial(st_group, q_long_term[a])
                 if a == OLDER and np.any(avoid_share > 0):
@@ -175,11 +181,14 @@ def simulate(
                 # 4. New long-term clients find a setting; step-ups join care-home admissions.
                 to_care_home = draw.binomial(new, model.care_home_direct_share[a])
                 if len(comm_cells[a]):
-                    caseload[:, comm_cells[a]] += draw.multinomial(new - to_care_home, model.entry_mix_community[a, comm_cells[a]])
+                    caseload[:, comm_cells[a]] += draw.multinomial(
+                        new - to_care_home, model.entry_mix_community[a, comm_cells[a]]
+                    )
                 admitted = to_care_home + up[:, by_age[a]].sum(axis=1)
                 if len(care_home[a]):
                     placed = draw.multinomial(admitted, model.entry_mix_care_home[a, care_home[a]])
-                    for j, ch in enumerate(care_home[a]):
+                    for j, ch_cell in enumerate(care_home[a]):
+                        ch = int(ch_cell)
                         n = placed[:, j]
                         if ch in diverted_of and divert_share.any():
                             diverted = draw.binomial(n, divert_share)
@@ -200,7 +209,9 @@ def simulate(
                 target = f0 + (f1 - f0) * (month + 1) / MONTHS
                 for res, mv in moved_of.items():
                     group = caseload[:, res] + caseload[:, mv]
-                    want = np.divide(target * group - caseload[:, mv], caseload[:, res], out=np.zeros(R), where=caseload[:, res] > 0)
+                    want = np.divide(
+                        target * group - caseload[:, mv], caseload[:, res], out=np.zeros(R), where=caseload[:, res] > 0
+                    )
                     moving = draw.binomial(caseload[:, res], want)
                     caseload[:, res] -= moving
                     caseload[:, mv] += moving

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import numpy as np
 
 from careflow.baseline.schema import WEEKS_PER_YEAR, Baseline
@@ -141,7 +142,11 @@ def lifetime_net_cost_of_older_entrant(model: FlowModel) -> float:
 
 
 def lever_plan(
-    baseline: Baseline, model: FlowModel, scenario: Scenario | None, settings: ProjectionSettings, file: str = "scenario"
+    baseline: Baseline,
+    model: FlowModel,
+    scenario: Scenario | None,
+    settings: ProjectionSettings,
+    file: str = "scenario",
 ) -> LeverPlan:
     """Turn a scenario into the flow model's levers, using the opportunity model's effects and parameters."""
     from careflow.opportunity import lever_effects, model_parameters
@@ -159,7 +164,9 @@ def lever_plan(
         high = e.central if e.high is None else e.high
         ranges[lever] = Range(e.central, low, high)
     phasing = {
-        lever: list(chosen[lever].phasing) if lever in chosen and chosen[lever].phasing else list(settings.default_phasing)
+        lever: list(chosen[lever].phasing or [])
+        if lever in chosen and chosen[lever].phasing
+        else list(settings.default_phasing)
         for lever in LEVERS
     }
     notes: dict[str, Provenance] = {}
@@ -208,8 +215,12 @@ def lever_plan(
         enabled=enabled,
         inflation=Range(
             settings.unit_cost_inflation.central,
-            settings.unit_cost_inflation.low if settings.unit_cost_inflation.low is not None else settings.unit_cost_inflation.central,
-            settings.unit_cost_inflation.high if settings.unit_cost_inflation.high is not None else settings.unit_cost_inflation.central,
+            settings.unit_cost_inflation.low
+            if settings.unit_cost_inflation.low is not None
+            else settings.unit_cost_inflation.central,
+            settings.unit_cost_inflation.high
+            if settings.unit_cost_inflation.high is not None
+            else settings.unit_cost_inflation.central,
         ),
         population_growth=tuple(settings.population_growth[b] for b in ("18-64", "65-74", "75-84", "85+")),  # type: ignore[arg-type]
         benefit_years=settings.benefit_years,

@@ -50,10 +50,14 @@ class Cells:
     def count(self) -> int:
         return len(self.kind)
 
-    def mask(self, *, age: int | None = None, settings: tuple[str, ...] = SETTINGS, kind: str | None = None) -> np.ndarray:
+    def mask(
+        self, *, age: int | None = None, settings: tuple[str, ...] = SETTINGS, kind: str | None = None
+    ) -> np.ndarray:
         return np.array(
             [
-                (age is None or self.age[i] == age) and self.setting[i] in settings and (kind is None or self.kind[i] == kind)
+                (age is None or self.age[i] == age)
+                and self.setting[i] in settings
+                and (kind is None or self.kind[i] == kind)
                 for i in range(self.count)
             ],
             dtype=bool,
@@ -101,11 +105,11 @@ def _cells(baseline: Baseline) -> tuple[Cells, np.ndarray]:
         g[0] += row.clients
         g[1] += row.gross_gbp
         g[2] += row.gross_gbp * row.income_share
-    keys = sorted(grouped, key=lambda k: (AGE_BANDS.index(k[0]), k[1], SETTINGS.index(k[2])))  # type: ignore[arg-type]
+    keys = sorted(grouped, key=lambda k: (AGE_BANDS.index(k[0]), k[1], SETTINGS.index(k[2])))
     age, reason, setting, kind, link, cost, income, clients = [], [], [], [], [], [], [], []
     for age_band, psr, st in keys:
         n, gross, inc = grouped[(age_band, psr, st)]
-        age.append(AGE_BANDS.index(age_band))  # type: ignore[arg-type]
+        age.append(AGE_BANDS.index(age_band))
         reason.append(psr)
         setting.append(st)
         kind.append("baseline")
@@ -151,7 +155,10 @@ def _front_door_shares(baseline: Baseline, requests: np.ndarray, notes: dict[str
     shares = np.zeros((2, len(REQUEST_OUTCOMES)))
     for a, band in enumerate(AGE_BANDS):
         counts = np.array(
-            [sum(r.requests for r in baseline.request_outcomes if r.age_band == band and r.outcome == o) for o in REQUEST_OUTCOMES]
+            [
+                sum(r.requests for r in baseline.request_outcomes if r.age_band == band and r.outcome == o)
+                for o in REQUEST_OUTCOMES
+            ]
         )
         episodes = baseline.short_term_episodes(band)
         total = requests[a].sum()
@@ -166,7 +173,9 @@ def _front_door_shares(baseline: Baseline, requests: np.ndarray, notes: dict[str
             )
         # Short-term episodes started by new requests can be no more than the baseline's episodes.
         if total > 0:
-            st_share = min(shares[a, FD["short_term"]], episodes / total) if counts.sum() > 0 else min(1.0, episodes / total)
+            st_share = (
+                min(shares[a, FD["short_term"]], episodes / total) if counts.sum() > 0 else min(1.0, episodes / total)
+            )
             rest = 1.0 - shares[a, FD["short_term"]]
             scale = (1.0 - st_share) / rest if rest > 0 else 0.0
             shares[a] *= scale
@@ -194,8 +203,15 @@ def flow_model(baseline: Baseline, settings: ProjectionSettings) -> FlowModel:
     admissions = np.array([baseline.care_home_admissions(b) for b in AGE_BANDS])
     base = np.array([k == "baseline" for k in cells.kind])
     for a, band in enumerate(AGE_BANDS):
-        counts = np.array([sum(r.episodes for r in baseline.short_term if r.age_band == band and r.outcome == o) for o in SHORT_TERM_OUTCOMES])
-        st_shares[a] = counts / counts.sum() if counts.sum() > 0 else np.eye(len(SHORT_TERM_OUTCOMES))[ST["no_further_need"]]
+        counts = np.array(
+            [
+                sum(r.episodes for r in baseline.short_term if r.age_band == band and r.outcome == o)
+                for o in SHORT_TERM_OUTCOMES
+            ]
+        )
+        st_shares[a] = (
+            counts / counts.sum() if counts.sum() > 0 else np.eye(len(SHORT_TERM_OUTCOMES))[ST["no_further_need"]]
+        )
         from_requests = requests[a].sum() * fd[a, FD["short_term"]]
         other_st[a] = max(counts.sum() - from_requests, 0.0)
         entrants = requests[a].sum() * fd[a, FD["long_term"]] + counts.sum() * st_shares[a, ST["long_term_support"]]

@@ -92,7 +92,9 @@ class ProjectionSettings(BaseModel):
     # How long, on average, a person kept out of a care home or out of long-term care stays out. The seed's
     # £ per person is one year of the cost difference, so one year keeps the two models comparable (README).
     benefit_years: float = Field(default=1.0, gt=0.0, le=50.0)
-    cost_extra_short_term: bool = True  # extra short-term episodes cost what today's cost (off: as the opportunity model)
+    cost_extra_short_term: bool = (
+        True  # extra short-term episodes cost what today's cost (off: as the opportunity model)
+    )
     step_up_share: float = Field(default=0.25, ge=0.0, le=1.0)  # care-home admissions from people already supported
     default_phasing: list[float] = Field(default_factory=lambda: [0.25, 0.75, 1.0])
 
@@ -103,7 +105,7 @@ class ProjectionSettings(BaseModel):
 
     @field_validator("population_growth")
     @classmethod
-    def _growth_not_below_minus_100(cls, value: dict[str, float]) -> dict[str, float]:
+    def _growth_not_below_minus_100(cls, value: dict[PopulationBand, float]) -> dict[PopulationBand, float]:
         for band, rate in value.items():
             if rate < -1.0:
                 raise ValueError(f"growth for {band} is {rate:.0%}; a population cannot shrink by more than 100%")

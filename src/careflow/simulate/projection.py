@@ -1,0 +1,305 @@
+"""Projections: Monte Carlo runs of the flow model per scenario, summarised per year, with waterfall and funding gap.
+
+Runs are drawn in blocks; block b of every scenario uses the random stream `SeedSequence(seed, spawn_key=(b,))`,
+so the same seed gives the same result whether a projection runs alone, in a sweep or on another machine, and
+baseline and optimised share their random numbers (their difference is not blurred by unrelated noise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from careflow.baseline.schema import AGE_BANDS, SETTINGS, SUPPORT_REASONS, Baseline
+from careflow.provenance import Provenance
+from careflow.scenario import Scenario
+from careflow.simulate.engine import Paths, simulate
+from careflow.simulate.levers import LEVERS, LeverPlan, lever_plan
+from careflow.simulate.model import FlowModel, flow_model
+from careflow.simulate.settings import (
+    GROWTH_SOURCE,
+    INCOME_SOURCE,
+    PIXEL_DEMAND_GROWTH,
+    PIXEL_SOURCE,
+    PIXEL_UNIT_COST_HIGH,
+    PIXEL_UNIT_COST_LOW,
+    ProjectionSettings,
+)
+
+BLOCK = 250  # runs per random-number block: bounds memory and fixes the streams whatever the run count
+PERCENTILES = (10, 50, 90)
+SETTING_LABEL = {
+    "home_care": "home care",
+    "direct_payment": "direct payments",
+    "supported_living": "supported living",
+    "residential": "residential care",
+    "nursing": "nursing care",
+}
+
+# Series reported per year: name → (unit, description).
+SERIES: dict[str, tuple[str, str]] = {
+    "net_spend_gbp": ("£", "net spend on adult social care (gross less client and NHS income)"),
+    "gross_spend_gbp": ("£", "gross spend on adult social care"),
+    "requests": ("requests", "new requests for support"),
+    "requests_18_64": ("requests", "new requests for support, aged 18-64"),
+    "requests_65_plus": ("requests", "new requests for support, aged 65+"),
+    "short_term_episodes": ("episodes", "short-term services (reablement) started"),
+    "long_term_entrants": ("people", "people starting long-term support"),
+    "care_home_admissions": ("people", "permanent admissions to residential and nursing care"),
+    "long_term_exits": ("people", "people leaving long-term support (death, needs met, moved away)"),
+    "caseload": ("people", "people in long-term support at the end of the year"),
+    **{f"caseload_{s}": ("people", f"people in long-term {SETTING_LABEL[s]} at the end of the year") for s in SETTINGS},
+    **{
+        f"caseload_{a.replace('-', '_').replace('+', '_plus')}_{r}": (
+            "people",
+            f"people in long-term support at year end, aged {a}, {r.replace('_', ' ')}",
+        )
+        for a in AGE_BANDS
+        for r in SUPPORT_REASONS
+    },
+    "kept_out_of_long_term_support": ("people", "older people a better short-term offer kept out of long-term support"),
+    "in_more_independent_setting": ("people", "people diverted from a care home or moved out of residential care"),
+    "on_reduced_hours": ("people", "clients whose package hours a lever has cut"),
+    "more_independent_outcomes": ("people", "people with a more independent outcome than in the baseline"),
+}
+
+
+@dataclass
+class SeriesSummary:
+    unit: str
+    p10: list[float]
+    p50: list[float]
+    p90: list[float]
+    mean: list[float]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "p10": self.p10, "p50": self.p50, "p90": self.p90, "mean": self.mean}
+
+
+@dataclass
+class ScenarioResult:
+    name: str
+    levers: list[str]
+    series: dict[str, SeriesSummary]
+    runs_net: np.ndarray  # (runs, years) net spend per run, for fan charts and the funding gap
+
+
+@dataclass
+class Projection:
+    council: str
+    financial_year: str
+    synthetic: bool
+    years: list[str]
+    settings: ProjectionSettings
+    base_net_gbp: float
+    base_gross_gbp: float
+    scenarios: dict[str, ScenarioResult]
+    waterfall: dict[str, Any]
+    funding_gap: dict[str, Any]
+    assumptions: dict[str, Provenance] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "baseline": self.council,
+            "financial_year": self.financial_year,
+            "synthetic": self.synthetic,
+            "years": self.years,
+            "runs": self.settings.runs,
+            "seed": self.settings.seed,
+            "settings": self.settings.model_dump(mode="json", exclude={"runs", "seed", "years"}),
+            "base_year": {"net_spend_gbp": self.base_net_gbp, "gross_spend_gbp": self.base_gross_gbp},
+            "scenarios": {
+                name: {"levers": s.levers, "series": {k: v.as_dict() for k, v in s.series.items()}}
+                for name, s in self.scenarios.items()
+            },
+            "waterfall": self.waterfall,
+            "funding_gap": self.funding_gap,
+            "assumptions": {k: v.model_dump(mode="json") for k, v in self.assumptions.items()},
+        }
+
+
+def financial_years(first: str, count: int) -> list[str]:
+    start = int(first[:4])
+    return [f"{start + i}/{(start + i + 1) % 100:02d}" for i in range(1, count + 1)]
+
+
+def per_run_series(model: FlowModel, paths: Paths) -> dict[str, np.ndarray]:
+    """The reported series for each run: name → (runs, years)."""
+    cells = model.cells
+    caseload = paths.caseload
+    series: dict[str, np.ndarray] = {
+        "net_spend_gbp": paths.net,
+        "gross_spend_gbp": paths.gross,
+        "requests": paths.requests.sum(axis=2),
+        "requests_18_64": paths.requests[:, :, 0],
+        "requests_65_plus": paths.requests[:, :, 1],
+        "short_term_episodes": paths.short_term.sum(axis=2),
+        "long_term_entrants": paths.entrants.sum(axis=2),
+        "care_home_admissions": paths.admissions.sum(axis=2),
+        "long_term_exits": paths.exits,
+        "caseload": caseload.sum(axis=2),
+    }
+    for s in SETTINGS:
+        series[f"caseload_{s}"] = caseload[:, :, cells.mask(settings=(s,))].sum(axis=2)
+    reason = np.array(cells.reason)
+    for a, band in enumerate(AGE_BANDS):
+        for r in SUPPORT_REASONS:
+            key = f"caseload_{band.replace('-', '_').replace('+', '_plus')}_{r}"
+            series[key] = caseload[:, :, (cells.age == a) & (reason == r)].sum(axis=2)
+    lever_cells = cells.mask(kind="diverted") | cells.mask(kind="moved")
+    series["kept_out_of_long_term_support"] = paths.avoided
+    series["in_more_independent_setting"] = caseload[:, :, lever_cells].sum(axis=2)
+    series["on_reduced_hours"] = paths.reduced_hours
+    series["more_independent_outcomes"] = (
+        series["kept_out_of_long_term_support"] + series["in_more_independent_setting"] + series["on_reduced_hours"]
+    )
+    return series
+
+
+def summarise(values: np.ndarray, unit: str) -> SeriesSummary:
+    p10, p50, p90 = np.percentile(values, PERCENTILES, axis=0)
+    return SeriesSummary(unit, p10.tolist(), p50.tolist(), p90.tolist(), values.mean(axis=0).tolist())
+
+
+def run_scenario(
+    model: FlowModel,
+    plan: LeverPlan,
+    settings: ProjectionSettings,
+    on_block: Callable[[int], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """All runs of one scenario, in blocks with their own random streams; returns the per-run series."""
+    collected: dict[str, list[np.ndarray]] = {}
+    for block, start in enumerate(range(0, settings.runs, BLOCK)):
+        runs = min(BLOCK, settings.runs - start)
+        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block,))))
+        paths = simulate(model, plan, settings.years, runs, rng)
+        for name, values in per_run_series(model, paths).items():
+            collected.setdefault(name, []).append(values.astype(np.float64))
+        if on_block:
+            on_block(runs)
+    return {name: np.concatenate(parts, axis=0) for name, parts in collected.items()}
+
+
+def waterfall(model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, base_net: float) -> dict[str, Any]:
+    """Base-year net spend to the final year's, one named step at a time, on the expected path at central effects."""
+    years = settings.years
+
+    def final(**kwargs: Any) -> float:
+        return float(simulate(model, plan, years, 1, None, **kwargs).net[0, -1])
+
+    steps = [{"step": "base-year net spend", "gbp": base_net, "kind": "start"}]
+    previous = final(growth=False, inflation=False, active=frozenset())
+    if abs(previous - base_net) > 1e-6 * max(base_net, 1.0):
+        steps.append({"step": "calibration", "gbp": previous - base_net, "kind": "change"})
+    now = final(growth=True, inflation=False, active=frozenset())
+    steps.append({"step": "demography", "gbp": now - previous, "kind": "change"})
+    previous = now
+    now = final(growth=True, inflation=True, active=frozenset())
+    steps.append({"step": "unit-cost inflation", "gbp": now - previous, "kind": "change"})
+    previous = now
+    active: frozenset[str] = frozenset()
+    for lever in LEVERS:
+        if lever not in plan.enabled:
+            continue
+        active = active | {lever}
+        now = final(growth=True, inflation=True, active=active)
+        steps.append({"step": lever, "gbp": now - previous, "kind": "change"})
+        previous = now
+    steps.append({"step": f"net spend in year {years}", "gbp": previous, "kind": "end"})
+    return {
+        "note": "expected path at central effects; each step adds one driver to the ones before it",
+        "steps": steps,
+    }
+
+
+def funding_gap(
+    settings: ProjectionSettings, base_net: float, scenarios: dict[str, np.ndarray], years: list[str]
+) -> dict[str, Any]:
+    """Income projected line by line against projected net spend; plus Pixel's quick view of spend growth."""
+    t = np.arange(1, settings.years + 1)
+    lines = {name: (base_net * line.share * (1 + line.growth) ** t).tolist() for name, line in settings.income.items()}
+    income = np.sum([np.array(v) for v in lines.values()], axis=0) if lines else np.zeros(settings.years)
+    gaps = {}
+    for name, net in scenarios.items():
+        gap = net - income[None, :]
+        gaps[name] = summarise(gap, "£").as_dict()
+    unit_cost_central = settings.unit_cost_inflation.central
+    quick = {
+        label: (base_net * (1 + PIXEL_DEMAND_GROWTH + cost) ** t).tolist()
+        for label, cost in (
+            ("low", PIXEL_UNIT_COST_LOW),
+            ("central", unit_cost_central),
+            ("high", PIXEL_UNIT_COST_HIGH),
+        )
+    }
+    return {
+        "years": years,
+        "income": {"lines": lines, "total": income.tolist()},
+        "scenarios": gaps,
+        "quick": {
+            "method": "spend grows at demand growth (2.0%) + unit-cost growth (2–3%) a year (seed 000 L266)",
+            "spend": quick,
+            "gap": {k: (np.array(v) - income).tolist() for k, v in quick.items()},
+        },
+        "note": "gap = projected net spend − projected income; positive means spend exceeds income",
+    }
+
+
+BUILT_IN_SCENARIOS = ("baseline", "optimised")
+
+
+def scenario_for(name: str) -> Scenario | None:
+    """The built-in scenarios: `baseline` (no levers) and `optimised` (all six at the opportunity defaults)."""
+    if name == "baseline":
+        return None
+    if name == "optimised":
+        return Scenario(name="optimised", description="the six levers of the optimised delivery model, defaults")
+    raise ValueError(f"unknown built-in scenario {name!r}")
+
+
+def project(
+    baseline: Baseline,
+    scenarios: list[tuple[str, Scenario | None]],
+    settings: ProjectionSettings,
+    file: str = "scenario",
+    on_block: Callable[[int], None] | None = None,
+) -> Projection:
+    """Project each (name, scenario) — None is the baseline, no levers; summaries, waterfall of the last, funding gap."""
+    model = flow_model(baseline, settings)
+    plans = {name: lever_plan(baseline, model, scenario, settings, file) for name, scenario in scenarios}
+    base_net = model.annual_net()
+    base_gross = baseline.gross_spend()
+    years = financial_years(baseline.council.financial_year, settings.years)
+    results: dict[str, ScenarioResult] = {}
+    for name, plan in plans.items():
+        runs = run_scenario(model, plan, settings, on_block)
+        results[name] = ScenarioResult(
+            name=name,
+            levers=[lever for lever in LEVERS if lever in plan.enabled],
+            series={key: summarise(values, SERIES[key][0]) for key, values in runs.items()},
+            runs_net=runs["net_spend_gbp"],
+        )
+    chosen = list(plans)[-1]
+    assumptions: dict[str, Provenance] = {
+        **model.notes,
+        **plans[chosen].notes,
+        "population_growth": GROWTH_SOURCE,
+        "income": INCOME_SOURCE,
+        "pixel_quick_mode": PIXEL_SOURCE,
+    }
+    return Projection(
+        council=baseline.council.name,
+        financial_year=baseline.council.financial_year,
+        synthetic=baseline.council.synthetic,
+        years=years,
+        settings=settings,
+        base_net_gbp=base_net,
+        base_gross_gbp=base_gross,
+        scenarios=results,
+        waterfall={"scenario": chosen, **waterfall(model, plans[chosen], settings, base_net)},
+        funding_gap=funding_gap(settings, base_net, {n: r.runs_net for n, r in results.items()}, years),
+        assumptions=assumptions,
+    )
