@@ -54,7 +54,9 @@ def test_extra_short_term_services_cost_money_when_counted() -> None:
     baseline = demoshire()
     with_cost = steady_saving(baseline, cost_extra_short_term=True)
     without = steady_saving(baseline, cost_extra_short_term=False)
-    older_short_term = sum(r.net_gbp for r in baseline.other_spend if r.category == "short_term" and r.age_band == "65+")
+    older_short_term = sum(
+        r.net_gbp for r in baseline.other_spend if r.category == "short_term" and r.age_band == "65+"
+    )
     extra = 0.40 * older_short_term  # the default 40% more older people served
     assert without - with_cost == pytest.approx(extra, rel=0.01)
 

@@ -52,38 +52,50 @@ def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
             bar.stop()
 
 
-def _check_ranges(years: int | None, runs: int | None) -> None:
-    from careflow.simulate.settings import MAX_RUNS, MAX_YEARS, check_range
+def load_scenario_spec(
+    spec: str, years: int | None = None, runs: int | None = None, seed: int | None = None
+) -> tuple[str, Scenario | None, ProjectionSettings, str]:
+    """(name, scenario, settings, file label) for a built-in name or a scenario file; every problem at once."""
+    from careflow.opportunity import lever_effects
+    from careflow.scenario import load_scenario
+    from careflow.simulate.projection import BUILT_IN_SCENARIOS, scenario_for
+    from careflow.simulate.settings import MAX_RUNS, MAX_YEARS, check_range, projection_settings
 
     problems: list[Problem] = []
     if years is not None:
         check_range(problems, "years", years, 1, MAX_YEARS, "years")
     if runs is not None:
         check_range(problems, "runs", runs, 1, MAX_RUNS, "runs")
+    if spec in BUILT_IN_SCENARIOS:
+        name, scenario, block, file = spec, scenario_for(spec), {}, spec
+    else:
+        path = Path(spec)
+        if not path.exists():
+            problems.append(Problem(spec, "no such file or built-in scenario", "baseline, optimised, or a path"))
+            raise InputError(problems)
+        try:
+            scenario = load_scenario(path)
+        except InputError as error:
+            raise InputError(problems + error.problems) from None
+        name, block, file = scenario.name, scenario.projection, str(path)
+        try:
+            lever_effects(scenario, file)  # unknown levers, effects outside 0–100%, bad phasing
+        except InputError as error:
+            problems.extend(error.problems)
+    try:
+        # Out-of-range command-line values are reported above; don't report them again as the file's.
+        settings = projection_settings(
+            block,
+            file,
+            years=years if years is not None and 1 <= years <= MAX_YEARS else None,
+            runs=runs if runs is not None and 1 <= runs <= MAX_RUNS else None,
+            seed=seed,
+        )
+    except InputError as error:
+        problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-
-
-def load_scenario_spec(spec: str) -> tuple[str, Scenario | None, dict[str, Any], str]:
-    """(name, scenario, projection block, file label) for a built-in name or a scenario file; checks the levers."""
-    from careflow.opportunity import lever_effects
-    from careflow.scenario import load_scenario
-    from careflow.simulate.projection import BUILT_IN_SCENARIOS, scenario_for
-
-    if spec in BUILT_IN_SCENARIOS:
-        return spec, scenario_for(spec), {}, spec
-    path = Path(spec)
-    if not path.exists():
-        raise InputError([Problem(spec, "no such file or built-in scenario", "baseline, optimised, or a path")])
-    scenario = load_scenario(path)
-    lever_effects(scenario, str(path))  # unknown levers, effects outside 0–100%, bad phasing: located problems
-    return scenario.name, scenario, scenario.projection, str(path)
-
-
-def _settings(block: dict[str, Any], file: str, **overrides: Any) -> ProjectionSettings:
-    from careflow.simulate.settings import projection_settings
-
-    return projection_settings(block, file, **overrides)
+    return name, scenario, settings, file
 
 
 def _print_summary(projection: Any) -> None:
@@ -122,10 +134,8 @@ def project_command(
     from careflow.simulate.projection import project
     from careflow.simulate.report import write_outputs
 
-    _check_ranges(years, runs)
+    name, chosen, settings, file = load_scenario_spec(scenario, years, runs, seed)
     loaded = load_baseline(baseline)
-    name, chosen, block, file = load_scenario_spec(scenario)
-    settings = _settings(block, file, years=years, runs=runs, seed=seed)
     scenarios: list[tuple[str, Scenario | None]] = [("baseline", None)]
     if chosen is not None:
         scenarios.append((name if name != "baseline" else "scenario", chosen))
@@ -194,15 +204,13 @@ def sweep_command(
     from careflow.report.excel import write_results
     from careflow.simulate.sweep import Task, run_sweep
 
-    _check_ranges(years, runs)
     if workers < 1 or workers > 256:
         raise InputError([Problem("--workers", f"{workers}", "between 1 and 256")])
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
         raise InputError([Problem("--scheduler", scheduler, "a scheduler address such as tcp://host:8786")])
-    specs = [load_scenario_spec(s) for s in scenario]
-    settings = {file: _settings(block, file, years=years, runs=runs, seed=seed) for _, _, block, file in specs}
+    specs = [load_scenario_spec(s, years, runs, seed) for s in scenario]
     baselines = _baselines(baseline, england_variants)
-    tasks = [Task(b, name, chosen, settings[file]) for b in baselines for name, chosen, _, file in specs]
+    tasks = [Task(b, name, chosen, settings) for b in baselines for name, chosen, settings, _ in specs]
     with progress(len(tasks), "Sweeping") as advance:
         results = run_sweep(tasks, workers=workers, scheduler=scheduler, on_done=advance)
     rows = []
