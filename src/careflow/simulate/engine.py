@@ -70,13 +70,28 @@ def simulate(
     growth: bool = True,
     inflation: bool = True,
     active: frozenset[str] | None = None,
+    variants: list[tuple[bool, bool, frozenset[str]]] | None = None,
 ) -> Paths:
-    """Run the flow model for `runs` runs of `years` years in monthly steps; `active` limits which levers act."""
+    """Run the flow model for `runs` runs of `years` years in monthly steps; `active` limits which levers act.
+
+    In expected mode, `variants` runs several (growth, inflation, active levers) variants side by side, one row
+    each — how the waterfall gets all its steps in one pass.
+    """
     draw = Draw(rng)
-    active = plan.enabled if active is None else active & plan.enabled
     cells = model.cells
     C = cells.count
-    R = runs if rng is not None else 1
+    R = runs if rng is not None else (len(variants) if variants else 1)
+    rows = (
+        variants
+        if rng is None and variants
+        else [(growth, inflation, active if active is not None else plan.enabled)] * R
+    )
+    growth_on = np.array([g for g, _, _ in rows], dtype=float)
+    inflation_on = np.array([i for _, i, _ in rows], dtype=bool)
+    lever_on = {
+        name: np.array([name in a and name in plan.enabled for _, _, a in rows], dtype=float) for name in plan.LEVERS
+    }
+    active_any = frozenset(name for name, on in lever_on.items() if on.any())
     effect = plan.draws(R, rng)  # per-run lever effects and inflation (central values in expected mode)
 
     caseload = np.tile(model.caseload, (R, 1)).astype(float)
@@ -95,7 +110,7 @@ def simulate(
         net=np.zeros((R, years)),
         start_people=caseload.sum(axis=1),
     )
-    growth_rates = np.array(plan.population_growth) if growth else np.zeros(4)
+    growth_rates = np.array(plan.population_growth)[None, :] * growth_on[:, None]  # (R, 4)
     base_need = model.need_weighted_population(model.population)
     exit_p = model.exit_rate / MONTHS
     community = np.isin(cells.setting, COMMUNITY) & cells.mask(kind="baseline")
@@ -118,14 +133,14 @@ def simulate(
     hours_masks = plan.hours_masks(cells)
 
     for year in range(years):
-        price = (1.0 + effect.inflation) ** (year + 1) if inflation else np.ones(R)  # fees uprated each April
-        phase = {name: plan.phase(name, year) if name in active else 0.0 for name in plan.LEVERS}
-        before = {name: plan.phase(name, year - 1) if name in active else 0.0 for name in plan.LEVERS}
+        price = np.where(inflation_on, (1.0 + effect.inflation) ** (year + 1), 1.0)  # fees uprated each April
+        phase = {name: plan.phase(name, year) * lever_on[name] for name in plan.LEVERS}
+        before = {name: plan.phase(name, year - 1) * lever_on[name] for name in plan.LEVERS}
         # Hours levers cut the cost of packages in the settings they act on, multiplicatively, so overlapping
         # levers (front door and trusted providers on older people's home care) never count the same hour twice.
         hours = np.ones((R, C))
         for name, mask in hours_masks.items():
-            if name in active:
+            if name in active_any:
                 hours[:, mask] *= (1.0 - getattr(effect, name) * phase[name])[:, None]
         cut = (hours < 1.0).any(axis=0)
         monthly_cost = weekly * (WEEKS_PER_YEAR / MONTHS) * hours * price[:, None]
@@ -134,6 +149,7 @@ def simulate(
         for month in range(MONTHS):
             t = year * MONTHS + month + 1
             demand = model.need_weighted_population(model.population * (1.0 + growth_rates) ** (t / MONTHS)) / base_need
+            # demand: (R, 2), growth of need by age band for each row
 
             # 1. Exits and step-ups at review, competing on the start-of-month caseload.
             leave = draw.binomial(caseload, exit_p)
@@ -151,13 +167,11 @@ def simulate(
             requests_now, short_term_now = [], []
             for a in range(2):
                 # 2. New requests and what the front door does with them.
-                req = draw.poisson(np.full(R, base_requests[a] / MONTHS * demand[a]))
+                req = draw.poisson(base_requests[a] / MONTHS * demand[:, a])
                 fd = draw.multinomial(req, model.front_door_shares[a])
-                st_group = fd[:, FD["short_term"]] + draw.poisson(
-                    np.full(R, model.other_short_term[a] / MONTHS * demand[a])
-                )
+                st_group = fd[:, FD["short_term"]] + draw.poisson(model.other_short_term[a] / MONTHS * demand[:, a])
                 extra = np.zeros(R)
-                if a == OLDER and phase["short_term_services"] > 0 and not_served[a] > 0 and base_requests[a] > 0:
+                if a == OLDER and phase["short_term_services"].any() and not_served[a] > 0 and base_requests[a] > 0:
                     # More people offered a short-term service, from those who would have had low-level or no help.
                     want = effect.short_term_services * phase["short_term_services"] * base_st[a]
                     extra = draw.binomial(
@@ -194,7 +208,7 @@ def simulate(
                             diverted = draw.binomial(n, divert_share)
                             n = n - diverted
                             caseload[:, diverted_of[ch]] += diverted
-                        if ch in moved_of and phase["ld_residential_moves"] > 0:
+                        if ch in moved_of and phase["ld_residential_moves"].any():
                             moved = draw.binomial(n, effect.ld_residential_moves * phase["ld_residential_moves"])
                             n = n - moved
                             caseload[:, moved_of[ch]] += moved
@@ -203,7 +217,7 @@ def simulate(
 
             # 5. Adults with a learning disability move from residential care to supported living, reaching the
             # lever's share of the group step by step through each year of the phasing.
-            if "ld_residential_moves" in active:
+            if "ld_residential_moves" in active_any:
                 f0 = effect.ld_residential_moves * before["ld_residential_moves"]
                 f1 = effect.ld_residential_moves * phase["ld_residential_moves"]
                 target = f0 + (f1 - f0) * (month + 1) / MONTHS
@@ -228,7 +242,7 @@ def simulate(
                         factor = requests_now[a] / (base_requests[a] / MONTHS) if base_requests[a] > 0 else np.ones(R)
                     else:
                         # Commissioning and other overheads follow the population's need, not the caseload.
-                        factor = np.full(R, demand[a])
+                        factor = demand[:, a]
                     g = gross_year[a] / MONTHS * factor * price
                     out.gross[:, year] += g
                     out.net[:, year] += g * (1.0 - model.other_income_share[category][a])

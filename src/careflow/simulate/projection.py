@@ -186,28 +186,18 @@ def run_scenario(
 def waterfall(model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, base_net: float) -> dict[str, Any]:
     """Base-year net spend to the final year's, one named step at a time, on the expected path at central effects."""
     years = settings.years
-
-    def final(**kwargs: Any) -> float:
-        return float(simulate(model, plan, years, 1, None, **kwargs).net[0, -1])
-
+    levers = [lever for lever in LEVERS if lever in plan.enabled]
+    none: frozenset[str] = frozenset()
+    variants = [(False, False, none), (True, False, none), (True, True, none)]
+    variants += [(True, True, frozenset(levers[: i + 1])) for i in range(len(levers))]
+    finals = simulate(model, plan, years, 1, None, variants=variants).net[:, -1]
+    names = ["demography", "unit-cost inflation", *levers]
     steps = [{"step": "base-year net spend", "gbp": base_net, "kind": "start"}]
-    previous = final(growth=False, inflation=False, active=frozenset())
-    if abs(previous - base_net) > 1e-6 * max(base_net, 1.0):
-        steps.append({"step": "calibration", "gbp": previous - base_net, "kind": "change"})
-    now = final(growth=True, inflation=False, active=frozenset())
-    steps.append({"step": "demography", "gbp": now - previous, "kind": "change"})
-    previous = now
-    now = final(growth=True, inflation=True, active=frozenset())
-    steps.append({"step": "unit-cost inflation", "gbp": now - previous, "kind": "change"})
-    previous = now
-    active: frozenset[str] = frozenset()
-    for lever in LEVERS:
-        if lever not in plan.enabled:
-            continue
-        active = active | {lever}
-        now = final(growth=True, inflation=True, active=active)
-        steps.append({"step": lever, "gbp": now - previous, "kind": "change"})
-        previous = now
+    if abs(finals[0] - base_net) > 1e-6 * max(base_net, 1.0):
+        steps.append({"step": "calibration", "gbp": float(finals[0] - base_net), "kind": "change"})
+    for i, name in enumerate(names):
+        steps.append({"step": name, "gbp": float(finals[i + 1] - finals[i]), "kind": "change"})
+    previous = float(finals[-1])
     steps.append({"step": f"net spend in year {years}", "gbp": previous, "kind": "end"})
     return {
         "note": "expected path at central effects; each step adds one driver to the ones before it",
