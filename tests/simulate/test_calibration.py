@@ -73,3 +73,18 @@ def test_steady_state_rates_are_derived_and_keep_care_home_admissions() -> None:
     paths = simulate(model, plan, 5, 1, None, growth=False, inflation=False)
     care_home = model.cells.mask(settings=CARE_HOME)
     assert paths.caseload[0, -1, care_home].sum() == pytest.approx(baseline.clients(None, CARE_HOME), rel=1e-9)
+
+
+def test_population_projection_can_be_given_year_by_year() -> None:
+    baseline = demoshire()
+    settings = ProjectionSettings(population_growth={"18-64": [0.0, 0.10], "65-74": 0.0, "75-84": 0.0, "85+": 0.0})
+    model = flow_model(baseline, settings)
+    plan = lever_plan(baseline, model, None, settings)
+    paths = simulate(model, plan, 3, 1, None, inflation=False)
+    working_age = paths.requests[0, :, 0]
+    assert working_age[0] == pytest.approx(baseline.total_requests("18-64"))
+    # Year 2 grows 10% through the year (months 13–24), year 3 carries on at 10% a year.
+    months = np.arange(1, 13) / 12
+    assert working_age[1] == pytest.approx(baseline.total_requests("18-64") * np.mean(1.1**months))
+    assert working_age[2] == pytest.approx(baseline.total_requests("18-64") * np.mean(1.1 ** (1 + months)))
+    assert paths.requests[0, :, 1] == pytest.approx([baseline.total_requests("65+")] * 3)

@@ -82,3 +82,14 @@ def test_unknown_scenario_and_baseline_are_problems_not_tracebacks(tmp_path: Pat
     assert run.returncode == 2 and "nowhere.yaml" in run.stderr and "Traceback" not in run.stderr
     run = careflow("project", "--baseline", "no-such-council", "--out", str(tmp_path / "o"))
     assert run.returncode == 2 and "no-such-council" in run.stderr
+
+
+def test_example_scenario_runs(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "flow-scenario.yaml"
+    run = careflow(
+        "project", "--scenario", str(example), "--years", "2", "--runs", "20", "--json", "--out", str(tmp_path)
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert set(data["scenarios"]) == {"baseline", "optimised, phased"}
+    assert data["settings"]["unit_cost_inflation"] == {"central": 0.025, "low": 0.02, "high": 0.03}

@@ -110,7 +110,11 @@ def simulate(
         net=np.zeros((R, years)),
         start_people=caseload.sum(axis=1),
     )
-    growth_rates = np.array(plan.population_growth)[None, :] * growth_on[:, None]  # (R, 4)
+    # Population by month (months + 1, bands): compounding each year's rate month by month.
+    rates = np.array(plan.population_growth)
+    rates = rates[np.minimum(np.arange(years), len(rates) - 1)]
+    monthly = (1.0 + np.repeat(rates, MONTHS, axis=0)) ** (1.0 / MONTHS)
+    population_path = model.population * np.vstack([np.ones(4), np.cumprod(monthly, axis=0)])
     base_need = model.need_weighted_population(model.population)
     exit_p = model.exit_rate / MONTHS
     community = np.isin(cells.setting, COMMUNITY) & cells.mask(kind="baseline")
@@ -148,7 +152,8 @@ def simulate(
         divert_share = effect.care_home_admissions * phase["care_home_admissions"]
         for month in range(MONTHS):
             t = year * MONTHS + month + 1
-            demand = model.need_weighted_population(model.population * (1.0 + growth_rates) ** (t / MONTHS)) / base_need
+            population = np.where(growth_on[:, None] > 0, population_path[t], model.population)  # (R, 4)
+            demand = model.need_weighted_population(population) / base_need
             # demand: (R, 2), growth of need by age band for each row
 
             # 1. Exits and step-ups at review, competing on the start-of-month caseload.

@@ -12,6 +12,8 @@ from careflow.scenario import Scenario
 from careflow.simulate.model import COMMUNITY, FD, ST, Cells, FlowModel
 from careflow.simulate.settings import ProjectionSettings
 
+MAX_YEARS_OF_GROWTH = 60  # growth path length; the engine is also run beyond 20 years for steady states
+
 LEVERS = (
     "short_term_services",
     "ld_community_hours",
@@ -65,7 +67,7 @@ class LeverPlan:
     phasing: dict[str, list[float]]
     enabled: frozenset[str]
     inflation: Range
-    population_growth: tuple[float, float, float, float]
+    population_growth: list[list[float]]  # yearly growth rate, [year][population band]
     benefit_years: float = 1.0
     # Share of older would-be long-term clients kept out by short-term services: fixed part + part per unit uplift.
     avoided_share_fixed: float = 0.0
@@ -101,7 +103,7 @@ class LeverPlan:
         weekly[diverted] = self.divert_weekly_cost
         income[diverted] = self.divert_income_share
         for i in np.flatnonzero(cells.mask(kind="moved")):
-            # The per-person saving is net of income (seed 001 L614), so gross it up by the setting's income share.
+            # The per-person saving is net of income (seed 001 L613), so gross it up by the setting's income share.
             net_share = max(1.0 - income[i], 1e-9)
             weekly[i] = max(weekly[i] - self.ld_move_saving / WEEKS_PER_YEAR / net_share, 0.0)
         return weekly, income
@@ -222,7 +224,7 @@ def lever_plan(
             if settings.unit_cost_inflation.high is not None
             else settings.unit_cost_inflation.central,
         ),
-        population_growth=tuple(settings.population_growth[b] for b in ("18-64", "65-74", "75-84", "85+")),  # type: ignore[arg-type]
+        population_growth=settings.growth_path(MAX_YEARS_OF_GROWTH),
         benefit_years=settings.benefit_years,
         avoided_share_fixed=fixed,
         avoided_share_per_uplift=per_uplift,

@@ -17,7 +17,12 @@ MAX_RUNS = 100_000
 
 # Default yearly growth of the adult population by band: an assumption (no seed gives council-level projections);
 # the shape — faster growth in the oldest bands — follows the ageing the seeds describe.
-DEFAULT_GROWTH: dict[PopulationBand, float] = {"18-64": 0.003, "65-74": 0.012, "75-84": 0.030, "85+": 0.032}
+DEFAULT_GROWTH: dict[PopulationBand, float | list[float]] = {
+    "18-64": 0.003,
+    "65-74": 0.012,
+    "75-84": 0.030,
+    "85+": 0.032,
+}
 GROWTH_SOURCE = Assumed(
     reason="default growth per age band, in the range of recent national projections; replace with the council's own"
 )
@@ -86,7 +91,8 @@ class ProjectionSettings(BaseModel):
     years: int = Field(default=10, ge=1, le=MAX_YEARS)
     runs: int = Field(default=1000, ge=1, le=MAX_RUNS)
     seed: int = Field(default=0, ge=0)
-    population_growth: dict[PopulationBand, float] = Field(default_factory=lambda: dict(DEFAULT_GROWTH))
+    # Yearly growth per band: one rate for every year, or a list (year 1, 2, …; the last rate carries on).
+    population_growth: dict[PopulationBand, float | list[float]] = Field(default_factory=lambda: dict(DEFAULT_GROWTH))
     unit_cost_inflation: Rate = Field(default_factory=lambda: Rate(central=DEFAULT_INFLATION))
     income: dict[str, IncomeLine] = Field(default_factory=lambda: dict(DEFAULT_INCOME))
     # How long, on average, a person kept out of a care home or out of long-term care stays out. The seed's
@@ -105,13 +111,32 @@ class ProjectionSettings(BaseModel):
 
     @field_validator("population_growth")
     @classmethod
-    def _growth_not_below_minus_100(cls, value: dict[PopulationBand, float]) -> dict[PopulationBand, float]:
-        for band, rate in value.items():
-            if rate < -1.0:
-                raise ValueError(f"growth for {band} is {rate:.0%}; a population cannot shrink by more than 100%")
-            if rate > 1.0:
-                raise ValueError(f"growth for {band} is {rate:.0%} a year; expected a fraction such as 0.02 for 2%")
+    def _growth_not_below_minus_100(
+        cls, value: dict[PopulationBand, float | list[float]]
+    ) -> dict[PopulationBand, float | list[float]]:
+        for band, rates in value.items():
+            listed = rates if isinstance(rates, list) else [rates]
+            if not listed:
+                raise ValueError(f"growth for {band} is an empty list; expected a rate, or one rate per year")
+            for year, rate in enumerate(listed, start=1):
+                where = f"growth for {band}" + (f" in year {year}" if isinstance(rates, list) else "")
+                if rate < -1.0:
+                    raise ValueError(f"{where} is {rate:.0%}; a population cannot shrink by more than 100%")
+                if rate > 1.0:
+                    raise ValueError(f"{where} is {rate:.0%} a year; expected a fraction such as 0.02 for 2%")
         return {**DEFAULT_GROWTH, **value}
+
+    def growth_path(self, years: int) -> list[list[float]]:
+        """Growth rate per year (rows) and population band (columns)."""
+        path = []
+        for year in range(years):
+            row = []
+            for band in POPULATION_BANDS:
+                rates = self.population_growth[band]
+                listed = rates if isinstance(rates, list) else [rates]
+                row.append(listed[min(year, len(listed) - 1)])
+            path.append(row)
+        return path
 
     @field_validator("default_phasing")
     @classmethod
