@@ -116,12 +116,13 @@ def render_html(result: OpportunityResult, baseline: Baseline) -> str:
         [lever.net_benefit_gbp / 1e6 for lever in result.levers],
         [lever.low_gbp / 1e6 for lever in result.levers],
         [lever.high_gbp / 1e6 for lever in result.levers],
-        "£m a year, net of income (bar: central; whisker: low–high)",
+        "£m a year, net of income (bar: central estimate; whisker: low–high range)",
     )
     by_cohort = charts.bars(
-        [LEVER[lever.id].cohort for lever in result.levers],
+        [LEVER[lever.id].short_cohort for lever in result.levers],
         [lever.people_affected for lever in result.levers],
         "people affected",
+        value_format="{:,.0f}",
     )
     overlap_text = "".join(
         f"<li><b>{escape(LEVER[rule.removed_from].name)}</b> and <b>{escape(LEVER[rule.shared_with].name)}</b>: "
