@@ -118,8 +118,8 @@ def _hours_evidence(lever: str, group: str, cases: Sequence[Review], national: f
         return LeverEvidence(lever, "hours_reduction", 0, None, None, None, None, national, national, national,
                              national, "no local cases: national value kept", group)  # fmt: skip
     local = _hours_ratio(cases)
-    actual = np.array([r.actual.hours for r in cases])
-    ideal = np.array([r.ideal.hours for r in cases])
+    actual = np.array([r.actual.hours for r in cases], dtype=float)
+    ideal = np.array([r.ideal.hours for r in cases], dtype=float)
     picks = np.random.default_rng(BOOTSTRAP_SEED).integers(0, n, size=(BOOTSTRAP_DRAWS, n))
     sums = actual[picks].sum(axis=1)
     ratios = 1 - np.divide(ideal[picks].sum(axis=1), sums, out=np.ones_like(sums), where=sums > 0)

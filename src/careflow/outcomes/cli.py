@@ -153,7 +153,12 @@ def reviews_summary(
         reasons.add_column(h)
     for name, share in summary.gap_reasons.items():
         ref = REFERENCE_GAP_REASONS.get(name)
-        reasons.add_row(name, f"{share.successes} of {share.n}", *_share_cells(share)[1:], f"{ref.value:.0%} ({ref.describe()})" if ref else "")
+        reasons.add_row(
+            name,
+            f"{share.successes} of {share.n}",
+            *_share_cells(share)[1:],
+            f"{ref.value:.0%} ({ref.describe()})" if ref else "",
+        )
     out.print(reasons)
     missed = summary.short_term_missed
     out.print(
