@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from careflow.outcomes.analysis import (
     REFERENCE_GAP_REASONS,
@@ -15,6 +17,7 @@ from careflow.outcomes.analysis import (
     summarise,
     wilson_interval,
 )
+from careflow.outcomes.reviews import Outcome, at_least_as_independent, more_independent
 
 # Hand-computed with z = 1.96: centre = (p + z²/2n)/(1 + z²/n), half = z·√(p(1−p)/n + z²/4n²)/(1 + z²/n)
 HAND_WILSON = [
@@ -84,3 +87,26 @@ def test_reference_figures_are_printed_where_cited(seed: Callable[[str, int], st
         assert provenance.kind == "quoted"
         assert provenance.as_printed in seed(provenance.document, int(provenance.line.lstrip("L")))
         assert f"{value.value * 100:g}%" in provenance.as_printed
+
+
+@given(st.integers(min_value=1, max_value=5000), st.data())
+def test_wilson_interval_contains_the_share_and_stays_in_range(n: int, data: st.DataObject) -> None:
+    k = data.draw(st.integers(min_value=0, max_value=n))
+    low, high = wilson_interval(k, n)
+    assert 0.0 <= low <= k / n <= high <= 1.0
+    # more cases at the same share never widen the interval
+    wider_low, wider_high = wilson_interval(k, n)
+    narrower_low, narrower_high = wilson_interval(4 * k, 4 * n)
+    assert narrower_high - narrower_low <= wider_high - wider_low + 1e-12
+
+
+rungs = st.integers(min_value=1, max_value=6)
+hours = st.floats(min_value=0, max_value=80, allow_nan=False)
+
+
+@given(rungs, hours, rungs, hours)
+def test_more_independent_is_a_strict_order(r1: int, h1: float, r2: int, h2: float) -> None:
+    a, b = Outcome(r1, "x", h1, 0.0), Outcome(r2, "x", h2, 0.0)
+    assert not more_independent(a, a)
+    assert not (more_independent(a, b) and more_independent(b, a))
+    assert at_least_as_independent(a, b) or at_least_as_independent(b, a)

@@ -95,3 +95,13 @@ def test_cli_writes_a_scenario_that_validates(tmp_path: Path, examples: Path) ->
             assert 0 <= effect.low <= effect.central <= effect.high <= 1 or effect.central > 1
             assert "n = " in effect.provenance.detail
     assert yaml.safe_load(target.read_text())["name"] == "local evidence from case reviews"
+
+
+def test_uplift_when_nobody_was_offered_a_service(make_review, make_outcome) -> None:  # type: ignore[no-untyped-def]
+    care_home = make_outcome("residential care", 0, 800)
+    reviews = [make_review(care_home, care_home, should=True, offered=False, case_id=f"R-{i}") for i in range(5)]
+    (uplift,) = [e for e in lever_evidence(reviews, NATIONAL) if e.lever == "short_term_services"]
+    assert uplift.local is None and uplift.local_high is None  # unbounded locally
+    assert uplift.central > NATIONAL["short_term_services"]["access_uplift"]
+    scenario = calibrate(reviews, NATIONAL)
+    assert "unbounded" in (scenario.levers["short_term_services"].effects["access_uplift"].provenance.detail or "")  # type: ignore[union-attr]

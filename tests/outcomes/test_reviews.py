@@ -145,3 +145,25 @@ def test_shipped_synthetic_reviews(examples: Path) -> None:
     assert len(reviews) >= 300
     assert reviews == generate_reviews(300, seed=2024)  # regenerating gives the same file: deterministic
     assert [review_row(r)[0] for r in reviews[:2]] == ["SYN-0001", "SYN-0002"]
+
+
+def test_future_dates_and_impossible_transitions_are_rejected(tmp_path: Path) -> None:
+    future = ["R-7", *GOOD[1:4], "2999-01-01", *GOOD[5:]]
+    transition = ["R-8", "65+", "physical support", "transition to adulthood", *GOOD[4:]]
+    with pytest.raises(InputError) as caught:
+        load_reviews(write_csv(tmp_path / "reviews.csv", [future, transition]))
+    assert sorted((p.row, p.column) for p in caught.value.problems) == [(2, "review_date"), (3, "decision_point")]
+
+
+def test_summary_cli_writes_page_and_workbook(tmp_path: Path, examples: Path) -> None:
+    import json
+
+    out = tmp_path / "summary"
+    done = careflow("reviews", "summary", str(examples / "case_reviews_synthetic.csv"), "--out", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["cases"] == 300
+    assert result["more_independent"]["low"] < result["more_independent"]["share"] < result["more_independent"]["high"]
+    page = (out / "reviews_summary.html").read_text(encoding="utf-8")
+    assert "Wilson" in page and "<svg" in page and "L1472" in page
+    assert (out / "reviews_summary.xlsx").stat().st_size > 0

@@ -31,6 +31,9 @@ REFERENCE_GAP_REASONS: dict[str, Value] = {
     "service capacity": quoted(0.16, SEED_001, "L922", "service capacity (16%)"),
     "person or family preference": quoted(0.16, SEED_001, "L922", "the family or individual's preference (16%)"),
 }
+REFERENCE_SHORT_TERM_RATIO = quoted(
+    2.0, SEED_001, "L922", "almost twice as many people could benefit from reablement", unit="× those receiving it"
+)
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -41,7 +44,10 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At 0 or n successes the bound is exactly 0 or 1; floating-point rounding must not move it
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
 
 
 def sample_warning(n: int) -> str | None:
@@ -114,6 +120,7 @@ class ReviewSummary:
     short_term_missed: Share  # should have been offered a short-term service but was not, among all cases
     short_term_should_have: int
     short_term_offered: int
+    short_term_ratio: float | None  # should have been offered ÷ offered (the seed: "almost twice")
     references: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -124,6 +131,8 @@ def summarise(reviews: Sequence[Review]) -> ReviewSummary:
     """The council's own evidence from its reviews: shares with intervals, £ difference, reasons for gaps."""
     cohorts = sorted({r.cohort for r in reviews})
     gap_cases = [r for r in reviews if gap(r)]
+    should = sum(1 for r in reviews if r.short_term_should_have)
+    offered = sum(1 for r in reviews if r.short_term_offered)
     return ReviewSummary(
         cases=len(reviews),
         more_independent=share_where(reviews, gap),
@@ -142,10 +151,12 @@ def summarise(reviews: Sequence[Review]) -> ReviewSummary:
             if reason != "no gap"
         },
         short_term_missed=share_where(reviews, lambda r: r.short_term_should_have and not r.short_term_offered),
-        short_term_should_have=sum(r.short_term_should_have for r in reviews),
-        short_term_offered=sum(r.short_term_offered for r in reviews),
+        short_term_should_have=should,
+        short_term_offered=offered,
+        short_term_ratio=should / offered if offered else None,
         references={
             "mdt_at_least_as_independent": REFERENCE_MDT_AT_LEAST_AS_INDEPENDENT.model_dump(mode="json"),
             "gap_reasons": {k: v.model_dump(mode="json") for k, v in REFERENCE_GAP_REASONS.items()},
+            "short_term_ratio": REFERENCE_SHORT_TERM_RATIO.model_dump(mode="json"),
         },
     )

@@ -92,14 +92,16 @@ def _uplift_evidence(cases: Sequence[Review], u0: float, s: float) -> LeverEvide
     q0 = u0 / (1 + u0)
     q, q_low, q_high = _beta_posterior(q0, missed, n, s)
 
-    def uplift(share: float) -> float:
-        return share / (1 - share) if share < 1 else float("inf")
+    def uplift(share: float | None) -> float | None:
+        # Nobody offered a service among those who should have been: the uplift has no upper bound
+        return None if share is None or share >= 1 else share / (1 - share)
 
     wl, wh = wilson_interval(missed, n)
-    local = uplift(missed / n) if n else None
+    central, low, high = uplift(q), uplift(q_low), uplift(q_high)
+    assert central is not None and low is not None and high is not None  # posterior draws are always below 1
     return LeverEvidence(
-        "short_term_services", "access_uplift", n, missed, local,
-        uplift(wl) if n else None, uplift(wh) if n else None, u0, uplift(q), uplift(q_low), uplift(q_high),
+        "short_term_services", "access_uplift", n, missed, uplift(missed / n) if n else None,
+        uplift(wl) if n else None, uplift(wh) if n else None, u0, central, low, high,
         f"uplift = q/(1−q), q = share not offered; Beta prior on q centred on {q0:.4f} (the national {u0:g}) "
         f"with strength {s:g}",
         "65+ who should have been offered a short-term service",
@@ -173,6 +175,10 @@ def lever_evidence(
     return evidence
 
 
+def _shown(value: float | None) -> str:
+    return "unbounded" if value is None else f"{value:.4f}"
+
+
 def calibrate(
     reviews: Sequence[Review],
     national: dict[str, dict[str, float]],
@@ -190,9 +196,9 @@ def calibrate(
             skipped.append(item.lever)
             continue
         local_part = (
-            "no local value"
+            "local value unbounded: nobody in the group was offered one"
             if item.local is None
-            else f"local {item.local:.4f} (95% interval {item.local_low:.4f}–{item.local_high:.4f})"
+            else f"local {item.local:.4f} (95% interval {_shown(item.local_low)}–{_shown(item.local_high)})"
         )
         detail = (
             f"{item.group}: n = {item.cases}"

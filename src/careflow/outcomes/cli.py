@@ -115,15 +115,26 @@ def reviews_synthetic(
 @reviews_app.command("summary")
 def reviews_summary(
     file: Path = typer.Argument(..., help="Case reviews: .xlsx, .csv, or a folder with reviews.csv"),
+    out_dir: Path | None = typer.Option(None, "--out", help="Also write reviews_summary.html and .xlsx here"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
 ) -> None:
     """How many people could have had a more independent outcome, with 95% intervals, £ and reasons."""
-    from careflow.outcomes.analysis import REFERENCE_GAP_REASONS, REFERENCE_MDT_AT_LEAST_AS_INDEPENDENT, summarise
+    from careflow.outcomes.analysis import (
+        REFERENCE_GAP_REASONS,
+        REFERENCE_MDT_AT_LEAST_AS_INDEPENDENT,
+        REFERENCE_SHORT_TERM_RATIO,
+        summarise,
+    )
+    from careflow.outcomes.review_report import write_review_summary
     from careflow.outcomes.reviews import load_reviews
 
     summary = summarise(load_reviews(file))
+    written: list[Path] = []
+    if out_dir is not None:
+        with staged_directory(out_dir) as stage:
+            written = [out_dir / p.name for p in write_review_summary(stage, summary, file.name)]
     if as_json:
-        print_json(summary.as_dict())
+        print_json({**summary.as_dict(), "written": [str(p) for p in written]})
         return
     headers = ("group", "cases", "share", "95% interval (Wilson)", "warning")
     shares = RichTable(title=f"Ideal more independent than actual — {summary.cases} reviews")
@@ -164,8 +175,15 @@ def reviews_summary(
     out.print(
         f"Should have been offered a short-term service but were not: {missed.successes} of {missed.n} "
         f"({_pct(missed.share)}, {_pct(missed.low)}–{_pct(missed.high)}). Offered: {summary.short_term_offered}; "
-        f"should have been offered: {summary.short_term_should_have}."
+        f"should have been offered: {summary.short_term_should_have}"
+        + (
+            f" (ratio {summary.short_term_ratio:.2f}; national reviews: {REFERENCE_SHORT_TERM_RATIO.describe()})."
+            if summary.short_term_ratio is not None
+            else "."
+        )
     )
+    if written:
+        out.print(f"Wrote {', '.join(str(p) for p in written)}")
 
 
 def _baseline_context(baseline: Path) -> str:

@@ -230,8 +230,9 @@ def read_review_rows(path: Path, problems: Problems) -> list[Row]:
     return read_tables(path, [REVIEWS], problems).get(REVIEWS.name, [])
 
 
-def reviews_from_rows(file: str, rows: Sequence[Row], problems: Problems) -> list[Review]:
+def reviews_from_rows(file: str, rows: Sequence[Row], problems: Problems, today: dt.date | None = None) -> list[Review]:
     """Cross-row and cross-column checks (identifiers, dates, rung vs setting, duplicates) and typed reviews."""
+    today = today or dt.date.today()
     reviews: list[Review] = []
     seen: dict[tuple[str, str, dt.date], int] = {}
     sheet = REVIEWS.name
@@ -251,6 +252,14 @@ def reviews_from_rows(file: str, rows: Sequence[Row], problems: Problems) -> lis
         date = parse_date(row["review_date"])
         if date is None:
             report(f"'{row['review_date']}'", "a date as YYYY-MM-DD (or DD/MM/YYYY)", "review_date")
+        elif date > today:
+            report(f"{date.isoformat()}, a date in the future", "the date the MDT reviewed the case", "review_date")
+        if row["decision_point"] == "transition to adulthood" and row["age_band"] != "18-64":
+            report(
+                f"transition to adulthood for someone aged {row['age_band']}",
+                "age band 18-64 for a transition from children's services",
+                "decision_point",
+            )
         outcomes = {}
         for prefix in OUTCOMES:
             rung, setting = row[f"{prefix}_rung"], row[f"{prefix}_setting"]
