@@ -223,3 +223,32 @@ def test_references_by_council_type() -> None:
     assert delayed == {"county": 115, "england": 88}
     growth = {r.council_type: r.value.value for r in REFERENCES if r.indicator == "delayed_growth"}
     assert growth == {"county": 68, "metropolitan": 49, "unitary": 48, "london": 38}
+
+
+def test_template_reads_back_and_list_is_json(tmp_path: Path) -> None:
+    import json
+
+    template = tmp_path / "monthly.xlsx"
+    done = subprocess.run([sys.executable, "-m", "careflow", "indicators", "template", str(template)],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = load_monthly(template)  # the example row is valid
+    assert data.get("delayed_days_social_care", month_index("2017-07") or 0) == 912
+    listed = subprocess.run([sys.executable, "-m", "careflow", "indicators", "list", "--json"],
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    ids = [i["id"] for i in json.loads(listed.stdout)["indicators"]]
+    assert ids == [i.id for i in REGISTRY]
+
+
+def test_local_targets_sheet_in_a_workbook(tmp_path: Path) -> None:
+    from careflow.outcomes.indicators import MONTHLY, TARGETS
+    from careflow.tabular import write_workbook
+
+    path = tmp_path / "monthly.xlsx"
+    write_workbook(path, [MONTHLY, TARGETS], "test", [], rows={
+        "monthly": [["2017-02", "reviews_overdue", 80, None], ["2017-02", "reviews_due", 1000, None]],
+        "targets": [["reviews_overdue", 7.5, 1]],
+    })  # fmt: skip
+    (result,) = evaluate(load_monthly(path), [BY_ID["reviews_overdue"]])
+    assert result.latest.value == pytest.approx(8.0)
+    assert (result.latest.target, result.latest.rag) == (7.5, "amber")

@@ -23,6 +23,7 @@ def sparkline(values: list[float | None], target: list[float | None]) -> str:
     if any(t is not None for t in target):
         ax.plot(xs, [float("nan") if t is None else t for t in target], color=PALETTE[1], linewidth=0.9, ls="--")
     ax.axis("off")
+    fig.patch.set_alpha(0)  # let the row's RAG colour show through
     return to_svg(fig)
 
 
