@@ -167,3 +167,22 @@ def test_summary_cli_writes_page_and_workbook(tmp_path: Path, examples: Path) ->
     page = (out / "reviews_summary.html").read_text(encoding="utf-8")
     assert "Wilson" in page and "<svg" in page and "L1472" in page
     assert (out / "reviews_summary.xlsx").stat().st_size > 0
+
+
+def test_excel_dates_and_numeric_nhs_numbers(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from careflow.tabular import write_workbook
+
+    dated = ["R-9", *GOOD[1:4], dt.datetime(2024, 6, 3), *GOOD[5:]]
+    numeric_id = [9434765919, *GOOD[1:]]  # typed into Excel as a number
+    path = tmp_path / "reviews.xlsx"
+    write_workbook(path, [REVIEWS], "test", [], rows={"reviews": [dated]})
+    (only,) = load_reviews(path)
+    assert only.review_date == dt.date(2024, 6, 3)
+    write_workbook(path, [REVIEWS], "test", [], rows={"reviews": [dated, numeric_id]})
+    with pytest.raises(InputError) as caught:
+        load_reviews(path)
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("reviews", 5, "case_id")
+    assert "valid NHS number" in problem.found

@@ -36,7 +36,7 @@ MEASURES: dict[str, str] = {
     "delayed_days_social_care": "Delayed transfer of care days attributable to social care in the month",
     "delayed_days_trajectory": "The agreed trajectory (target) for social-care delayed days in the month",
     "reviews_due": "Long-term support reviews due (including those already overdue) at month end",
-    "reviews_overdue": "Of those, reviews more than 12 months overdue at month end",
+    "reviews_overdue": "Of those, reviews not done within 12 months of the last one (overdue) at month end",
     "packages_reviewed": "Home-care packages reviewed in the month (give a provider to break down by provider)",
     "packages_reduced": "Of those, packages whose hours were reduced",
     "packages_increased": "Of those, packages whose hours were increased",
