@@ -113,6 +113,14 @@ def test_each_indicator_on_hand_computed_data(
     assert result.rag == colour
 
 
+def test_every_indicator_has_a_hand_computed_case() -> None:
+    import inspect
+
+    source = inspect.getsource(sys.modules[__name__])
+    for indicator in REGISTRY:
+        assert f'"{indicator.id}"' in source, indicator.id
+
+
 def test_division_by_zero_gives_no_value_and_says_why() -> None:
     result = reading(BY_ID["front_door_resolved"], data_for(FEB_2017, {
         "front_door_resolved_without_assessment": 0, "front_door_contacts": 0}), FEB_2017)  # fmt: skip

@@ -131,8 +131,9 @@ def test_workbook_round_trip(tmp_path: Path) -> None:
     assert load_reviews(workbook) == reviews
 
 
-def test_template_reads_back(tmp_path: Path) -> None:
-    template = tmp_path / "template.xlsx"
+@pytest.mark.parametrize("name", ["template.xlsx", "template.csv"])
+def test_template_reads_back(tmp_path: Path, name: str) -> None:
+    template = tmp_path / name
     assert careflow("reviews", "template", str(template)).returncode == 0
     (only,) = load_reviews(template)  # the template's one example row is valid
     assert only.case_id == "R-0001" and only.ideal.rung == 3

@@ -49,14 +49,20 @@ def _check_output_suffix(path: Path, suffixes: tuple[str, ...]) -> None:
 
 @reviews_app.command("template")
 def reviews_template(
-    out_path: Path = typer.Argument(..., metavar="OUT.xlsx", help="Where to write the blank template"),
+    out_path: Path = typer.Argument(..., metavar="OUT.xlsx|OUT.csv", help="Where to write the blank template"),
 ) -> None:
-    """Write a blank case-review workbook (Instructions sheet, column notes, one example row)."""
+    """Write a blank case-review template: a workbook (Instructions, column notes) or a CSV; one example row."""
     from careflow.outcomes.reviews import REVIEWS, TEMPLATE_INSTRUCTIONS
 
-    _check_output_suffix(out_path, (".xlsx",))
+    _check_output_suffix(out_path, (".xlsx", ".csv"))
     with staged_file(out_path) as stage:
-        write_workbook(stage, [REVIEWS], "careflow case reviews", TEMPLATE_INSTRUCTIONS)
+        if out_path.suffix.lower() == ".xlsx":
+            write_workbook(stage, [REVIEWS], "careflow case reviews", TEMPLATE_INSTRUCTIONS)
+        else:
+            with stage.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow([c.name for c in REVIEWS.columns])
+                writer.writerows(REVIEWS.example_rows)
     out.print(f"Wrote the case-review template to {out_path}")
 
 
