@@ -21,24 +21,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from careflow.opportunity.parameters import LEVERS
 from careflow.outcomes.analysis import BOOTSTRAP_DRAWS, BOOTSTRAP_SEED, wilson_interval
 from careflow.outcomes.reviews import Review
-from careflow.provenance import Local, Value, quoted
+from careflow.provenance import Local, Value
 from careflow.scenario import Effect, LeverSettings, Scenario
 
 PRIOR_STRENGTH = 20.0  # pseudo-cases behind the national value: an assumption, stated in every output
 POSTERIOR_DRAWS = 200_000
 POSTERIOR_SEED = 20240402
 
-SEED_001 = "001_cb6dbf76d77fc339.txt"
-NATIONAL_SOURCES: dict[str, dict[str, Value]] = {
-    "short_term_services": {"access_uplift": quoted(0.40, SEED_001, "L633", "equivalent to a **40%** increase")},
-    "ld_community_hours": {"hours_reduction": quoted(0.08, SEED_001, "L643", "reduced by **8%**")},
-    "care_home_admissions": {"share_diverted": quoted(0.18, SEED_001, "L649", "At least **18%**")},
-    "front_door_community": {"hours_reduction": quoted(0.047, SEED_001, "L677", "4.7% average (range 4-6%)")},
-    "ld_residential_moves": {"share_moved": quoted(0.43, SEED_001, "L673", "Up to 43%")},
-    "trusted_providers": {"hours_reduction": quoted(0.05, SEED_001, "L693", "reduction in care hours by 5%")},
-}
+# The national values are the opportunity model's defaults (seed 001 L633–693), so there is one source.
+NATIONAL_SOURCES: dict[str, dict[str, Value]] = {lever.id: {lever.effect_name: lever.central} for lever in LEVERS}
 NATIONAL: dict[str, dict[str, float]] = {
     lever: {name: value.value for name, value in effects.items()} for lever, effects in NATIONAL_SOURCES.items()
 }

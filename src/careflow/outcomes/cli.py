@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -192,48 +191,49 @@ def reviews_summary(
         out.print(f"Wrote {', '.join(str(p) for p in written)}")
 
 
-def _baseline_context(baseline: Path) -> str:
-    """What the baseline adds: read it if careflow.baseline can, else record it for sample-size context only."""
-    if not baseline.exists() and str(baseline) != "demo":
-        raise InputError(
-            [Problem(str(baseline), "nothing at this path", "a council baseline (file, folder or 'demo')")]
-        )
-    try:
-        module = importlib.import_module("careflow.baseline")
-        loader = getattr(module, "load_baseline", None)
-        if loader is None:
-            return f"baseline {baseline.name} noted (careflow.baseline has no loader yet)"
-        loaded = loader(baseline)
-        return f"baseline {getattr(loaded, 'name', baseline.name)} loaded for context"
-    except InputError:
-        raise
-    except Exception as error:  # the baseline loader is built in parallel; its absence must not stop calibration
-        return f"baseline {baseline.name} not read ({type(error).__name__})"
-
-
 @reviews_app.command("calibrate")
 def reviews_calibrate(
     file: Path = typer.Argument(..., help="Case reviews: .xlsx, .csv, or a folder with reviews.csv"),
-    baseline: Path = typer.Option(..., "--baseline", help="The council baseline (for sample-size context)"),
+    baseline: str = typer.Option(
+        ...,
+        "--baseline",
+        help="The council baseline (demo, england-2019-20 or a path): the opportunity is shown both ways",
+    ),
     out_path: Path = typer.Option(..., "--out", help="Scenario document to write (.yaml)"),
     prior_strength: float = typer.Option(20.0, min=0.0, help="Pseudo-cases behind each national value"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
 ) -> None:
     """Turn review results into local lever effects, combined with national values, as a scenario."""
+    from careflow.baseline.io import load_baseline
+    from careflow.opportunity import evaluate
     from careflow.outcomes.calibrate import NATIONAL, calibrate, lever_evidence
     from careflow.outcomes.reviews import load_reviews
 
     _check_output_suffix(out_path, (".yaml", ".yml"))
     reviews = load_reviews(file)
-    context = _baseline_context(baseline)
+    council = load_baseline(baseline)
     scenario = calibrate(reviews, NATIONAL, source=f"case reviews in {file.name}", prior_strength=prior_strength)
-    scenario.description += f" Context: {context}."
+    national_total = evaluate(council).total_net_benefit_gbp
+    local_total = evaluate(council, scenario).total_net_benefit_gbp
+    context = (
+        f"Opportunity for {council.council.name}: £{local_total / 1e6:,.1f}m a year with these reviews, "
+        f"against £{national_total / 1e6:,.1f}m with the national values"
+    )
+    scenario.description += f" {context}."
     document = scenario.model_dump(mode="json", exclude_none=True)
     with staged_file(out_path) as stage:
         stage.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
     evidence = lever_evidence(reviews, NATIONAL, prior_strength)
     if as_json:
-        print_json({"scenario": str(out_path), "context": context, "levers": [e.__dict__ for e in evidence]})
+        print_json(
+            {
+                "scenario": str(out_path),
+                "context": context,
+                "opportunity_national_gbp": national_total,
+                "opportunity_local_gbp": local_total,
+                "levers": [e.__dict__ for e in evidence],
+            }
+        )
         return
     shown = RichTable(title=f"Lever effects from {len(reviews)} case reviews (written to {out_path})")
     for h in ("lever", "effect", "cases", "local", "national", "combined", "range"):
