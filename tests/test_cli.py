@@ -80,3 +80,9 @@ def test_bad_scenario_writes_nothing(tmp_path: Path) -> None:
 def test_missing_inputs(args: list[str]) -> None:
     run = careflow(*args)
     assert run.returncode == 2 and "Traceback" not in run.stderr
+
+
+def test_scenario_schema_describes_levers() -> None:
+    run = careflow("scenario-schema")
+    schema = json.loads(run.stdout)
+    assert run.returncode == 0 and "levers" in schema["properties"]
