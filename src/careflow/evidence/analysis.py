@@ -138,6 +138,7 @@ def sum_checks(council: Council) -> list[SumCheck]:
     for statement in council.savings:
         if statement.breakdown is None:
             continue
+        parts: list[Figure]
         if statement.breakdown == "levers":
             parts = [lv for lv in council.levers if lv.has_amount and not lv.area_total and lv.status == "delivered"]
             label = "itemised levers"

@@ -24,7 +24,9 @@ from careflow.evidence.analysis import (
 from careflow.evidence.library import ANNEX, Library, load_library
 from careflow.evidence.peers import benchmarks, find_peers, load_profile, profile_of
 
-app = typer.Typer(help="The evidence library: what 48 councils did and saved, peers and benchmarks.", no_args_is_help=True)
+app = typer.Typer(
+    help="The evidence library: what 48 councils did and saved, peers and benchmarks.", no_args_is_help=True
+)
 
 JSON = typer.Option(False, "--json", help="One JSON object on stdout instead of tables.")
 
@@ -49,7 +51,7 @@ def _library() -> Library:
 def councils_command(json_output: bool = JSON) -> None:
     """List the 48 councils with spend, trend and normalised savings."""
     library = _library()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for council in library.councils:
         view = savings_per_year(council)
         rows.append(
@@ -132,7 +134,9 @@ def search_command(
 
 
 @app.command("council")
-def council_command(name: str = typer.Argument(..., help="Council name or annex entry number."), json_output: bool = JSON) -> None:
+def council_command(
+    name: str = typer.Argument(..., help="Council name or annex entry number."), json_output: bool = JSON
+) -> None:
     """One council's profile: spend trend, savings per year and as % of spend, levers, metrics, flags."""
     library = _library()
     council = library.council(name)
@@ -310,7 +314,7 @@ def taxonomy_command(json_output: bool = JSON) -> None:
     for council in library.councils:
         for category in {lv.category for lv in council.levers}:
             counts[category] = counts.get(category, 0) + 1
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "category": name,
             "label": c.label,

@@ -113,13 +113,20 @@ def build_page(library: Library) -> str:
         hits = search_levers(library, category=name)
         if not hits:
             continue
-        lever = f" · opportunity lever {category.opportunity_lever} ({category.relation})" if category.opportunity_lever else ""
+        lever = (
+            f" · opportunity lever {category.opportunity_lever} ({category.relation})"
+            if category.opportunity_lever
+            else ""
+        )
         by_lever.append(
             f'<h3 id="lever-{escape(name)}">{escape(category.label)}</h3>'
             f'<p class="note">Theme {escape(library.taxonomy.theme_label(name))}{escape(lever)}</p>'
             + table(
                 ["council", "lever", "£m", "printed", "year", "status", "source"],
-                [[h.council, h.label, _m(h.amount), h.printed or "", h.year or "", h.status, f"L{h.line}"] for h in hits],
+                [
+                    [h.council, h.label, _m(h.amount), h.printed or "", h.year or "", h.status, f"L{h.line}"]
+                    for h in hits
+                ],
                 numeric=(2,),
             )
         )
@@ -157,7 +164,13 @@ def build_page(library: Library) -> str:
             table(
                 ["council", "source", "printed", "interpreted", "note"],
                 [
-                    [f.council, f"L{f.line}", f.printed or "", "" if f.interpreted is None else f"{f.interpreted:,.2f}", f.note]
+                    [
+                        f.council,
+                        f"L{f.line}",
+                        f.printed or "",
+                        "" if f.interpreted is None else f"{f.interpreted:,.2f}",
+                        f.note,
+                    ]
                     for f in flags
                 ],
             ),
