@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,9 +78,7 @@ def _series(council: Council) -> list[Any]:
 
 def load_profile(path: Path, library: Library) -> CouncilProfile:
     """Read a council profile (YAML or JSON); unknown levers and bad numbers are reported with where they are."""
-    data = json.loads(Path(path).read_text(encoding="utf-8")) if str(path).endswith(".json") else None
-    if data is None:
-        data = load_yaml_document(path)
+    data = load_yaml_document(path)  # YAML is a superset of JSON, so one reader serves both
     if not isinstance(data, dict):
         raise InputError([Problem(str(path), f"a {type(data).__name__}", "a mapping with name and gross_spend")])
     try:
