@@ -229,3 +229,13 @@ def test_parse_printed_reads_back_formatted_amounts(pence):
     pounds = pence / 1000
     assert parse_printed(f"£{pounds:,.3f} million") == pytest.approx(pounds * 1e6)
     assert parse_printed(f"£{round(pounds):,}") == pytest.approx(round(pounds))
+
+
+def test_repeated_keys_in_the_data_files_are_refused():
+    import yaml
+
+    from careflow.evidence.library import _UniqueKeyLoader
+
+    assert yaml.load("a: 1\nb: 2\n", Loader=_UniqueKeyLoader) == {"a": 1, "b": 2}
+    with pytest.raises(yaml.YAMLError, match="repeated key"):
+        yaml.load("flags: []\nflags: [1]\n", Loader=_UniqueKeyLoader)

@@ -186,6 +186,8 @@ def benchmark_values(library: Library) -> dict[str, dict[str, tuple[float, list[
             if amounts:
                 values[key][council.name] = (mean(a for a, _ in amounts), [line for _, line in amounts])
         view = savings_per_year(council)
+        if view.basis == "target":  # a plan is not a saving; the benchmark compares what was delivered
+            continue
         if view.pct_of_spend is not None and view.stated is not None:
             values["savings_pct_of_spend"][council.name] = (view.pct_of_spend, [view.stated.line])
         elif view.pct_of_spend is not None:
