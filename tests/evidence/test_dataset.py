@@ -239,3 +239,9 @@ def test_repeated_keys_in_the_data_files_are_refused():
     assert yaml.load("a: 1\nb: 2\n", Loader=_UniqueKeyLoader) == {"a": 1, "b": 2}
     with pytest.raises(yaml.YAMLError, match="repeated key"):
         yaml.load("flags: []\nflags: [1]\n", Loader=_UniqueKeyLoader)
+
+
+def test_councils_reporting_budgets_instead_of_gross_spend_are_flagged():
+    flagged = {f.council for f in quality_flags(LIBRARY) if "not gross spend" in f.note}
+    assert flagged == {c.name for c in LIBRARY.councils if c.spend_measure in ("budget", "outturn")}
+    assert {"Hampshire", "Lincolnshire", "Luton", "Solihull", "Swindon", "Torbay"} <= flagged

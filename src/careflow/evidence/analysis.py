@@ -167,6 +167,20 @@ def quality_flags(library: Library) -> list[QualityFlag]:
                 )
         for flag in council.flags:
             flags.append(QualityFlag(council.name, ANNEX, flag.line, flag.printed, flag.value, flag.note, "council"))
+        if council.spend_measure in ("budget", "outturn") and council.spend:
+            first = spend_series(council)[0] if spend_series(council) else council.spend[0]
+            flags.append(
+                QualityFlag(
+                    council.name,
+                    ANNEX,
+                    first.line,
+                    first.printed,
+                    first.amount,
+                    f"Spend is printed as a {council.spend_measure}, not gross spend: trends and savings as % of "
+                    "spend are on that basis and not strictly comparable with other councils.",
+                    "check",
+                )
+            )
         for check in sum_checks(council):
             if not check.matches:
                 stated = check.stated
