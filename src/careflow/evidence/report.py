@@ -71,7 +71,19 @@ def _rate_chart(library: Library) -> str:
 
 
 def build_page(library: Library) -> str:
-    sections = [Section("What this library can and cannot support", paragraphs(CAVEATS))]
+    sections = [
+        Section(
+            "What this library can and cannot support",
+            paragraphs(
+                "It can show which councils tackled a problem, how they went about it, the order of magnitude of "
+                "what they reported and where to read more (every figure cites its seed line; contacts are in the "
+                "source, not here).",
+                "It cannot support adding savings across councils, forecasting a saving for your council or "
+                "ranking councils' performance: the figures are 2011/12–2013/14 cash, self-reported, and their "
+                "bases differ — see the basis column and the data quality flags at the end.",
+            ),
+        )
+    ]
 
     rows = []
     for c in library.councils:
@@ -85,6 +97,7 @@ def build_page(library: Library) -> str:
                 _m(average_spend(c)),
                 "" if trend is None else f"{trend:+.1f}%",
                 _m(view.per_year),
+                view.basis.replace("_", " "),
                 "" if view.pct_of_spend is None else f"{view.pct_of_spend:.1f}%",
                 len(c.levers),
                 f"L{c.line}",
@@ -94,9 +107,20 @@ def build_page(library: Library) -> str:
         Section(
             "Councils",
             table(
-                ["#", "council", "type", "avg spend £m", "trend", "savings £m/yr", "% of spend", "levers", "source"],
+                [
+                    "#",
+                    "council",
+                    "type",
+                    "avg spend £m",
+                    "trend",
+                    "savings £m/yr",
+                    "basis",
+                    "% of spend",
+                    "levers",
+                    "source",
+                ],
                 rows,
-                numeric=(0, 3, 4, 5, 6, 7),
+                numeric=(0, 3, 4, 5, 7, 8),
             ),
         )
     )
@@ -130,7 +154,12 @@ def build_page(library: Library) -> str:
                 numeric=(2,),
             )
         )
-    sections.append(Section("Library by lever", "".join(by_lever)))
+    lever_links = " · ".join(
+        f'<a href="#lever-{escape(name)}">{escape(category.label)}</a>'
+        for name, category in library.taxonomy.categories.items()
+        if search_levers(library, category=name)
+    )
+    sections.append(Section("Library by lever", f'<p class="note">{lever_links}</p>' + "".join(by_lever)))
 
     by_council = []
     for c in library.councils:
@@ -147,7 +176,8 @@ def build_page(library: Library) -> str:
                 numeric=(2,),
             )
         )
-    sections.append(Section("Library by council", "".join(by_council)))
+    council_links = " · ".join(f'<a href="#council-{c.number}">{escape(c.name)}</a>' for c in library.councils)
+    sections.append(Section("Library by council", f'<p class="note">{council_links}</p>' + "".join(by_council)))
 
     case_rows = [
         [case.council, case.title, r.label, r.printed or "", f"{case.document} L{r.line}"]
