@@ -153,3 +153,20 @@ def test_bad_baseline_profiles_are_reported_with_where_and_what(tmp_path, text, 
     message = str(caught.value)
     assert "bad.yaml" in message
     assert expected in message
+
+
+def test_investments_are_found_but_never_counted_as_savings():
+    from careflow.evidence.report import savings_by_category
+
+    hits = search_levers(LIBRARY, "community chest")
+    assert [h.council for h in hits] == ["Durham"] and hits[0].investment
+    page = lever_page(LIBRARY, "community_prevention")
+    durham = next(c for c in page["councils_that_pulled_it"] if c["council"] == "Durham")
+    assert durham["total_with_amounts_gbp"] == 0
+    counted = sum(
+        h.amount or 0
+        for h in search_levers(LIBRARY, category="community_prevention")
+        if h.status == "delivered" and not h.investment
+    )
+    assert savings_by_category(LIBRARY).get("community_prevention", 0) == pytest.approx(counted)
+    assert counted < 1e6  # Cumbria's £900,000 fund and Durham's £600,000 chest are left out

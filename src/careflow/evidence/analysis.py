@@ -140,7 +140,11 @@ def sum_checks(council: Council) -> list[SumCheck]:
             continue
         parts: list[Figure]
         if statement.breakdown == "levers":
-            parts = [lv for lv in council.levers if lv.has_amount and not lv.area_total and lv.status == "delivered"]
+            parts = [
+                lv
+                for lv in council.levers
+                if lv.has_amount and not lv.area_total and not lv.investment and lv.status == "delivered"
+            ]
             label = "itemised levers"
         elif statement.breakdown == "levers_by_area":
             parts = [lv for lv in council.levers if lv.area_total]
@@ -217,6 +221,7 @@ class LeverHit:
     document: str
     line: int
     flag: str | None = None
+    investment: bool = False  # money the council spent, not a saving
     related_metrics: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -255,6 +260,7 @@ def _lever_hit(library: Library, council: Council, lever: Lever) -> LeverHit:
         document=ANNEX,
         line=lever.line,
         flag=lever.flag,
+        investment=lever.investment,
         related_metrics=related,
     )
 
@@ -334,7 +340,7 @@ def lever_page(library: Library, category: str, opportunity_values: dict[str, fl
             "net_gbp_per_year": float(opportunity_values[info.opportunity_lever]),
             "relation": info.relation,
         }
-    delivered = [h.amount for h in hits if h.amount is not None and h.status == "delivered"]
+    delivered = [h.amount for h in hits if h.amount is not None and h.status == "delivered" and not h.investment]
     return {
         "category": category,
         "label": info.label,
@@ -345,7 +351,9 @@ def lever_page(library: Library, category: str, opportunity_values: dict[str, fl
             {
                 "council": name,
                 "levers": [h.as_dict() for h in council_hits],
-                "total_with_amounts_gbp": sum(h.amount or 0.0 for h in council_hits if h.status == "delivered"),
+                "total_with_amounts_gbp": sum(
+                    h.amount or 0.0 for h in council_hits if h.status == "delivered" and not h.investment
+                ),
             }
             for name, council_hits in sorted(councils.items())
         ],

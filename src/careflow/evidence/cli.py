@@ -123,7 +123,7 @@ def search_command(
             _m(h.amount),
             h.printed or "",
             h.year or "",
-            h.status,
+            h.status + (" (investment)" if h.investment else ""),
             _source(h.line),
             rates,
         )

@@ -33,7 +33,7 @@ def savings_by_category(library: Library) -> dict[str, float]:
     """Sum of delivered, itemised lever amounts by category (mixed periods — see the caveats)."""
     totals: dict[str, float] = {}
     for hit in search_levers(library):
-        if hit.amount is not None and hit.status == "delivered":
+        if hit.amount is not None and hit.status == "delivered" and not hit.investment:
             totals[hit.category] = totals.get(hit.category, 0.0) + hit.amount
     return dict(sorted(totals.items(), key=lambda kv: -kv[1]))
 
