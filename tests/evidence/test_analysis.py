@@ -170,3 +170,22 @@ def test_investments_are_found_but_never_counted_as_savings():
     )
     assert savings_by_category(LIBRARY).get("community_prevention", 0) == pytest.approx(counted)
     assert counted < 1e6  # Cumbria's £900,000 fund and Durham's £600,000 chest are left out
+
+
+def test_evidence_for_each_opportunity_lever():
+    from careflow.evidence.analysis import evidence_for_opportunity
+
+    evidence = evidence_for_opportunity(LIBRARY, {"care_home_admissions": 178e6})
+    assert set(evidence) == {
+        "short_term_services",
+        "ld_community_hours",
+        "care_home_admissions",
+        "front_door_community",
+        "ld_residential_moves",
+        "trusted_providers",
+    }
+    assert evidence["care_home_admissions"]["net_gbp_per_year"] == 178e6
+    assert evidence["short_term_services"]["net_gbp_per_year"] is None
+    assert "Tameside" in evidence["care_home_admissions"]["councils"]
+    assert ("Cornwall", "Provider-led reviews (trusted providers)") in evidence["trusted_providers"]["case_studies"]
+    assert "Leicestershire" in {c for c, _ in evidence["ld_residential_moves"]["case_studies"]}

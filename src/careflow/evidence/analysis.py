@@ -401,3 +401,22 @@ def percentile_rank(values: list[float], value: float) -> float:
     below = sum(1 for v in values if v < value)
     equal = sum(1 for v in values if v == value)
     return (below + 0.5 * equal) / len(values) * 100
+
+
+def evidence_for_opportunity(
+    library: Library, opportunity_values: dict[str, float] | None = None
+) -> dict[str, dict[str, Any]]:
+    """For each opportunity-model lever id: the linked categories, the councils that pulled them and, if given,
+    the opportunity model's net £ a year — the hook for showing peer evidence beside the opportunity report."""
+    lever_ids = sorted({c.opportunity_lever for c in library.taxonomy.categories.values() if c.opportunity_lever})
+    result: dict[str, dict[str, Any]] = {}
+    for lever_id in lever_ids:
+        pages = [lever_page(library, category) for category in category_for_opportunity_lever(library, lever_id)]
+        councils = sorted({entry["council"] for page in pages for entry in page["councils_that_pulled_it"]})
+        result[lever_id] = {
+            "categories": [{"category": p["category"], "label": p["label"], "relation": p["relation"]} for p in pages],
+            "councils": councils,
+            "case_studies": sorted({(c["council"], c["title"]) for p in pages for c in p["case_studies"]}),
+            "net_gbp_per_year": None if opportunity_values is None else opportunity_values.get(lever_id),
+        }
+    return result
