@@ -92,7 +92,11 @@ def councils_command(json_output: bool = JSON) -> None:
 def search_command(
     text: str = typer.Argument("", help="Words to find in lever labels, categories and council names."),
     lever: str | None = typer.Option(None, "--lever", help="A lever category (see `careflow evidence taxonomy`)."),
-    client_group: str | None = typer.Option(None, "--client-group", help="older_people, learning_disability, …"),
+    client_group: str | None = typer.Option(
+        None,
+        "--client-group",
+        help="older_people, learning_disability, mental_health, working_age, carers (levers for all groups are included).",
+    ),
     min_gbp: float | None = typer.Option(None, "--min-gbp", help="Only levers with a printed amount of at least £X."),
     json_output: bool = JSON,
 ) -> None:
