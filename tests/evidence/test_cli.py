@@ -91,3 +91,8 @@ def test_bad_input_exits_2_with_a_located_message_and_no_traceback(tmp_path):
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert "Traceback" not in done.stderr
         assert "problem" in done.stderr
+
+
+def test_council_page_states_its_sum_checks():
+    assert "add up to £9.700m, which matches" in runner.invoke(app, ["council", "Richmond upon Thames"]).stdout
+    assert "add up to £17.450m, which does NOT match" in runner.invoke(app, ["council", "Croydon"]).stdout

@@ -170,6 +170,9 @@ def council_command(
         f"£{_m(s['per_year_gbp'])}m a year"
         + (f" = {s['pct_of_spend']:.1f}% of average spend." if s["pct_of_spend"] is not None else ".")
     )
+    for check in s["sum_checks"]:
+        verdict = "matches the stated total" if check["matches"] else "does NOT match the stated total"
+        out.print(f"Sum check: the {check['parts']} add up to £{_m(check['parts_sum_gbp'])}m, which {verdict}.")
     levers = Table(title="Levers")
     for heading in ("category", "lever", "£m", "printed", "year", "status", "client group", "source"):
         levers.add_column(heading, overflow="fold")
