@@ -86,3 +86,8 @@ def test_scenario_schema_describes_levers() -> None:
     run = careflow("scenario-schema")
     schema = json.loads(run.stdout)
     assert run.returncode == 0 and "levers" in schema["properties"]
+
+
+def test_a_missing_argument_is_a_usage_message() -> None:
+    run = careflow("evidence", "council")
+    assert run.returncode == 2 and "Traceback" not in run.stderr and "Missing argument" in run.stderr

@@ -22,7 +22,7 @@ from careflow.evidence.analysis import (
     sum_checks,
 )
 from careflow.evidence.library import ANNEX, Library, load_library
-from careflow.evidence.peers import benchmarks, find_peers, load_profile, profile_of
+from careflow.evidence.peers import benchmarks, find_peers, load_subject, profile_of
 
 app = typer.Typer(
     help="The evidence library: what 48 councils did and saved, peers and benchmarks.", no_args_is_help=True
@@ -244,7 +244,12 @@ def council_profile(library: Library, name: str) -> dict[str, Any]:
 @app.command("peers")
 def peers_command(
     name: str | None = typer.Argument(None, help="A council in the library."),
-    baseline: Path | None = typer.Option(None, "--baseline", help="A council profile (YAML/JSON) not in the library."),
+    baseline: str | None = typer.Option(
+        None,
+        "--baseline",
+        help="A council not in the library: a careflow baseline (demo, england-2019-20, workbook, CSV folder, "
+        "YAML) or a peer profile (YAML/JSON with name, council_type, gross_spend, levers).",
+    ),
     top: int = typer.Option(5, "--top", min=1, help="How many peers to list."),
     json_output: bool = JSON,
 ) -> None:
@@ -252,7 +257,7 @@ def peers_command(
     library = _library()
     if (name is None) == (baseline is None):
         raise InputError([Problem("peers", "both or neither of NAME and --baseline", "exactly one of them")])
-    subject = load_profile(baseline, library) if baseline else profile_of(library.council(name or ""))
+    subject = load_subject(baseline, library) if baseline else profile_of(library.council(name or ""))
     matches = find_peers(library, subject, top)
     if json_output:
         print_json({"subject": subject.model_dump(), "peers": [m.as_dict() for m in matches]})

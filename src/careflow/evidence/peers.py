@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from careflow.baseline.schema import Baseline
 from careflow.errors import InputError, Problem
 from careflow.evidence.analysis import (
     average_spend,
@@ -97,6 +98,36 @@ def load_profile(path: Path, library: Library) -> CouncilProfile:
     if problems:
         raise InputError(problems)
     return profile.model_copy(update={"levers": sorted(categories - IGNORED_CATEGORIES)})
+
+
+BASELINE_TYPES: dict[str, CouncilType] = {
+    "county": "county",
+    "unitary": "unitary",
+    "metropolitan": "metropolitan_district",
+    "london_borough": "london_borough",
+}
+
+
+def profile_from_baseline(baseline: Baseline) -> CouncilProfile:
+    """A careflow council baseline as a peer-finder profile: its name, type and gross spend for its year."""
+    council = baseline.council
+    return CouncilProfile(
+        name=council.name,
+        council_type=BASELINE_TYPES.get(council.council_type, "unknown"),
+        gross_spend={council.financial_year: baseline.gross_spend()},
+    )
+
+
+def load_subject(spec: str, library: Library) -> CouncilProfile:
+    """`--baseline`: a peer-finder profile (YAML/JSON with gross_spend) or any careflow council baseline."""
+    from careflow.baseline.io import BUILT_IN, load_baseline
+
+    path = Path(spec)
+    if spec not in BUILT_IN and path.suffix.lower() in (".yaml", ".yml", ".json"):
+        document = load_yaml_document(path)
+        if isinstance(document, dict) and "long_term" not in document:
+            return load_profile(path, library)
+    return profile_from_baseline(load_baseline(spec))
 
 
 @dataclass
