@@ -44,6 +44,7 @@ def test_report_is_self_contained_and_matches_excel(tmp_path: Path) -> None:
     assert "total" in run.stdout
     html = (out / "opportunity-demoshire-synthetic.html").read_text()
     assert "<svg" in html and "Synthetic council" in html and "Appendix" in html
+    assert "What other councils did" in html and "Reablement" in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "<script" not in html and "@import" not in html
     workbook = openpyxl.load_workbook(out / "opportunity-demoshire-synthetic.xlsx")
