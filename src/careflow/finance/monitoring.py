@@ -131,9 +131,22 @@ def monitor(pack: FinancePack, period: int | None = None) -> Monitoring:
             previous_variance = position.previous_variance
             if previous is not None and (code, previous) in positions:
                 previous_variance = positions[(code, previous)].forecast - budget
-            figures = Figures(budget, position.forecast, line.prior_year_actual, line.prior_year_variance, previous_variance)
+            figures = Figures(
+                budget, position.forecast, line.prior_year_actual, line.prior_year_variance, previous_variance
+            )
             results[code] = LineResult(
-                code, line.name, line.kind, line.parent, depth, (), figures, None, None, notes.get((code, current), ""), (), line.source
+                code,
+                line.name,
+                line.kind,
+                line.parent,
+                depth,
+                (),
+                figures,
+                None,
+                None,
+                notes.get((code, current), ""),
+                (),
+                line.source,
             )
             leaves_below[code] = [(line.kind, figures)]
             return figures

@@ -72,7 +72,11 @@ class Flag:
         unit = "%" if self.kind == "percent" else ""
         shown = "not computed" if self.computed is None else f"{self.computed:,.{DECIMALS.get(self.kind, 3)}f}{unit}"
         where = f" ({self.source})" if self.source else ""
-        diff = "" if self.difference is None else f"; difference {self.difference:+.{DECIMALS.get(self.kind, 3)}f} ({self.nature})"
+        diff = (
+            ""
+            if self.difference is None
+            else f"; difference {self.difference:+.{DECIMALS.get(self.kind, 3)}f} ({self.nature})"
+        )
         return f"printed {self.printed:,.{DECIMALS.get(self.kind, 3)}f}{unit}{where}; computed {shown}{diff}"
 
 
@@ -151,31 +155,32 @@ def monitoring_tables(m: Monitoring, period_label: str) -> list[ReportTable]:
         if not area.children:
             continue
         rows: list[Row] = []
-
-        def add(code: str, depth: int, kind: str) -> None:
-            line = m.lines[code]
-            if line.kind == "group":
-                below = [c for c in line.children if _has_kind(m, c, kind)]
-                for child in below:
-                    add(child, depth + 1, kind)
-                group_figures = line.expenditure if kind == "expenditure" else line.income
-                if group_figures is not None and _pure(m, code, kind):
-                    rows.append(_line_row(line, "subtotal", depth, f"Total {line.name}"))
-            elif line.kind == kind:
-                rows.append(_line_row(line, "line", depth))
-
         mixed = area.expenditure is not None and area.income is not None
         for child in area.children:
-            add(child, 0, "expenditure")
+            _detail_rows(m, child, 0, "expenditure", rows)
         if mixed and area.expenditure is not None:
-            rows.append(Row("Total expenditure", f"{area.code}.expenditure", _figures_values(area.expenditure, "net"), "subtotal"))
+            rows.append(
+                Row(
+                    "Total expenditure",
+                    f"{area.code}.expenditure",
+                    _figures_values(area.expenditure, "net"),
+                    "subtotal",
+                )
+            )
         for child in area.children:
-            add(child, 0, "income")
+            _detail_rows(m, child, 0, "income", rows)
         if mixed and area.income is not None:
             rows.append(Row("Total income", f"{area.code}.income", _figures_values(area.income, "income"), "subtotal"))
         rows.append(_line_row(area, "total", label=f"Net expenditure — {area.name}" if mixed else f"Total {area.name}"))
         tables.append(
-            ReportTable(f"detail-{area.code}", f"{area.name}: detail, {period_label}", "budget", "Line", MONITORING_COLUMNS, rows)
+            ReportTable(
+                f"detail-{area.code}",
+                f"{area.name}: detail, {period_label}",
+                "budget",
+                "Line",
+                MONITORING_COLUMNS,
+                rows,
+            )
         )
     commentary = [
         Row(m.lines[c].name, c, {"variance": m.lines[c].net.variance, "commentary": m.lines[c].commentary})
@@ -196,6 +201,19 @@ def monitoring_tables(m: Monitoring, period_label: str) -> list[ReportTable]:
     return tables
 
 
+def _detail_rows(m: Monitoring, code: str, depth: int, kind: str, rows: list[Row]) -> None:
+    """Lines of one kind in tree order; a group's subtotal follows its lines when they are all of that kind."""
+    line = m.lines[code]
+    if line.kind == "group":
+        for child in line.children:
+            if _has_kind(m, child, kind):
+                _detail_rows(m, child, depth + 1, kind, rows)
+        if _pure(m, code, kind):
+            rows.append(_line_row(line, "subtotal", depth, f"Total {line.name}"))
+    elif line.kind == kind:
+        rows.append(_line_row(line, "line", depth))
+
+
 def _has_kind(m: Monitoring, code: str, kind: str) -> bool:
     line = m.lines[code]
     if line.kind != "group":
@@ -212,7 +230,11 @@ def _pure(m: Monitoring, code: str, kind: str) -> bool:
 def period_comparison(pack: FinancePack, m: Monitoring) -> ReportTable | None:
     """Variance by area at each period recorded in full (every line has a forecast)."""
     leaves = {line.code for line in pack.lines if line.kind != "group"}
-    complete = [p for p in sorted({x.period for x in pack.positions}) if leaves <= {x.code for x in pack.positions if x.period == p}]
+    complete = [
+        p
+        for p in sorted({x.period for x in pack.positions})
+        if leaves <= {x.code for x in pack.positions if x.period == p}
+    ]
     if len(complete) < 2:
         return None
     by_period = {p: monitor(pack, p) for p in complete}
@@ -270,7 +292,14 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
             )
         t = sum(r.saving.target for r in chosen)
         f = sum(r.forecast for r in chosen)
-        detail.append(Row(f"Total {ws}", f"workstream:{ws}", {"workstream": ws, "target": t, "forecast": f, "variance": f - t}, "subtotal"))
+        detail.append(
+            Row(
+                f"Total {ws}",
+                f"workstream:{ws}",
+                {"workstream": ws, "target": t, "forecast": f, "variance": f - t},
+                "subtotal",
+            )
+        )
     t, f, v = s.total()
     detail.append(Row("Total", "total", {"target": t, "forecast": f, "variance": v}, "total"))
     green, amber = pack.settings.rag_green_percent, pack.settings.rag_amber_percent
@@ -338,7 +367,11 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
             year_columns,
             [
                 Row("Agreed gross savings", "gross", {y: req[y].gross_agreed for y in years}),
-                Row("Add: further savings in the target (e.g. replacing one-off funding)", "in_target", {y: req[y].in_target_adjustments for y in years}),
+                Row(
+                    "Add: further savings in the target (e.g. replacing one-off funding)",
+                    "in_target",
+                    {y: req[y].in_target_adjustments for y in years},
+                ),
                 Row("Target service savings", "target", {y: req[y].target for y in years}, "total"),
                 Row("Less: agreed savings reversed", "reversal", {y: req[y].reversals for y in years}),
                 Row("Net savings", "net", {y: req[y].net for y in years}, "total"),
@@ -349,13 +382,30 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
     settings = pack.settings
     risk_rows = [Row("Savings at risk this year (forecast shortfall)", "at_risk", {"amount": s.at_risk})]
     if settings.contingency_amount is not None:
-        risk_rows.append(Row("Contingency held in the forecast for savings at risk", "contingency", {"amount": settings.contingency_amount}))
         risk_rows.append(
-            Row("Savings at risk not covered by the contingency", "uncovered", {"amount": s.at_risk - settings.contingency_amount}, "total")
+            Row(
+                "Contingency held in the forecast for savings at risk",
+                "contingency",
+                {"amount": settings.contingency_amount},
+            )
+        )
+        risk_rows.append(
+            Row(
+                "Savings at risk not covered by the contingency",
+                "uncovered",
+                {"amount": s.at_risk - settings.contingency_amount},
+                "total",
+            )
         )
     if settings.contingency_line and settings.contingency_line in m.lines:
         line = m.lines[settings.contingency_line]
-        risk_rows.append(Row(f"Forecast variance on {line.name}, where the contingency sits", "contingency_line", {"amount": line.net.variance}))
+        risk_rows.append(
+            Row(
+                f"Forecast variance on {line.name}, where the contingency sits",
+                "contingency_line",
+                {"amount": line.net.variance},
+            )
+        )
     tables.append(
         ReportTable(
             "savings-risk",
@@ -371,17 +421,35 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
 
 
 def reserves_table(pack: FinancePack) -> ReportTable:
-    columns = [Column("Opening balance", "opening"), Column("Planned use", "planned_use"), Column("Closing balance", "closing")]
+    columns = [
+        Column("Opening balance", "opening"),
+        Column("Planned use", "planned_use"),
+        Column("Closing balance", "closing"),
+    ]
     rows: list[Row] = []
     for kind, label in (("provision", "provisions"), ("reserve", "reserves")):
         for r in pack.reserves:
             if r.kind == kind:
-                rows.append(Row(r.name, r.code, {"opening": r.opening, "planned_use": r.planned_use, "closing": r.opening + r.planned_use}))
+                rows.append(
+                    Row(
+                        r.name,
+                        r.code,
+                        {"opening": r.opening, "planned_use": r.planned_use, "closing": r.opening + r.planned_use},
+                    )
+                )
         o, u, c = reserve_totals(pack.reserves, kind)
         rows.append(Row(f"Total {label}", kind, {"opening": o, "planned_use": u, "closing": c}, "subtotal"))
     o, u, c = reserve_totals(pack.reserves)
     rows.append(Row("Total reserves and provisions", "total", {"opening": o, "planned_use": u, "closing": c}, "total"))
-    return ReportTable("reserves", "Reserves and provisions", "reserves", "Reserve or provision", columns, rows, "Closing = opening + planned use.")
+    return ReportTable(
+        "reserves",
+        "Reserves and provisions",
+        "reserves",
+        "Reserve or provision",
+        columns,
+        rows,
+        "Closing = opening + planned use.",
+    )
 
 
 def capital_table(pack: FinancePack) -> ReportTable:
@@ -393,11 +461,28 @@ def capital_table(pack: FinancePack) -> ReportTable:
         Column("Programme (this year + next)", "programme"),
     ]
     rows = [
-        Row(s.scheme, s.code, {"budget": s.budget, "forecast": s.forecast, "variance": s.forecast - s.budget, "next_year_budget": s.next_year_budget, "programme": s.budget + s.next_year_budget})
+        Row(
+            s.scheme,
+            s.code,
+            {
+                "budget": s.budget,
+                "forecast": s.forecast,
+                "variance": s.forecast - s.budget,
+                "next_year_budget": s.next_year_budget,
+                "programme": s.budget + s.next_year_budget,
+            },
+        )
         for s in pack.capital
     ]
     b, f, n = capital_totals(pack.capital)
-    rows.append(Row("Total", "total", {"budget": b, "forecast": f, "variance": f - b, "next_year_budget": n, "programme": b + n}, "total"))
+    rows.append(
+        Row(
+            "Total",
+            "total",
+            {"budget": b, "forecast": f, "variance": f - b, "next_year_budget": n, "programme": b + n},
+            "total",
+        )
+    )
     return ReportTable("capital", "Capital programme", "capital", "Scheme", columns, rows)
 
 
@@ -453,7 +538,14 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
             description = next(line.description for line in lines if line.code == code)
             detail.append(Row(description, code, values(by_year), indent=0 if category == "previous_gap" else 1))
         if category != "previous_gap" and codes:
-            detail.append(Row(f"Total {CATEGORY_LABELS[category].lower()}", f"total_{category}", values(g.by_category[category]), "subtotal"))
+            detail.append(
+                Row(
+                    f"Total {CATEGORY_LABELS[category].lower()}",
+                    f"total_{category}",
+                    values(g.by_category[category]),
+                    "subtotal",
+                )
+            )
         for y in years:
             running[y] += g.by_category[category][y]
         if category in checkpoints and codes:
@@ -476,7 +568,10 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
             Row(
                 "Total increase",
                 "total_increase",
-                {c.year: None if c.rate_increase is None else c.rate_increase + (c.base_growth or 0.0) for c in g.council_tax},
+                {
+                    c.year: None if c.rate_increase is None else c.rate_increase + (c.base_growth or 0.0)
+                    for c in g.council_tax
+                },
                 "total",
             ),
         ]
@@ -537,7 +632,16 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
             vals["total"] = sum(vals[y] for y in years)
             by_year_rows.append(Row(d.name, d.code, vals))
         by_year_rows.append(Row("Total", "total", _sum_rows(by_year_rows), "total"))
-        tables.append(ReportTable("allocation-by-year", "New savings by department and year", "allocation-years", "Department", columns, by_year_rows))
+        tables.append(
+            ReportTable(
+                "allocation-by-year",
+                "New savings by department and year",
+                "allocation-years",
+                "Department",
+                columns,
+                by_year_rows,
+            )
+        )
     return tables
 
 

@@ -36,7 +36,9 @@ SOURCE = Column("source_line", "Where the figure came from, e.g. a line (L452) o
 
 
 def money(name: str, description: str, required: bool = True) -> Column:
-    return Column(name, description + " (£m; negative for income, savings and credits)", "number", required, minimum=None)
+    return Column(
+        name, description + " (£m; negative for income, savings and credits)", "number", required, minimum=None
+    )
 
 
 TABLES: tuple[Table, ...] = (
@@ -48,11 +50,32 @@ TABLES: tuple[Table, ...] = (
             Column("department", "The department or service the pack covers", "text"),
             Column("financial_year", "The financial year monitored, e.g. 2017/18", "text"),
             Column("period", "The period reported (1 = April … 12 = March)", "integer", minimum=1, maximum=12),
-            Column("previous_period", "The period compared with, if not the latest earlier one recorded", "integer", False, minimum=1, maximum=12),
-            Column("source_document", "The file name of the source document the line references point into", "text", False),
+            Column(
+                "previous_period",
+                "The period compared with, if not the latest earlier one recorded",
+                "integer",
+                False,
+                minimum=1,
+                maximum=12,
+            ),
+            Column(
+                "source_document", "The file name of the source document the line references point into", "text", False
+            ),
             Column("savings_year", "The savings year being forecast (defaults to the financial year)", "text", False),
-            Column("rag_green_percent", "Green when at least this % of the target is forecast (default 100)", "number", False, maximum=1000),
-            Column("rag_amber_percent", "Amber when at least this % is forecast (default 50); red below", "number", False, maximum=1000),
+            Column(
+                "rag_green_percent",
+                "Green when at least this % of the target is forecast (default 100)",
+                "number",
+                False,
+                maximum=1000,
+            ),
+            Column(
+                "rag_amber_percent",
+                "Amber when at least this % is forecast (default 50); red below",
+                "number",
+                False,
+                maximum=1000,
+            ),
             Column("contingency_line", "The budget line holding the contingency for savings at risk", "text", False),
             money("contingency_amount", "The contingency held in the forecast for savings at risk", False),
             Column("contingency_source", "Where the contingency figure came from", "text", False),
@@ -65,7 +88,12 @@ TABLES: tuple[Table, ...] = (
             Column("code", "A unique code for the line", "text"),
             Column("name", "The line's name as the committee sees it", "text"),
             Column("parent", "The code of the group this line sits under (blank for the department)", "text", False),
-            Column("kind", "group (rolls up lines), expenditure or income", "text", choices=("group", "expenditure", "income")),
+            Column(
+                "kind",
+                "group (rolls up lines), expenditure or income",
+                "text",
+                choices=("group", "expenditure", "income"),
+            ),
             money("budget", "Current budget for the year (blank for groups)", False),
             money("prior_year_actual", "Last year's actual", False),
             money("prior_year_variance", "Last year's over/(under)spend at outturn", False),
@@ -79,7 +107,11 @@ TABLES: tuple[Table, ...] = (
             Column("code", "The budget line's code", "text"),
             Column("period", "The period (1 = April … 12 = March)", "integer", minimum=1, maximum=12),
             money("forecast", "Forecast outturn for the year at this period"),
-            money("previous_variance", "The variance reported at the previous period, if that period is not recorded here", False),
+            money(
+                "previous_variance",
+                "The variance reported at the previous period, if that period is not recorded here",
+                False,
+            ),
             SOURCE,
         ),
     ),
@@ -179,7 +211,12 @@ TABLES: tuple[Table, ...] = (
             Column("increase_percent", "Council-tax rate increase %", "percent", False),
             Column("precept_percent", "Adult social care precept increase %", "percent", False),
             Column("base_growth_percent", "Tax-base growth %", "percent", False),
-            Column("in_gap", "yes if this year's increase is a new change counted in the gap", "text", choices=("yes", "no")),
+            Column(
+                "in_gap",
+                "yes if this year's increase is a new change counted in the gap",
+                "text",
+                choices=("yes", "no"),
+            ),
             SOURCE,
         ),
         required=False,
@@ -187,7 +224,11 @@ TABLES: tuple[Table, ...] = (
     Table(
         "respread",
         "Shares of the final year's gap moved to earlier years (must total 100)",
-        (Column("year", "The year receiving a share", "text"), Column("share_percent", "Its share %", "percent"), SOURCE),
+        (
+            Column("year", "The year receiving a share", "text"),
+            Column("share_percent", "Its share %", "percent"),
+            SOURCE,
+        ),
         required=False,
     ),
     Table(
@@ -196,7 +237,9 @@ TABLES: tuple[Table, ...] = (
         (
             Column("code", "A unique code", "text"),
             Column("name", "The department", "text"),
-            Column("allocation_basis", "Net budget (or a proxy in proportion to it) used to share new savings", "number"),
+            Column(
+                "allocation_basis", "Net budget (or a proxy in proportion to it) used to share new savings", "number"
+            ),
             money("previously_agreed_savings", "Savings already agreed for the first year", False),
             money("new_changes", "New savings and changes to agreed savings for the first year", False),
             SOURCE,
@@ -267,7 +310,9 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
 
     settings_rows = data.get("settings", [])
     if len(settings_rows) != 1:
-        problems.add(Problem(where("settings"), f"{len(settings_rows)} rows", "exactly one row of settings", "settings"))
+        problems.add(
+            Problem(where("settings"), f"{len(settings_rows)} rows", "exactly one row of settings", "settings")
+        )
         return None
     s = settings_rows[0]
     settings = Settings(
@@ -285,7 +330,14 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
     )
     if settings.rag_amber_percent > settings.rag_green_percent:
         problems.add(
-            _problem(where("settings"), "settings", s, "rag_amber_percent", f"{settings.rag_amber_percent:g}", "no more than rag_green_percent")
+            _problem(
+                where("settings"),
+                "settings",
+                s,
+                "rag_amber_percent",
+                f"{settings.rag_amber_percent:g}",
+                "no more than rag_green_percent",
+            )
         )
 
     lines = _check_lines(where("budget_lines"), data.get("budget_lines", []), problems)
@@ -296,24 +348,74 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
         code, period = row["code"], int(row["period"])
         seen_positions[(code, period)] += 1
         if seen_positions[(code, period)] > 1:
-            problems.add(_problem(where("positions"), "positions", row, "code", f"a second position for '{code}' at period {period}", "one position per line per period"))
+            problems.add(
+                _problem(
+                    where("positions"),
+                    "positions",
+                    row,
+                    "code",
+                    f"a second position for '{code}' at period {period}",
+                    "one position per line per period",
+                )
+            )
         if code not in codes:
-            problems.add(_problem(where("positions"), "positions", row, "code", f"'{code}'", "the code of a line on the budget_lines sheet"))
+            problems.add(
+                _problem(
+                    where("positions"),
+                    "positions",
+                    row,
+                    "code",
+                    f"'{code}'",
+                    "the code of a line on the budget_lines sheet",
+                )
+            )
         elif codes[code].kind == "group":
-            problems.add(_problem(where("positions"), "positions", row, "code", f"group '{code}'", "a line, not a group (groups are rolled up)"))
+            problems.add(
+                _problem(
+                    where("positions"),
+                    "positions",
+                    row,
+                    "code",
+                    f"group '{code}'",
+                    "a line, not a group (groups are rolled up)",
+                )
+            )
         positions.append(Position(code, period, row["forecast"], _opt(row, "previous_variance"), _src(row)))
     for line in lines:
         if line.kind != "group" and (line.code, settings.period) not in seen_positions:
             problems.add(
-                Problem(where("positions"), f"no position for line '{line.code}' at period {settings.period}", "a forecast for every line at the period reported", "positions")
+                Problem(
+                    where("positions"),
+                    f"no position for line '{line.code}' at period {settings.period}",
+                    "a forecast for every line at the period reported",
+                    "positions",
+                )
             )
     commentary = []
     for row in data.get("commentary", []):
         if row["code"] not in codes:
-            problems.add(_problem(where("commentary"), "commentary", row, "code", f"'{row['code']}'", "the code of a line or group on the budget_lines sheet"))
+            problems.add(
+                _problem(
+                    where("commentary"),
+                    "commentary",
+                    row,
+                    "code",
+                    f"'{row['code']}'",
+                    "the code of a line or group on the budget_lines sheet",
+                )
+            )
         commentary.append(Commentary(row["code"], int(row["period"]), row["text"], _src(row)))
     if settings.contingency_line and settings.contingency_line not in codes:
-        problems.add(_problem(where("settings"), "settings", s, "contingency_line", f"'{settings.contingency_line}'", "the code of a budget line"))
+        problems.add(
+            _problem(
+                where("settings"),
+                "settings",
+                s,
+                "contingency_line",
+                f"'{settings.contingency_line}'",
+                "the code of a budget line",
+            )
+        )
 
     savings = []
     seen_savings: Counter[tuple[str, str]] = Counter()
@@ -321,22 +423,51 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
         key = (row["code"], row["year"])
         seen_savings[key] += 1
         if seen_savings[key] > 1:
-            problems.add(_problem(where("savings"), "savings", row, "code", f"a second row for saving '{key[0]}' in {key[1]}", "one row per saving per year"))
+            problems.add(
+                _problem(
+                    where("savings"),
+                    "savings",
+                    row,
+                    "code",
+                    f"a second row for saving '{key[0]}' in {key[1]}",
+                    "one row per saving per year",
+                )
+            )
         if row["year"] == settings.savings_year and row.get("forecast") is None:
-            problems.add(_problem(where("savings"), "savings", row, "forecast", "an empty cell", f"a forecast for every saving in {settings.savings_year}"))
+            problems.add(
+                _problem(
+                    where("savings"),
+                    "savings",
+                    row,
+                    "forecast",
+                    "an empty cell",
+                    f"a forecast for every saving in {settings.savings_year}",
+                )
+            )
         savings.append(
-            Saving(row["code"], row["programme"], row["workstream"], row["description"], row["year"], row["target"], _opt(row, "forecast"), _src(row))
+            Saving(
+                row["code"],
+                row["programme"],
+                row["workstream"],
+                row["description"],
+                row["year"],
+                row["target"],
+                _opt(row, "forecast"),
+                _src(row),
+            )
         )
     adjustments = [
         SavingsAdjustment(r["year"], r["description"], r["amount"], cast(AdjustmentTreatment, r["treatment"]), _src(r))
         for r in data.get("savings_adjustments", [])
     ]
     reserves = [
-        Reserve(r["code"], r["name"], cast(ReserveKind, r["kind"]), r["opening"], r["planned_use"], _src(r)) for r in data.get("reserves", [])
+        Reserve(r["code"], r["name"], cast(ReserveKind, r["kind"]), r["opening"], r["planned_use"], _src(r))
+        for r in data.get("reserves", [])
     ]
     _unique(where("reserves"), "reserves", data.get("reserves", []), problems)
     capital = [
-        CapitalScheme(r["code"], r["scheme"], r["budget"], r["forecast"], r["next_year_budget"], _src(r)) for r in data.get("capital", [])
+        CapitalScheme(r["code"], r["scheme"], r["budget"], r["forecast"], r["next_year_budget"], _src(r))
+        for r in data.get("capital", [])
     ]
     _unique(where("capital"), "capital", data.get("capital", []), problems)
     mtfs_lines = [
@@ -347,29 +478,91 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
     for row in data.get("mtfs_lines", []):
         seen_mtfs[(row["code"], row["year"])] += 1
         if seen_mtfs[(row["code"], row["year"])] > 1:
-            problems.add(_problem(where("mtfs_lines"), "mtfs_lines", row, "code", f"a second amount for '{row['code']}' in {row['year']}", "one row per line per year"))
+            problems.add(
+                _problem(
+                    where("mtfs_lines"),
+                    "mtfs_lines",
+                    row,
+                    "code",
+                    f"a second amount for '{row['code']}' in {row['year']}",
+                    "one row per line per year",
+                )
+            )
     tax_rows = sorted(data.get("council_tax", []), key=lambda r: r["year"])
     council_tax = [
-        CouncilTaxYear(r["year"], r.get("increase_percent") or 0.0, r.get("precept_percent") or 0.0, r.get("base_growth_percent") or 0.0, r["in_gap"] == "yes", _opt(r, "council_tax"), _src(r))
+        CouncilTaxYear(
+            r["year"],
+            r.get("increase_percent") or 0.0,
+            r.get("precept_percent") or 0.0,
+            r.get("base_growth_percent") or 0.0,
+            r["in_gap"] == "yes",
+            _opt(r, "council_tax"),
+            _src(r),
+        )
         for r in tax_rows
     ]
     if tax_rows and tax_rows[0].get("council_tax") is None:
-        problems.add(_problem(where("council_tax"), "council_tax", tax_rows[0], "council_tax", "an empty cell", "the forecast council-tax yield for the first year"))
+        problems.add(
+            _problem(
+                where("council_tax"),
+                "council_tax",
+                tax_rows[0],
+                "council_tax",
+                "an empty cell",
+                "the forecast council-tax yield for the first year",
+            )
+        )
     if tax_rows and tax_rows[0]["in_gap"] == "yes":
-        problems.add(_problem(where("council_tax"), "council_tax", tax_rows[0], "in_gap", "yes", "no: the first year has no earlier yield to grow from"))
+        problems.add(
+            _problem(
+                where("council_tax"),
+                "council_tax",
+                tax_rows[0],
+                "in_gap",
+                "yes",
+                "no: the first year has no earlier yield to grow from",
+            )
+        )
     respread = [RespreadShare(r["year"], r["share_percent"], _src(r)) for r in data.get("respread", [])]
     if respread and abs(sum(r.share_percent for r in respread) - 100.0) > 1e-6:
         problems.add(
-            Problem(where("respread"), f"shares totalling {sum(r.share_percent for r in respread):g}%", "shares totalling 100%", "respread", None, "share_percent")
+            Problem(
+                where("respread"),
+                f"shares totalling {sum(r.share_percent for r in respread):g}%",
+                "shares totalling 100%",
+                "respread",
+                None,
+                "share_percent",
+            )
         )
     mtfs_years = {line.year for line in mtfs_lines} | {c.year for c in council_tax}
     for row in data.get("respread", []):
         if row["year"] not in mtfs_years:
-            problems.add(_problem(where("respread"), "respread", row, "year", f"'{row['year']}'", "a year on the mtfs_lines sheet"))
+            problems.add(
+                _problem(
+                    where("respread"), "respread", row, "year", f"'{row['year']}'", "a year on the mtfs_lines sheet"
+                )
+            )
         elif mtfs_years and row["year"] == max(mtfs_years):
-            problems.add(_problem(where("respread"), "respread", row, "year", f"the final year '{row['year']}'", "an earlier year (the final year is the one re-spread)"))
+            problems.add(
+                _problem(
+                    where("respread"),
+                    "respread",
+                    row,
+                    "year",
+                    f"the final year '{row['year']}'",
+                    "an earlier year (the final year is the one re-spread)",
+                )
+            )
     departments = [
-        Department(r["code"], r["name"], r["allocation_basis"], r.get("previously_agreed_savings") or 0.0, r.get("new_changes") or 0.0, _src(r))
+        Department(
+            r["code"],
+            r["name"],
+            r["allocation_basis"],
+            r.get("previously_agreed_savings") or 0.0,
+            r.get("new_changes") or 0.0,
+            _src(r),
+        )
         for r in data.get("departments", [])
     ]
     _unique(where("departments"), "departments", data.get("departments", []), problems)
@@ -377,11 +570,29 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
     exemptions = []
     for row in data.get("exemptions", []):
         if row["department"] not in department_codes:
-            problems.add(_problem(where("exemptions"), "exemptions", row, "department", f"'{row['department']}'", "a code on the departments sheet"))
+            problems.add(
+                _problem(
+                    where("exemptions"),
+                    "exemptions",
+                    row,
+                    "department",
+                    f"'{row['department']}'",
+                    "a code on the departments sheet",
+                )
+            )
         if row["year"] not in mtfs_years:
-            problems.add(_problem(where("exemptions"), "exemptions", row, "year", f"'{row['year']}'", "a year on the mtfs_lines sheet"))
-        exemptions.append(Exemption(row["department"], row["year"], cast(ExemptionComponent, row["component"]), _src(row)))
-    printed = [PrintedFigure(r["table"], r["item"], r["measure"], r["value"], _src(r), r["_row"]) for r in data.get("printed", [])]
+            problems.add(
+                _problem(
+                    where("exemptions"), "exemptions", row, "year", f"'{row['year']}'", "a year on the mtfs_lines sheet"
+                )
+            )
+        exemptions.append(
+            Exemption(row["department"], row["year"], cast(ExemptionComponent, row["component"]), _src(row))
+        )
+    printed = [
+        PrintedFigure(r["table"], r["item"], r["measure"], r["value"], _src(r), r["_row"])
+        for r in data.get("printed", [])
+    ]
     if problems:
         return None
     return FinancePack(
@@ -417,7 +628,14 @@ def _check_lines(file: str, rows: list[Row], problems: Problems) -> list[BudgetL
     for row in rows:
         if row["code"] in by_code:
             problems.add(
-                _problem(file, "budget_lines", row, "code", f"a second line coded '{row['code']}' (first on row {by_code[row['code']]['_row']})", "a code used once only")
+                _problem(
+                    file,
+                    "budget_lines",
+                    row,
+                    "code",
+                    f"a second line coded '{row['code']}' (first on row {by_code[row['code']]['_row']})",
+                    "a code used once only",
+                )
             )
         else:
             by_code[row["code"]] = row
@@ -425,9 +643,27 @@ def _check_lines(file: str, rows: list[Row], problems: Problems) -> list[BudgetL
     for row in rows:
         parent = row.get("parent")
         if parent and parent not in by_code:
-            problems.add(_problem(file, "budget_lines", row, "parent", f"'{parent}'", "the code of another line on this sheet, or blank for the department"))
+            problems.add(
+                _problem(
+                    file,
+                    "budget_lines",
+                    row,
+                    "parent",
+                    f"'{parent}'",
+                    "the code of another line on this sheet, or blank for the department",
+                )
+            )
         if parent == row["code"]:
-            problems.add(_problem(file, "budget_lines", row, "parent", f"'{parent}' (the line itself)", "the code of the group above this line"))
+            problems.add(
+                _problem(
+                    file,
+                    "budget_lines",
+                    row,
+                    "parent",
+                    f"'{parent}' (the line itself)",
+                    "the code of the group above this line",
+                )
+            )
     reported_cycle: set[str] = set()
     for start in by_code:
         path: list[str] = []
@@ -442,22 +678,69 @@ def _check_lines(file: str, rows: list[Row], problems: Problems) -> list[BudgetL
                 reported_cycle.add(key)
                 row = by_code[key]
                 problems.add(
-                    _problem(file, "budget_lines", row, "parent", "a cycle: " + " → ".join([*cycle, cycle[0]]), "a hierarchy with no loops (each line under a group above it)")
+                    _problem(
+                        file,
+                        "budget_lines",
+                        row,
+                        "parent",
+                        "a cycle: " + " → ".join([*cycle, cycle[0]]),
+                        "a hierarchy with no loops (each line under a group above it)",
+                    )
                 )
     roots = [row for row in rows if not row.get("parent")]
     if len(roots) != 1:
         found = f"{len(roots)} lines with no parent" + (": " + ", ".join(r["code"] for r in roots) if roots else "")
-        problems.add(Problem(file, found, "exactly one top line (the department); every other line names its parent", "budget_lines", None, "parent"))
+        problems.add(
+            Problem(
+                file,
+                found,
+                "exactly one top line (the department); every other line names its parent",
+                "budget_lines",
+                None,
+                "parent",
+            )
+        )
     has_children = {row.get("parent") for row in rows if row.get("parent")}
     for row in rows:
         if row["kind"] == "group" and row["code"] not in has_children:
-            problems.add(_problem(file, "budget_lines", row, "kind", "a group with no lines under it", "expenditure or income for a line with no lines beneath"))
+            problems.add(
+                _problem(
+                    file,
+                    "budget_lines",
+                    row,
+                    "kind",
+                    "a group with no lines under it",
+                    "expenditure or income for a line with no lines beneath",
+                )
+            )
         if row["kind"] != "group" and row["code"] in has_children:
-            problems.add(_problem(file, "budget_lines", row, "kind", f"{row['kind']} with lines under it", "group (a line with lines beneath rolls them up)"))
+            problems.add(
+                _problem(
+                    file,
+                    "budget_lines",
+                    row,
+                    "kind",
+                    f"{row['kind']} with lines under it",
+                    "group (a line with lines beneath rolls them up)",
+                )
+            )
         if row["kind"] != "group" and row.get("budget") is None:
-            problems.add(_problem(file, "budget_lines", row, "budget", "an empty cell", "a budget for every line that is not a group"))
+            problems.add(
+                _problem(
+                    file, "budget_lines", row, "budget", "an empty cell", "a budget for every line that is not a group"
+                )
+            )
         if row["kind"] == "group" and row.get("budget") is not None:
-            problems.add(_problem(file, "budget_lines", row, "budget", f"{row['budget']:g} on a group", "blank: a group's budget is the sum of its lines"))
+            problems.add(
+                _problem(
+                    file,
+                    "budget_lines",
+                    row,
+                    "budget",
+                    f"{row['budget']:g} on a group",
+                    "blank: a group's budget is the sum of its lines",
+                )
+            )
     return [
         BudgetLine(
             row["code"],
