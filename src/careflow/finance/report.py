@@ -339,7 +339,7 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
     numbers = flag_numbers(report)
     workbook = Workbook()
     about = workbook.active
-    about.title = "Summary"
+    about.title = "Executive summary"
     for i, sentence in enumerate(headline(report), start=1):
         about.cell(i, 1, sentence)
     about.column_dimensions["A"].width = 130
