@@ -100,7 +100,8 @@ def _html_table(t: ReportTable, report: FinanceReport, numbers: dict[tuple[str, 
         label = ("&nbsp;&nbsp;" * r.indent) + page.escape(r.label)
         if r.style == "subtotal":
             label = f"<strong>{label}</strong>"
-        cells = [f"<td>{label}</td>"]
+        where = f"{report.pack.document} {r.source}".strip() if r.source else "computed"
+        cells = [f'<td title="{page.escape(where)}">{label}</td>']
         for c in t.columns:
             key = (t.namespace, r.item, c.measure)
             text = page.escape(format_value(r.values.get(c.measure), c.kind))
@@ -404,6 +405,8 @@ def report_json(report: FinanceReport) -> dict[str, Any]:
 
     def row_json(t: ReportTable, r: Row) -> dict[str, Any]:
         out: dict[str, Any] = {"label": r.label, "item": r.item, "style": r.style, "values": r.values}
+        document = report.pack.document
+        out["source"] = f"{document} {r.source}".strip() if r.source else "computed from the rows it totals"
         if r.rag:
             out["rag"] = r.rag
         flags = {

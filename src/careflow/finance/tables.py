@@ -32,6 +32,7 @@ class Row:
     style: RowStyle = "line"
     rag: str | None = None
     indent: int = 0
+    source: str = ""  # where an entered row's figures came from; blank for computed totals
 
 
 @dataclass
@@ -132,7 +133,8 @@ def _figures_values(f: Figures, basis: str) -> dict[str, Any]:
 
 def _line_row(line: LineResult, style: RowStyle = "line", indent: int = 0, label: str | None = None) -> Row:
     basis = "income" if line.kind == "income" else "net"
-    return Row(label or line.name, line.code, _figures_values(line.net, basis), style, indent=indent)
+    source = line.source if line.kind != "group" else ""
+    return Row(label or line.name, line.code, _figures_values(line.net, basis), style, indent=indent, source=source)
 
 
 def monitoring_tables(m: Monitoring, period_label: str) -> list[ReportTable]:
@@ -288,6 +290,7 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
                         "rag": r.rag.upper(),
                     },
                     rag=r.rag,
+                    source=r.saving.source,
                 )
             )
         t = sum(r.saving.target for r in chosen)
@@ -435,6 +438,7 @@ def reserves_table(pack: FinancePack) -> ReportTable:
                         r.name,
                         r.code,
                         {"opening": r.opening, "planned_use": r.planned_use, "closing": r.opening + r.planned_use},
+                        source=r.source,
                     )
                 )
         o, u, c = reserve_totals(pack.reserves, kind)
@@ -471,6 +475,7 @@ def capital_table(pack: FinancePack) -> ReportTable:
                 "next_year_budget": s.next_year_budget,
                 "programme": s.budget + s.next_year_budget,
             },
+            source=s.source,
         )
         for s in pack.capital
     ]
@@ -536,7 +541,10 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
         for code in codes:
             by_year = {line.year: line.amount for line in lines if line.code == code}
             description = next(line.description for line in lines if line.code == code)
-            detail.append(Row(description, code, values(by_year), indent=0 if category == "previous_gap" else 1))
+            source = next(line.source for line in lines if line.code == code)
+            detail.append(
+                Row(description, code, values(by_year), indent=0 if category == "previous_gap" else 1, source=source)
+            )
         if category != "previous_gap" and codes:
             detail.append(
                 Row(

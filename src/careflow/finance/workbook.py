@@ -309,12 +309,14 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
         return _table_file(path, table)
 
     settings_rows = data.get("settings", [])
-    if len(settings_rows) != 1:
+    settings_ok = len(settings_rows) == 1
+    if not settings_ok:
         problems.add(
             Problem(where("settings"), f"{len(settings_rows)} rows", "exactly one row of settings", "settings")
         )
-        return None
-    s = settings_rows[0]
+    # without settings, carry on with a placeholder so every other sheet's problems are still reported
+    placeholder: Row = {"_row": None, "council": "", "department": "", "financial_year": "", "period": 0}
+    s = settings_rows[0] if settings_ok else placeholder
     settings = Settings(
         council=s["council"],
         department=s["department"],
@@ -382,7 +384,7 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
             )
         positions.append(Position(code, period, row["forecast"], _opt(row, "previous_variance"), _src(row)))
     for line in lines:
-        if line.kind != "group" and (line.code, settings.period) not in seen_positions:
+        if settings_ok and line.kind != "group" and (line.code, settings.period) not in seen_positions:
             problems.add(
                 Problem(
                     where("positions"),
@@ -433,7 +435,7 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
                     "one row per saving per year",
                 )
             )
-        if row["year"] == settings.savings_year and row.get("forecast") is None:
+        if settings_ok and row["year"] == settings.savings_year and row.get("forecast") is None:
             problems.add(
                 _problem(
                     where("savings"),
@@ -688,7 +690,9 @@ def _check_lines(file: str, rows: list[Row], problems: Problems) -> list[BudgetL
                     )
                 )
     roots = [row for row in rows if not row.get("parent")]
-    if len(roots) != 1:
+    if not rows:
+        problems.add(Problem(file, "no budget lines", "a department line and the lines beneath it", "budget_lines"))
+    elif len(roots) != 1:
         found = f"{len(roots)} lines with no parent" + (": " + ", ".join(r["code"] for r in roots) if roots else "")
         problems.add(
             Problem(
