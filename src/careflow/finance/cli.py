@@ -50,15 +50,21 @@ def _load_report(path: Path, period: int | None = None) -> FinanceReport:
 
 @app.command()
 def template(
-    out_file: Path = typer.Argument(..., metavar="OUT.xlsx", help="Where to write the blank workbook"),
+    out_file: Path = typer.Argument(..., metavar="OUT.xlsx", help="Where to write the workbook"),
+    from_pack: Path | None = typer.Option(
+        None, "--from", help="Fill it from an existing workbook or CSV folder (e.g. to turn CSVs into Excel)"
+    ),
 ) -> None:
-    """Write a blank finance workbook: one sheet per table, with column notes and instructions."""
+    """Write a blank finance workbook (one sheet per table, with column notes and instructions), or a filled copy."""
     from careflow.files import staged_file
-    from careflow.finance.workbook import write_template
+    from careflow.finance.workbook import copy_to_workbook, write_template
 
     with staged_file(out_file) as tmp:
-        write_template(tmp)
-    out.print(f"Wrote the finance template to {out_file}")
+        if from_pack is None:
+            write_template(tmp)
+        else:
+            copy_to_workbook(from_pack, tmp)
+    out.print(f"Wrote the finance workbook to {out_file}")
 
 
 @app.command()

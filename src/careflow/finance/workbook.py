@@ -769,6 +769,18 @@ def write_pack_rows(path: Path, data: dict[str, Sequence[Sequence[Any]]]) -> Non
     write_workbook(path, TABLES, "careflow finance workbook", INSTRUCTIONS, rows=data)
 
 
+def copy_to_workbook(source: Path, path: Path) -> None:
+    """Write a checked pack (workbook or CSV folder) as a workbook in the template's layout."""
+    load(source)  # refuse to copy a pack with problems
+    problems = Problems()
+    data = read_tables(Path(source), TABLES, problems)
+    problems.raise_if_any()
+    rows: dict[str, Sequence[Sequence[Any]]] = {
+        t.name: [[row.get(c.name) for c in t.columns] for row in data.get(t.name, [])] for t in TABLES
+    }
+    write_pack_rows(path, rows)
+
+
 INSTRUCTIONS = (
     "One sheet per table. Enter figures in £m to three decimals, as committee papers do.",
     "Income, savings and credits are negative; expenditure positive. Variances, roll-ups and totals are computed: never type them in.",
