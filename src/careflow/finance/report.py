@@ -122,7 +122,7 @@ def _html_table(t: ReportTable, report: FinanceReport, numbers: dict[tuple[str, 
 
 def variance_chart(report: FinanceReport) -> str:
     areas = report.monitoring.areas()
-    fig, ax = figure(8.0, 0.5 * len(areas) + 1.4)
+    fig, ax = figure(10.0, 0.45 * len(areas) + 1.4)
     y = list(range(len(areas)))[::-1]
     values = [a.net.variance for a in areas]
     ax.barh(y, values, color=[PALETTE[3] if v > 0 else PALETTE[2] for v in values])
@@ -223,7 +223,7 @@ FLAG_HEADERS = ["Mark", "Figure", "Printed", "Computed", "Difference", "Nature",
 def render_html(report: FinanceReport) -> str:
     numbers = flag_numbers(report)
     s = report.pack.settings
-    sections = [page.Section("Executive summary", page.paragraphs(*headline(report), css="summary"))]
+    sections = [page.Section("Executive summary", f'<div class="summary">{page.paragraphs(*headline(report))}</div>')]
     charts = {"Summary by area": page.chart(variance_chart(report), "Forecast variance by area (£m)")}
     if report.savings:
         charts["Savings programme"] = page.chart(

@@ -376,7 +376,9 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
                     {y: req[y].in_target_adjustments for y in years},
                 ),
                 Row("Target service savings", "target", {y: req[y].target for y in years}, "total"),
-                Row("Less: agreed savings reversed", "reversal", {y: req[y].reversals for y in years}),
+                Row(
+                    "Agreed savings reversed (reduce the net saving)", "reversal", {y: req[y].reversals for y in years}
+                ),
                 Row("Net savings", "net", {y: req[y].net for y in years}, "total"),
             ],
             "Net savings = agreed gross savings + reversals (reversed savings are positive amounts).",
