@@ -141,3 +141,12 @@ def test_bad_folder_writes_nothing(tmp_path: Path) -> None:
     assert "settings.csv" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
     assert run("validate", str(folder)).returncode == 2
+
+
+def test_settings_period_checks(tmp_path: Path) -> None:
+    folder = copy_example(tmp_path)
+    edit(folder, "settings", lambda rows: rows[1].__setitem__(4, "4"))  # compared with itself
+    found = problems_for(folder)
+    assert any(p.sheet == "settings" and p.column == "previous_period" and p.row == 2 for p in found)
+    edit(folder, "settings", lambda rows: rows[1].__setitem__(3, "0"))
+    assert any(p.column == "period" and p.found == "0" for p in problems_for(folder))

@@ -109,11 +109,13 @@ def report(
     summary = result.table("summary")
     table = Table(title=summary.title)
     table.add_column(summary.label_heading)
-    for c in summary.columns:
+    # the terminal shows this year's columns; last year's are in the report
+    shown = [c for c in summary.columns if not c.measure.startswith("prior_year")]
+    for c in shown:
         table.add_column(c.heading, justify="right")
     for r in summary.rows:
         cells = []
-        for c in summary.columns:
+        for c in shown:
             text = format_value(r.values.get(c.measure), c.kind)
             if (summary.namespace, r.item, c.measure) in result.flags:
                 text += " †"

@@ -330,6 +330,17 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
         contingency_amount=_opt(s, "contingency_amount"),
         contingency_source=s.get("contingency_source") or "",
     )
+    if settings.previous_period is not None and settings.previous_period >= settings.period:
+        problems.add(
+            _problem(
+                where("settings"),
+                "settings",
+                s,
+                "previous_period",
+                f"{settings.previous_period}",
+                f"a period before the one reported ({settings.period})",
+            )
+        )
     if settings.rag_amber_percent > settings.rag_green_percent:
         problems.add(
             _problem(
