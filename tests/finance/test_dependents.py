@@ -136,3 +136,39 @@ def test_roll_ups_always_add_up(norfolk: FinancePack, deltas: list[float]) -> No
     for line in m.lines.values():
         if line.children:
             assert line.net.variance == pytest.approx(sum(m.lines[c].net.variance for c in line.children))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(min_value=-20, max_value=-0.001),
+    st.floats(min_value=0, max_value=1.5),
+    st.floats(min_value=0, max_value=100),
+)
+def test_rag_follows_the_share_delivered(target: float, share: float, amber: float) -> None:
+    from careflow.finance.savings import rag_status
+
+    delivered, rag = rag_status(target, target * share, 100.0, amber)
+    assert delivered == pytest.approx(share * 100.0)
+    expected = "green" if share * 100 >= 100 - 1e-9 else "amber" if share * 100 >= amber - 1e-9 else "red"
+    assert rag == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=100), min_size=3, max_size=3), st.floats(min_value=-30, max_value=30))
+def test_respread_and_allocation_conserve_the_gap(
+    norfolk: FinancePack, weights: list[float], final_pressure: float
+) -> None:
+    from careflow.finance.model import MtfsLine, RespreadShare
+
+    total = sum(weights)
+    if total < 1e-6:
+        return
+    years = ["2018-19", "2019-20", "2020-21"]
+    shares = tuple(RespreadShare(y, w / total * 100.0) for y, w in zip(years, weights, strict=True))
+    extra = MtfsLine("X", "pressure", "test pressure", "2021-22", final_pressure)
+    gap = medium_term_gap(replace(norfolk, respread=shares, mtfs_lines=(*norfolk.mtfs_lines, extra)))
+    assert sum(gap.to_find.values()) == pytest.approx(sum(gap.revised_gap.values()))
+    assert gap.to_find["2021-22"] == pytest.approx(0.0, abs=1e-9)
+    for year in gap.years:
+        allocated = sum(a.total for a in gap.allocations if a.year == year)
+        assert allocated == pytest.approx(-gap.to_find[year])
