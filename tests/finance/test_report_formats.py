@@ -110,12 +110,14 @@ def test_html_is_self_contained_and_has_every_table(written: Path, norfolk_repor
 def test_docx_has_the_same_numbers(written: Path, norfolk_report: FinanceReport) -> None:
     doc = Document(str(written / "finance-report.docx"))
     ordered = [t.key for _, tables in section_tables(norfolk_report) for t in tables]
-    assert len(doc.tables) == len(ordered) + 1  # plus the table of differences
+    assert len(doc.tables) == len(ordered) + 2  # plus the tables of differences and of sources
     for key, table in zip(ordered, doc.tables, strict=False):
         got = [[MARK.sub("", c.text).strip() for c in row.cells] for row in table.rows[1:]]
         assert got == expected_rows(norfolk_report, key), key
-    differences = doc.tables[-1]
+    differences = doc.tables[-2]
     assert len(differences.rows) - 1 == len(norfolk_report.flags)
+    sources = doc.tables[-1]
+    assert any("004_b1b9453300d05414.txt L490; L635" in row.cells[2].text for row in sources.rows)
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "£3.587m at risk" in body
 
@@ -130,6 +132,7 @@ def test_xlsx_has_the_same_numbers(written: Path, norfolk_report: FinanceReport)
             for c, value, text in zip(t.columns, cells[1:], expected[1:], strict=True):
                 assert format_value(value, c.kind) == text, (t.key, n, c.measure)
     assert workbook["differences"].max_row - 1 == len(norfolk_report.flags)
+    assert workbook["sources"].max_row > 80  # every entered line, saving, reserve, scheme and MTFS line
     # a flagged cell carries the printed figure as a comment
     summary = workbook["summary"]
     stu_row = next(r for r in range(4, 12) if summary.cell(r, 1).value == "Services to Users")

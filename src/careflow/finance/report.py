@@ -217,6 +217,21 @@ def flag_rows(report: FinanceReport, numbers: dict[tuple[str, str, str], int]) -
     return rows
 
 
+SOURCE_HEADERS = ["Table", "Row", "Source"]
+
+
+def source_rows(report: FinanceReport) -> list[list[str]]:
+    """Each entered row once, with the document and line its figures were taken from."""
+    seen: set[tuple[str, str]] = set()
+    rows = []
+    for t in report.tables:
+        for r in t.rows:
+            if r.source and (t.namespace, r.item) not in seen:
+                seen.add((t.namespace, r.item))
+                rows.append([t.title, r.label, f"{report.pack.document} {r.source}".strip()])
+    return rows
+
+
 FLAG_HEADERS = ["Mark", "Figure", "Printed", "Computed", "Difference", "Nature", "Source line"]
 
 
@@ -245,6 +260,17 @@ def render_html(report: FinanceReport) -> str:
                     "one is shown and marked †; 'rounding' means within the source's rounding (±0.002 £m, ±0.02%)."
                 )
                 + page.table(FLAG_HEADERS, flag_rows(report, numbers), numeric=(2, 3, 4)),
+            )
+        )
+    sources = source_rows(report)
+    if sources:
+        sections.append(
+            page.Section(
+                "Where the figures came from",
+                page.paragraphs(
+                    "Totals, variances and percentages are computed; these rows were entered from the source."
+                )
+                + page.table(SOURCE_HEADERS, sources),
             )
         )
     document = f" Source document: {report.pack.document}." if report.pack.document else ""
@@ -326,6 +352,16 @@ def render_docx(report: FinanceReport, path: Path) -> None:
         for row in rows:
             for cell, text in zip(table.add_row().cells, row, strict=True):
                 cell.text = text
+    sources = source_rows(report)
+    if sources:
+        doc.add_heading("Where the figures came from", 1)
+        table = doc.add_table(rows=1, cols=len(SOURCE_HEADERS))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, SOURCE_HEADERS, strict=True):
+            cell.text = text
+        for row in sources:
+            for cell, text in zip(table.add_row().cells, row, strict=True):
+                cell.text = text
     doc.save(str(path))
 
 
@@ -394,6 +430,15 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
                 start=1,
             ):
                 sheet.cell(n, i, v)
+    sources = source_rows(report)
+    if sources:
+        sheet = workbook.create_sheet("sources")
+        sheet.append(SOURCE_HEADERS)
+        for row in sources:
+            sheet.append(row)
+        sheet.column_dimensions["A"].width = 50
+        sheet.column_dimensions["B"].width = 60
+        sheet.column_dimensions["C"].width = 50
     workbook.save(path)
 
 
