@@ -89,6 +89,7 @@ def test_html_is_self_contained_and_has_every_table(written: Path, norfolk_repor
         "Capital programme",
         "Medium-term financial strategy",
         "Differences from the printed source",
+        "Where the figures came from",
     ):
         assert f"<h2>{heading}</h2>" in text
     assert text.count("<svg") == 3  # variance by area, savings by status, reserves
