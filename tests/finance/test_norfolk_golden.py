@@ -252,3 +252,26 @@ def test_entered_figures_cite_their_seed_line(norfolk: FinancePack, seed) -> Non
     for d in norfolk.departments:
         # the basis is the magnitude of the printed 2020-21 allocation (savings are printed negative)
         assert {-d.allocation_basis, d.previously_agreed_savings, d.new_changes} <= on(d.source) | {0.0}
+
+
+def test_savings_by_workstream_and_year(norfolk_report: FinanceReport) -> None:
+    rows = norfolk_report.table("savings-by-workstream").rows
+    assert [r.label for r in rows] == [
+        "Early Help and Prevention",
+        "Entry Points",
+        "Younger Adults",
+        "Older Adults",
+        "Commissioning",
+        "Other",
+        "Total",
+    ]
+    printed = {  # L716-721: 2017/18, 2018/19, 2019/20
+        "Early Help and Prevention": (-1.500, -3.500, -0.800),
+        "Younger Adults": (-2.581, -6.794, -5.307),
+        "Older Adults": (-2.364, -2.665, -3.393),
+        "Commissioning": (-3.658, -9.724, -0.500),
+        "Other": (-4.110, -0.230, 0.000),
+    }
+    for r in rows:
+        if r.label in printed:
+            assert tuple(round(r.values[y], 3) for y in ("2017/18", "2018/19", "2019/20")) == printed[r.label]
