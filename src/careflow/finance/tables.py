@@ -703,7 +703,3 @@ def _compare_printed(report: FinanceReport) -> None:
         decimals = DECIMALS.get(kind, 3)
         if value is None or abs(round(float(value), decimals) - p.value) > 0.5 * 10**-decimals + 1e-9:
             report.flags[key] = Flag(p.table, p.item, p.measure, p.value, value, p.source, kind)
-
-
-def printed_keys(report: FinanceReport) -> set[tuple[str, str, str]]:
-    return {(p.table, p.item, p.measure) for p in report.pack.printed}
