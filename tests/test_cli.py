@@ -44,6 +44,7 @@ def test_report_is_self_contained_and_matches_excel(tmp_path: Path) -> None:
     assert "total" in run.stdout
     html = (out / "opportunity-demoshire-synthetic.html").read_text()
     assert "<svg" in html and "Synthetic council" in html and "Appendix" in html
+    assert "What other councils did" in html and "Reablement" in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "<script" not in html and "@import" not in html
     workbook = openpyxl.load_workbook(out / "opportunity-demoshire-synthetic.xlsx")
@@ -80,3 +81,14 @@ def test_bad_scenario_writes_nothing(tmp_path: Path) -> None:
 def test_missing_inputs(args: list[str]) -> None:
     run = careflow(*args)
     assert run.returncode == 2 and "Traceback" not in run.stderr
+
+
+def test_scenario_schema_describes_levers() -> None:
+    run = careflow("scenario-schema")
+    schema = json.loads(run.stdout)
+    assert run.returncode == 0 and "levers" in schema["properties"]
+
+
+def test_a_missing_argument_is_a_usage_message() -> None:
+    run = careflow("evidence", "council")
+    assert run.returncode == 2 and "Traceback" not in run.stderr and "Missing argument" in run.stderr

@@ -41,22 +41,11 @@ _register()
 def main() -> None:
     """Run the command; turn input problems into a located list and a non-zero exit, never a traceback."""
     try:
-        app(standalone_mode=False)
+        app()  # click's own standalone handling prints usage errors (missing or bad options) and exits 2
     except InputError as error:
         print_problems(error.problems)
         sys.exit(2)
-    except (typer.Exit, SystemExit) as done:
-        code = getattr(done, "exit_code", None) if isinstance(done, typer.Exit) else done.code
-        sys.exit(code if isinstance(code, int) else 0)
-    except typer.Abort:
-        err.print("Aborted.")
-        sys.exit(130)
-    except Exception as error:  # click usage errors and anything unforeseen: a message, not a traceback
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+    except Exception as error:  # anything unforeseen: a message, not a traceback
         if os.environ.get("CAREFLOW_DEBUG"):
             raise
         err.print(f"[red]careflow stopped unexpectedly: {type(error).__name__}: {error}[/red]")

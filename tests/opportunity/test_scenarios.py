@@ -87,3 +87,11 @@ def test_demo_is_a_plausible_county_share_of_england() -> None:
     # Demoshire has 1.4% of England's working-age adults and 1.7% of its older people.
     assert 0.013 < share < 0.018
     assert 0.05 < demo.total_net_benefit_gbp / demoshire().net_spend() < 0.15
+
+
+def test_shipped_example_scenario_applies() -> None:
+    path = Path(__file__).resolve().parents[2] / "examples" / "scenario-local-evidence.yaml"
+    result = evaluate(demoshire(), load_scenario(path), str(path))
+    assert "trusted_providers" not in {x.id for x in result.levers}
+    care_homes = _lever(result, "care_home_admissions")
+    assert care_homes.effect == 0.25 and care_homes.inputs["share_diverted"].provenance.kind == "local"

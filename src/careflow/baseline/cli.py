@@ -156,9 +156,17 @@ def report(
         out.print(f"Wrote {path}")
 
 
+def scenario_schema() -> None:
+    """Print the JSON Schema of scenario documents, for editors and for checking files in other tools."""
+    from careflow.scenario import Scenario
+
+    print_json(Scenario.model_json_schema())
+
+
 def register(app: typer.Typer) -> None:
     """Add the baseline and opportunity commands to the root command."""
     app.command("template")(template)
     app.command("validate")(validate)
     app.command("opportunity")(opportunity)
     app.command("report")(report)
+    app.command("scenario-schema")(scenario_schema)

@@ -69,8 +69,8 @@ def lever_effects(scenario: Scenario | None = None, file: str = "scenario") -> d
             low = effect.low if effect.low is not None else min(default.low or effect.central, effect.central)
             high = effect.high if effect.high is not None else max(default.high or effect.central, effect.central)
             for label, value in (("central", effect.central), ("low", low), ("high", high)):
-                if not 0.0 <= value <= 1.0:
-                    problems.append(Problem(file, f"{value:g} at {where} → {label}", "a fraction from 0 to 1 (0–100%)"))
+                if not 0.0 <= value <= LEVER[lever_id].maximum:
+                    problems.append(Problem(file, f"{value:g} at {where} → {label}", LEVER[lever_id].expected()))
             if not low <= effect.central <= high:
                 problems.append(
                     Problem(

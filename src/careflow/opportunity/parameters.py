@@ -27,6 +27,12 @@ class LeverInfo:
     high: Value
     theme: str
     short_cohort: str
+    maximum: float = 1.0  # shares and reductions are at most 100%; an access uplift is an increase and may exceed it
+
+    def expected(self) -> str:
+        if self.maximum == 1.0:
+            return "a fraction from 0 to 1 (0–100%)"
+        return f"a value from 0 to {self.maximum:g} (an increase of 0–{self.maximum:.0%})"
 
 
 def _range(value: float, reason: str) -> Value:
@@ -45,6 +51,7 @@ LEVERS: tuple[LeverInfo, ...] = (
         _range(0.50, "assumed a quarter above the seed's 40%, since 40% is printed as a floor"),
         "1.2 Short-term services",
         "65+ short-term services",
+        3.0,  # the seed's case reviews found almost twice as many could benefit (L922); 4× today is a generous cap
     ),
     LeverInfo(
         "ld_community_hours",

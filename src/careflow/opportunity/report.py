@@ -98,6 +98,25 @@ def baseline_glance(baseline: Baseline) -> list[list[str]]:
     ]
 
 
+def peer_evidence_rows(result: OpportunityResult) -> list[list[str]]:
+    """For each lever: the councils in the evidence library that pulled a linked lever (seed 002 annex)."""
+    from careflow.evidence.analysis import evidence_for_opportunity
+    from careflow.evidence.library import load_library
+
+    evidence = evidence_for_opportunity(load_library(), {x.id: x.net_benefit_gbp for x in result.levers})
+    rows = []
+    for lever in result.levers:
+        found = evidence.get(lever.id)
+        if not found:
+            continue
+        councils = found["councils"]
+        shown = ", ".join(councils[:8]) + (f" and {len(councils) - 8} more" if len(councils) > 8 else "")
+        studies = "; ".join(f"{council}: {title}" for council, title in found["case_studies"][:3])
+        labels = ", ".join(c["label"] for c in found["categories"])
+        rows.append([lever.name, m(lever.net_benefit_gbp), labels, str(len(councils)), shown, studies])
+    return rows
+
+
 LEVER_HEADERS = [
     "Lever",
     "Cohort",
@@ -116,12 +135,13 @@ def render_html(result: OpportunityResult, baseline: Baseline) -> str:
         [lever.net_benefit_gbp / 1e6 for lever in result.levers],
         [lever.low_gbp / 1e6 for lever in result.levers],
         [lever.high_gbp / 1e6 for lever in result.levers],
-        "£m a year, net of income (bar: central; whisker: low–high)",
+        "£m a year, net of income (bar: central estimate; whisker: low–high range)",
     )
     by_cohort = charts.bars(
-        [LEVER[lever.id].cohort for lever in result.levers],
+        [LEVER[lever.id].short_cohort for lever in result.levers],
         [lever.people_affected for lever in result.levers],
         "people affected",
+        value_format="{:,.0f}",
     )
     overlap_text = "".join(
         f"<li><b>{escape(LEVER[rule.removed_from].name)}</b> and <b>{escape(LEVER[rule.shared_with].name)}</b>: "
@@ -150,6 +170,19 @@ def render_html(result: OpportunityResult, baseline: Baseline) -> str:
             + overlap_text
             + "</ul>"
             + paragraphs("The total's range assumes every lever lands at its low (or high) end together."),
+        ),
+        Section(
+            "What other councils did",
+            paragraphs(
+                "Councils in the evidence library (2011–14 savings annex and case studies) that pulled a lever of "
+                "the same kind. Browse them with careflow evidence lever CATEGORY, or careflow evidence report.",
+                css="note",
+            )
+            + table(
+                ["Lever", "Worth for you £m/yr", "Evidence categories", "Councils", "Who", "Case studies"],
+                peer_evidence_rows(result),
+                numeric=(1, 3),
+            ),
         ),
         Section("The council at a glance", table(["Measure", "Value"], baseline_glance(baseline), numeric=(1,))),
         Section(

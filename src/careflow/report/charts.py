@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib
@@ -23,6 +24,11 @@ plt.rcParams.update(
         "svg.hashsalt": "careflow",  # stable element ids, so the same inputs give the same file
     }
 )
+
+
+def wrap(label: str, width: int = 28) -> str:
+    """Break a long category label over lines so the bars keep most of the chart's width."""
+    return textwrap.fill(label, width)
 
 
 def figure(width: float = 8.0, height: float = 4.0) -> tuple[Figure, plt.Axes]:
@@ -52,15 +58,15 @@ def bar_with_range(
     title: str = "",
 ) -> str:
     """Horizontal bars (central) with whiskers (low–high), largest at the top."""
-    fig, ax = figure(8.0, 0.55 * len(labels) + 1.2)
+    fig, ax = figure(8.0, 0.7 * len(labels) + 1.2)
     y = list(range(len(labels)))[::-1]
     err = [
         [max(c - lo, 0) for c, lo in zip(central, low, strict=True)],
         [max(h - c, 0) for c, h in zip(central, high, strict=True)],
     ]
     ax.barh(y, central, color=PALETTE[0], xerr=err, ecolor="#333333", capsize=4)
-    ax.set_yticks(y, labels)
-    ax.set_xlabel(xlabel)
+    ax.set_yticks(y, [wrap(label) for label in labels])
+    ax.set_xlabel(wrap(xlabel, 70))
     for yi, value in zip(y, central, strict=True):
         ax.text(value, yi + 0.3, f" {value:,.1f}", va="center", fontsize=8, color="#333333")
     if title:
@@ -69,17 +75,22 @@ def bar_with_range(
 
 
 def bars(
-    labels: Sequence[str], values: Sequence[float], xlabel: str, title: str = "", colors: Sequence[str] | None = None
+    labels: Sequence[str],
+    values: Sequence[float],
+    xlabel: str,
+    title: str = "",
+    colors: Sequence[str] | None = None,
+    value_format: str = "{:,.1f}",
 ) -> str:
     """Horizontal bars, one per label, with the value printed at the end of each bar."""
-    fig, ax = figure(8.0, 0.45 * len(labels) + 1.2)
+    fig, ax = figure(8.0, 0.6 * len(labels) + 1.2)
     y = list(range(len(labels)))[::-1]
     ax.barh(y, values, color=list(colors) if colors else PALETTE[0])
-    ax.set_yticks(y, labels)
-    ax.set_xlabel(xlabel)
+    ax.set_yticks(y, [wrap(label) for label in labels])
+    ax.set_xlabel(wrap(xlabel, 70))
     ax.axvline(0, color="#555555", linewidth=0.8)
     for yi, value in zip(y, values, strict=True):
-        ax.text(value, yi, f" {value:,.1f}", va="center", fontsize=8)
+        ax.text(value, yi, " " + value_format.format(value), va="center", fontsize=8)
     if title:
         ax.set_title(title, loc="left")
     return to_svg(fig)

@@ -1,0 +1,514 @@
+"""The committee report in three formats (HTML, Word, Excel) from the same tables, plus its charts and JSON form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from careflow.finance.tables import DECIMALS, Column, FinanceReport, Flag, ReportTable, Row
+from careflow.report import html as page
+from careflow.report.charts import PALETTE, figure, to_svg
+
+RAG_COLOURS = {"green": "#4a9d5b", "amber": "#e0a030", "red": "#b8434a"}
+DOCX_RAG_FILL = {"green": "D9F2DD", "amber": "FDEBC8", "red": "F8D4D4"}
+
+
+def format_value(value: Any, kind: str) -> str:
+    """Council style: £m to 3 decimals, negatives in brackets; percentages to 2 decimals."""
+    if value is None:
+        return ""
+    if kind in ("text",):
+        return str(value)
+    if kind == "count":
+        return f"{int(value)}"
+    decimals = DECIMALS.get(kind, 3)
+    number = round(float(value), decimals)
+    suffix = "%" if kind == "percent" else ""
+    if number == 0:
+        return f"{0:.{decimals}f}{suffix}"
+    text = f"{abs(number):,.{decimals}f}{suffix}"
+    return f"({text})" if number < 0 else text
+
+
+def flag_numbers(report: FinanceReport) -> dict[tuple[str, str, str], int]:
+    """A stable footnote number for each flag, in the order the tables show them."""
+    numbers: dict[tuple[str, str, str], int] = {}
+    for t in report.tables:
+        for r in t.rows:
+            for c in t.columns:
+                key = (t.namespace, r.item, c.measure)
+                if key in report.flags and key not in numbers:
+                    numbers[key] = len(numbers) + 1
+    return numbers
+
+
+def headline(report: FinanceReport) -> list[str]:
+    """The executive summary in sentences, every figure computed."""
+    s = report.pack.settings
+    m = report.monitoring
+    root = m.lines[m.root]
+    v = root.net.variance
+    # figures entered to £0.001m carry rounding, so a few thousand pounds either way is reported as on budget
+    if abs(v) < 0.005:
+        direction = f"an outturn to budget (the computed difference of £{v:,.3f}m is within the rounding of the lines)"
+    else:
+        direction = f"{'an overspend' if v > 0 else 'an underspend'} of £{abs(v):,.3f}m"
+    text = [
+        f"At period {m.period} of {s.financial_year}, {s.department} forecasts an outturn of £{root.net.forecast:,.3f}m "
+        f"against a net budget of £{root.net.budget:,.3f}m: {direction}.",
+    ]
+    over = [a for a in m.areas() if a.net.variance > 0.0005]
+    under = [a for a in m.areas() if a.net.variance < -0.0005]
+    if over:
+        text.append("Overspends: " + "; ".join(f"{a.name} £{a.net.variance:,.3f}m" for a in over) + ".")
+    if under:
+        text.append("Underspends: " + "; ".join(f"{a.name} £{-a.net.variance:,.3f}m" for a in under) + ".")
+    if report.savings:
+        t, f, var = report.savings.total()
+        text.append(
+            f"Savings {report.savings.year}: target £{-t:,.3f}m, forecast £{-f:,.3f}m, "
+            f"£{var:,.3f}m at risk of not being delivered."
+        )
+    if report.pack.reserves:
+        reserves = report.table("reserves").rows
+        row = next(r for r in reserves if r.item == "reserve")
+        text.append(
+            f"Reserves: £{row.values['opening']:,.3f}m at the start of the year, £{row.values['closing']:,.3f}m forecast at the end."
+        )
+    if report.gap:
+        total = sum(report.gap.revised_gap.values())
+        text.append(f"Medium-term gap over {report.gap.years[0]} to {report.gap.years[-1]}: £{total:,.3f}m.")
+    if report.flags:
+        text.append(
+            f"{len(report.flags)} figure(s) computed here differ from the source as printed; each is marked † and "
+            "listed under 'Differences from the printed source'."
+        )
+    return text
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _html_table(t: ReportTable, report: FinanceReport, numbers: dict[tuple[str, str, str], int]) -> str:
+    head = f"<th>{page.escape(t.label_heading)}</th>" + "".join(f"<th>{page.escape(c.heading)}</th>" for c in t.columns)
+    body = []
+    for r in t.rows:
+        classes: list[str] = ["total"] if r.style == "total" else []
+        if r.rag:
+            classes.append(f"rag-{r.rag}")
+        cls = f' class="{" ".join(classes)}"' if classes else ""
+        label = ("&nbsp;&nbsp;" * r.indent) + page.escape(r.label)
+        if r.style == "subtotal":
+            label = f"<strong>{label}</strong>"
+        where = f"{report.pack.document} {r.source}".strip() if r.source else "computed"
+        cells = [f'<td title="{page.escape(where)}">{label}</td>']
+        for c in t.columns:
+            key = (t.namespace, r.item, c.measure)
+            text = page.escape(format_value(r.values.get(c.measure), c.kind))
+            css = "num" if c.kind != "text" else ""
+            if key in report.flags:
+                text += (
+                    f' <span class="flag" title="{page.escape(report.flags[key].describe())}">†{numbers[key]}</span>'
+                )
+                css += " flagged"
+            cells.append(f'<td class="{css.strip()}">{text}</td>')
+        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    note = f'<p class="note">{page.escape(t.note)}</p>' if t.note else ""
+    return (
+        f'<h3 id="{t.key}">{page.escape(t.title)}</h3>'
+        f'<table data-table="{t.key}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
+    )
+
+
+def variance_chart(report: FinanceReport) -> str:
+    areas = report.monitoring.areas()
+    fig, ax = figure(10.0, 0.45 * len(areas) + 1.4)
+    y = list(range(len(areas)))[::-1]
+    values = [a.net.variance for a in areas]
+    ax.barh(y, values, color=[PALETTE[3] if v > 0 else PALETTE[2] for v in values])
+    ax.set_yticks(y, [a.name for a in areas])
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_xlabel("Forecast variance, £m (overspend positive)")
+    for yi, v in zip(y, values, strict=True):
+        ax.text(v, yi, f" {v:,.3f}", va="center", fontsize=8)
+    return to_svg(fig)
+
+
+def savings_chart(report: FinanceReport) -> str:
+    assert report.savings is not None
+    by_rag = report.savings.by_rag()
+    fig, ax = figure(8.0, 2.8)
+    labels = [f"{rag.capitalize()} ({n})" for rag, (_, _, n) in by_rag.items()]
+    targets = [-t for t, _, _ in by_rag.values()]
+    forecasts = [-f for _, f, _ in by_rag.values()]
+    y = list(range(len(labels)))[::-1]
+    ax.barh([v + 0.2 for v in y], targets, height=0.4, color="#bbbbbb", label="Target")
+    ax.barh([v - 0.2 for v in y], forecasts, height=0.4, color=[RAG_COLOURS[r] for r in by_rag], label="Forecast")
+    ax.set_yticks(y, labels)
+    ax.set_xlabel("Savings, £m")
+    ax.legend(loc="lower right", frameon=False)
+    return to_svg(fig)
+
+
+def reserves_chart(report: FinanceReport) -> str:
+    rows = [r for r in report.table("reserves").rows if r.style == "line"]
+    fig, ax = figure(8.0, 0.45 * len(rows) + 1.4)
+    y = list(range(len(rows)))[::-1]
+    ax.barh([v + 0.2 for v in y], [r.values["opening"] for r in rows], height=0.4, color=PALETTE[0], label="Opening")
+    ax.barh([v - 0.2 for v in y], [r.values["closing"] for r in rows], height=0.4, color=PALETTE[1], label="Closing")
+    ax.set_yticks(y, [r.label for r in rows])
+    ax.set_xlabel("£m")
+    ax.legend(loc="lower right", frameon=False)
+    return to_svg(fig)
+
+
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Summary by area", ("summary", "periods")),
+    ("Detail by service", ()),  # filled with the detail-* tables
+    ("Explanation of variances", ("commentary",)),
+    (
+        "Savings programme",
+        (
+            "savings-summary",
+            "savings-risk",
+            "savings-rag",
+            "savings-detail",
+            "savings-by-workstream",
+            "savings-requirement",
+        ),
+    ),
+    ("Reserves and provisions", ("reserves",)),
+    ("Capital programme", ("capital",)),
+    (
+        "Medium-term financial strategy",
+        ("mtfs-gap", "mtfs-detail", "council-tax", "allocation-first-year", "allocation-by-year"),
+    ),
+)
+
+
+def section_tables(report: FinanceReport) -> list[tuple[str, list[ReportTable]]]:
+    keys = {t.key for t in report.tables}
+    out = []
+    for heading, wanted in SECTIONS:
+        if heading == "Detail by service":
+            chosen = [t for t in report.tables if t.key.startswith("detail-")]
+        else:
+            chosen = [report.table(k) for k in wanted if k in keys]
+        if chosen:
+            out.append((heading, chosen))
+    return out
+
+
+def flag_rows(report: FinanceReport, numbers: dict[tuple[str, str, str], int]) -> list[list[str]]:
+    rows = []
+    for key, n in numbers.items():
+        f: Flag = report.flags[key]
+        rows.append(
+            [
+                f"†{n}",
+                f"{f.namespace}: {f.item}, {f.measure}",
+                format_value(f.printed, f.kind),
+                format_value(f.computed, f.kind),
+                format_value(f.difference, f.kind),
+                f.nature,
+                f.source,
+            ]
+        )
+    return rows
+
+
+SOURCE_HEADERS = ["Table", "Row", "Source"]
+
+
+def source_rows(report: FinanceReport) -> list[list[str]]:
+    """Each entered row once, with the document and line its figures were taken from."""
+    seen: set[tuple[str, str]] = set()
+    rows = []
+    for t in report.tables:
+        for r in t.rows:
+            if r.source and (t.namespace, r.item) not in seen:
+                seen.add((t.namespace, r.item))
+                rows.append([t.title, r.label, f"{report.pack.document} {r.source}".strip()])
+    return rows
+
+
+FLAG_HEADERS = ["Mark", "Figure", "Printed", "Computed", "Difference", "Nature", "Source line"]
+
+
+def render_html(report: FinanceReport) -> str:
+    numbers = flag_numbers(report)
+    s = report.pack.settings
+    sections = [page.Section("Executive summary", f'<div class="summary">{page.paragraphs(*headline(report))}</div>')]
+    charts = {"Summary by area": page.chart(variance_chart(report), "Forecast variance by area (£m)")}
+    if report.savings:
+        charts["Savings programme"] = page.chart(
+            savings_chart(report), "Savings by RAG status: target and forecast (£m)"
+        )
+    if report.pack.reserves:
+        charts["Reserves and provisions"] = page.chart(
+            reserves_chart(report), "Reserves and provisions: opening and closing balances (£m)"
+        )
+    for heading, tables in section_tables(report):
+        body = "".join(_html_table(t, report, numbers) for t in tables) + charts.get(heading, "")
+        sections.append(page.Section(heading, body))
+    if numbers:
+        sections.append(
+            page.Section(
+                "Differences from the printed source",
+                page.paragraphs(
+                    "Every figure above is computed from the lines. Where the source prints a different figure, the computed "
+                    "one is shown and marked †; 'rounding' means within the source's rounding (±0.002 £m, ±0.02%)."
+                )
+                + page.table(FLAG_HEADERS, flag_rows(report, numbers), numeric=(2, 3, 4)),
+            )
+        )
+    sources = source_rows(report)
+    if sources:
+        sections.append(
+            page.Section(
+                "Where the figures came from",
+                page.paragraphs(
+                    "Totals, variances and percentages are computed; these rows were entered from the source."
+                )
+                + page.table(SOURCE_HEADERS, sources),
+            )
+        )
+    document = f" Source document: {report.pack.document}." if report.pack.document else ""
+    return page.render_page(
+        f"{s.department}: finance monitoring, period {report.monitoring.period} {s.financial_year}",
+        sections,
+        subtitle=f"{s.council}. £m unless stated; negatives in brackets.{document}",
+    )
+
+
+# ---------------------------------------------------------------- Word
+
+
+def render_docx(report: FinanceReport, path: Path) -> None:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    numbers = flag_numbers(report)
+    s = report.pack.settings
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    doc.add_heading(f"{s.department}: finance monitoring, period {report.monitoring.period} {s.financial_year}", 0)
+    doc.add_paragraph(f"{s.council}. £m unless stated; negatives in brackets.")
+    doc.add_heading("Executive summary", 1)
+    for sentence in headline(report):
+        doc.add_paragraph(sentence)
+
+    def shade(cell: Any, fill: str) -> None:
+        props = cell._tc.get_or_add_tcPr()
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:fill"), fill)
+        props.append(shading)
+
+    def add_table(t: ReportTable) -> None:
+        doc.add_heading(t.title, 2)
+        table = doc.add_table(rows=1, cols=len(t.columns) + 1)
+        table.style = "Table Grid"
+        headers = [t.label_heading, *(c.heading for c in t.columns)]
+        for cell, text in zip(table.rows[0].cells, headers, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+                run.font.size = Pt(8)
+        for r in t.rows:
+            cells = table.add_row().cells
+            cells[0].text = ("  " * r.indent) + r.label
+            for i, c in enumerate(t.columns, start=1):
+                key = (t.namespace, r.item, c.measure)
+                text = format_value(r.values.get(c.measure), c.kind)
+                if key in report.flags:
+                    text += f" †{numbers[key]}"
+                cells[i].text = text
+            for cell in cells:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(8)
+                    run.bold = r.style != "line"
+                if r.rag:
+                    shade(cell, DOCX_RAG_FILL[r.rag])
+        if t.note:
+            doc.add_paragraph(t.note).runs[0].italic = True
+
+    for heading, tables in section_tables(report):
+        doc.add_heading(heading, 1)
+        for t in tables:
+            add_table(t)
+    if numbers:
+        doc.add_heading("Differences from the printed source", 1)
+        rows = flag_rows(report, numbers)
+        table = doc.add_table(rows=1, cols=len(FLAG_HEADERS))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, FLAG_HEADERS, strict=True):
+            cell.text = text
+        for row in rows:
+            for cell, text in zip(table.add_row().cells, row, strict=True):
+                cell.text = text
+    sources = source_rows(report)
+    if sources:
+        doc.add_heading("Where the figures came from", 1)
+        table = doc.add_table(rows=1, cols=len(SOURCE_HEADERS))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, SOURCE_HEADERS, strict=True):
+            cell.text = text
+        for row in sources:
+            for cell, text in zip(table.add_row().cells, row, strict=True):
+                cell.text = text
+    doc.save(str(path))
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def render_xlsx(report: FinanceReport, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    numbers = flag_numbers(report)
+    workbook = Workbook()
+    about = workbook.active
+    about.title = "Executive summary"
+    for i, sentence in enumerate(headline(report), start=1):
+        about.cell(i, 1, sentence)
+    about.column_dimensions["A"].width = 130
+    money_format = "#,##0.000;(#,##0.000);0.000"
+    percent_format = '0.00"%";(0.00"%");0.00"%"'
+    for t in report.tables:
+        sheet = workbook.create_sheet(t.key[:31])
+        sheet.cell(1, 1, t.title).font = Font(bold=True, size=12)
+        headers = [t.label_heading or "Item", *(c.heading for c in t.columns)]
+        for i, h in enumerate(headers, start=1):
+            sheet.cell(3, i, h).font = Font(bold=True)
+        for n, r in enumerate(t.rows, start=4):
+            sheet.cell(n, 1, ("  " * r.indent) + r.label).font = Font(bold=r.style != "line")
+            for i, c in enumerate(t.columns, start=2):
+                value = r.values.get(c.measure)
+                cell = sheet.cell(n, i, value)
+                if c.kind == "money":
+                    cell.number_format = money_format
+                elif c.kind == "percent":
+                    cell.number_format = percent_format
+                if r.style != "line":
+                    cell.font = Font(bold=True)
+                key = (t.namespace, r.item, c.measure)
+                if key in report.flags:
+                    cell.comment = Comment(f"†{numbers[key]}: {report.flags[key].describe()}", "careflow")
+                    cell.fill = PatternFill("solid", fgColor="FFF4E5")
+                if r.rag and c.measure == "rag":
+                    cell.fill = PatternFill("solid", fgColor=DOCX_RAG_FILL[r.rag])
+        if t.note:
+            sheet.cell(len(t.rows) + 5, 1, t.note).font = Font(italic=True)
+        sheet.column_dimensions["A"].width = 60
+        for i in range(2, len(headers) + 1):
+            sheet.column_dimensions[sheet.cell(3, i).column_letter].width = 16
+        sheet.freeze_panes = "B4"
+    if numbers:
+        sheet = workbook.create_sheet("differences")
+        for i, h in enumerate(FLAG_HEADERS, start=1):
+            sheet.cell(1, i, h).font = Font(bold=True)
+        for n, (key, mark) in enumerate(numbers.items(), start=2):
+            f = report.flags[key]
+            for i, v in enumerate(
+                [
+                    f"†{mark}",
+                    f"{f.namespace}: {f.item}, {f.measure}",
+                    f.printed,
+                    f.computed,
+                    f.difference,
+                    f.nature,
+                    f.source,
+                ],
+                start=1,
+            ):
+                sheet.cell(n, i, v)
+    sources = source_rows(report)
+    if sources:
+        sheet = workbook.create_sheet("sources")
+        sheet.append(SOURCE_HEADERS)
+        for row in sources:
+            sheet.append(row)
+        sheet.column_dimensions["A"].width = 50
+        sheet.column_dimensions["B"].width = 60
+        sheet.column_dimensions["C"].width = 50
+    workbook.save(path)
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def report_json(report: FinanceReport) -> dict[str, Any]:
+    """Every table as data: unrounded values, the printed figure where it differs, and the flags."""
+
+    def row_json(t: ReportTable, r: Row) -> dict[str, Any]:
+        out: dict[str, Any] = {"label": r.label, "item": r.item, "style": r.style, "values": r.values}
+        document = report.pack.document
+        out["source"] = f"{document} {r.source}".strip() if r.source else "computed from the rows it totals"
+        if r.rag:
+            out["rag"] = r.rag
+        flags = {
+            c.measure: _flag_json(report.flags[(t.namespace, r.item, c.measure)])
+            for c in t.columns
+            if (t.namespace, r.item, c.measure) in report.flags
+        }
+        if flags:
+            out["flags"] = flags
+        return out
+
+    s = report.pack.settings
+    return {
+        "council": s.council,
+        "department": s.department,
+        "financial_year": s.financial_year,
+        "period": report.monitoring.period,
+        "previous_period": report.monitoring.previous_period,
+        "unit": "£m",
+        "summary": headline(report),
+        "tables": [
+            {
+                "key": t.key,
+                "title": t.title,
+                "namespace": t.namespace,
+                "columns": [_column_json(c) for c in t.columns],
+                "rows": [row_json(t, r) for r in t.rows],
+                "note": t.note,
+            }
+            for t in report.tables
+        ],
+        "flags": [
+            _flag_json(f) | {"table": f.namespace, "item": f.item, "measure": f.measure} for f in report.flags.values()
+        ],
+    }
+
+
+def _column_json(c: Column) -> dict[str, str]:
+    return {"heading": c.heading, "measure": c.measure, "kind": c.kind}
+
+
+def _flag_json(f: Flag) -> dict[str, Any]:
+    return {
+        "printed": f.printed,
+        "computed": f.computed,
+        "difference": f.difference,
+        "nature": f.nature,
+        "source": f.source,
+    }
+
+
+def write_report(report: FinanceReport, folder: Path, stem: str = "finance-report") -> list[Path]:
+    """Write the three formats into `folder` (a staging folder: the caller moves it into place on success)."""
+    html_path = folder / f"{stem}.html"
+    html_path.write_text(render_html(report), encoding="utf-8")
+    docx_path = folder / f"{stem}.docx"
+    render_docx(report, docx_path)
+    xlsx_path = folder / f"{stem}.xlsx"
+    render_xlsx(report, xlsx_path)
+    return [html_path, docx_path, xlsx_path]

@@ -1,0 +1,409 @@
+"""The outcomes-based performance framework: indicator registry, monthly data, values, targets and RAG."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from careflow.errors import Problem, Problems
+from careflow.outcomes.reviews import read_csv_table
+from careflow.provenance import Value, assumed, quoted
+from careflow.tabular import Column, Table, read_tables
+
+SEED_000 = "000_d3172df9c3520f0e.txt"
+SEED_001 = "001_cb6dbf76d77fc339.txt"
+SEED_004 = "004_b1b9453300d05414.txt"
+
+Direction = Literal["higher", "lower"]
+Rag = Literal["green", "amber", "red", "no data"]
+
+# Raw monthly counts a council supplies; indicators are computed from these.
+MEASURES: dict[str, str] = {
+    "population_18_64": "Resident population aged 18–64 (latest estimate)",
+    "population_65_plus": "Resident population aged 65 and over (latest estimate)",
+    "permanent_admissions_18_64": "Permanent admissions to residential and nursing care, aged 18–64, in the month",
+    "permanent_admissions_65_plus": "Permanent admissions to residential and nursing care, aged 65+, in the month",
+    "reablement_discharges_65_plus": "People aged 65+ discharged from hospital into reablement 91 days before",
+    "at_home_91_days": "Of those, people still at home 91 days after discharge",
+    "short_term_episodes_ended": "Short-term service episodes that ended in the month",
+    "short_term_no_or_lower_support": "Of those, episodes followed by no ongoing support or lower-level support",
+    "front_door_contacts": "New contacts at the community front door",
+    "front_door_resolved_without_assessment": "Of those, contacts resolved without a formal assessment",
+    "delayed_days_social_care": "Delayed transfer of care days attributable to social care in the month",
+    "delayed_days_trajectory": "The agreed trajectory (target) for social-care delayed days in the month",
+    "reviews_due": "Long-term support reviews due (including those already overdue) at month end",
+    "reviews_overdue": "Of those, reviews not done within 12 months of the last one (overdue) at month end",
+    "packages_reviewed": "Home-care packages reviewed in the month (give a provider to break down by provider)",
+    "packages_reduced": "Of those, packages whose hours were reduced",
+    "packages_increased": "Of those, packages whose hours were increased",
+    "reablement_finished": "People finishing reablement in the month",
+    "reablement_days_total": "Total days on the service for the people finishing reablement",
+    "reablement_independent": "People needing no ongoing care when they finished reablement",
+    "ongoing_packages_after_reablement": "People with an ongoing care package after reablement",
+    "ongoing_weekly_cost_total": "Total weekly cost in £ of those ongoing packages",
+}
+WEEKS = "weeks in month"  # a denominator computed from the calendar, not supplied
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: how it is computed, which way is better, its target and RAG band, and its source."""
+
+    id: str
+    name: str
+    numerator: str
+    denominator: str | None  # a measure, WEEKS, or None for a count
+    scale: float  # 100 for a percentage, 100,000 for a rate per 100,000
+    unit: str
+    period: str
+    direction: Direction
+    target: float | None  # default target; a council may set its own (targets sheet)
+    amber_margin: float  # within this distance on the wrong side of target: amber; beyond: red
+    source: str
+    target_provenance: Value | None = None
+    target_measure: str | None = None  # a trajectory supplied month by month, used instead of `target`
+    window: int = 1  # months summed in the numerator (12 = rolling year)
+    by_provider: bool = False
+    reference: Value | None = None
+
+    def definition(self) -> str:
+        below = {None: "", WEEKS: " ÷ weeks in the month"}.get(self.denominator, f" ÷ {self.denominator}")
+        scale = f" × {self.scale:,.0f}" if self.scale != 1 else ""
+        window = f" (numerator summed over {self.window} months)" if self.window > 1 else ""
+        return f"{self.numerator}{below}{scale}{window}"
+
+
+REGISTRY: tuple[Indicator, ...] = (
+    Indicator(
+        "admissions_65_plus", "Permanent admissions to residential and nursing care, 65+, per 100,000",
+        "permanent_admissions_65_plus", "population_65_plus", 100_000, "per 100,000", "rolling 12 months",
+        "lower", 600.0, 20.0, "ASCOF 2A definition; Norfolk's 616 (April 2016) → 633 (March 2017), seed 004 L502",
+        assumed(600.0, "illustrative default just below Norfolk's April 2016 level; set your own"),
+        window=12, reference=quoted(633, SEED_004, "L502", "reducing to 633 by March 2017"),
+    ),
+    Indicator(
+        "admissions_18_64", "Permanent admissions to residential and nursing care, 18–64, per 100,000",
+        "permanent_admissions_18_64", "population_18_64", 100_000, "per 100,000", "rolling 12 months",
+        "lower", 19.0, 2.0, "ASCOF 2A definition; Norfolk's 21 (April 2016) → 19 (March 2017), seed 004 L502",
+        quoted(19, SEED_004, "L502", "19 per 100,000 population by March 2017"),
+        window=12, reference=quoted(19, SEED_004, "L502", "19 per 100,000 population by March 2017"),
+    ),
+    Indicator(
+        "still_home_91_days", "Older people still at home 91 days after discharge into reablement",
+        "at_home_91_days", "reablement_discharges_65_plus", 100, "%", "month of discharge",
+        "higher", 85.0, 3.0, "ASCOF 2B definition (no seed figure)",
+        assumed(85.0, "illustrative default; no seed gives a figure; set your own"),
+    ),
+    Indicator(
+        "short_term_no_or_lower_support", "Short-term service users needing no or lower ongoing support",
+        "short_term_no_or_lower_support", "short_term_episodes_ended", 100, "%", "month",
+        "higher", 79.0, 4.0, "ASCOF 2D definition; county areas 79% in 2014/15, seed 000 L946–948",
+        quoted(79, SEED_000, "L946", "79%"),
+        reference=quoted(79, SEED_000, "L946", "79%"),
+    ),
+    Indicator(
+        "front_door_resolved", "Front-door contacts resolved without a formal assessment",
+        "front_door_resolved_without_assessment", "front_door_contacts", 100, "%", "month",
+        "higher", 62.0, 5.0, "Somerset resolves 62% of calls without a full assessment, seed 001 L1272",
+        quoted(62, SEED_001, "L1272", "On average 62% of these calls are resolved"),
+        reference=quoted(62, SEED_001, "L1272", "On average 62% of these calls are resolved"),
+    ),
+    Indicator(
+        "delayed_days_social_care", "Delayed transfer of care days attributable to social care, against trajectory",
+        "delayed_days_social_care", None, 1, "days", "month",
+        "lower", None, 50.0, "Norfolk's trajectory 860.3 (Jul-17) to 587.3 (Mar-18), seed 004 L1170–1172",
+        target_measure="delayed_days_trajectory",
+    ),
+    Indicator(
+        "reviews_overdue", "Long-term support reviews overdue",
+        "reviews_overdue", "reviews_due", 100, "%", "month end",
+        "lower", 10.0, 5.0, "Annual review duty (Care Act); no seed figure",
+        assumed(10.0, "illustrative default; set your own"),
+    ),
+    Indicator(
+        "packages_reduced_on_review", "Home-care packages reduced on review",
+        "packages_reduced", "packages_reviewed", 100, "%", "month",
+        "higher", 20.0, 5.0, "Provider-led reviews (trusted providers lever, seed 001 L693); no seed target",
+        assumed(20.0, "illustrative default; set your own"), by_provider=True,
+    ),
+    Indicator(
+        "packages_increased_on_review", "Home-care packages increased on review",
+        "packages_increased", "packages_reviewed", 100, "%", "month",
+        "lower", 15.0, 5.0, "Provider-led reviews (trusted providers lever, seed 001 L693); no seed target",
+        assumed(15.0, "illustrative default; rising needs are legitimate, so read with care"), by_provider=True,
+    ),
+    Indicator(
+        "reablement_finishing_per_week", "People finishing reablement per week",
+        "reablement_finished", WEEKS, 1, "people per week", "month",
+        "higher", 25.0, 3.0, "Lancashire's contract measure (volume), seed 001 L2125",
+        assumed(25.0, "illustrative default; scale to your population"),
+    ),
+    Indicator(
+        "reablement_average_days", "Average time to reable",
+        "reablement_days_total", "reablement_finished", 1, "days", "month",
+        "lower", 28.0, 7.0, "Lancashire's contract measure (volume), seed 001 L2126",
+        assumed(28.0, "illustrative default: reablement usually lasts 2–6 weeks"),
+    ),
+    Indicator(
+        "reablement_independent", "People independent after reablement",
+        "reablement_independent", "reablement_finished", 100, "%", "month",
+        "higher", 60.0, 5.0, "Lancashire's contract measure (effectiveness), seed 001 L2127",
+        assumed(60.0, "illustrative default; set your own"),
+    ),
+    Indicator(
+        "reablement_ongoing_weekly_cost", "Average weekly cost of ongoing care after reablement",
+        "ongoing_weekly_cost_total", "ongoing_packages_after_reablement", 1, "£ per week", "month",
+        "lower", 200.0, 25.0, "Lancashire's contract measure (effectiveness), seed 001 L2128",
+        assumed(200.0, "illustrative default; set your own"),
+    ),
+)  # fmt: skip
+BY_ID = {i.id: i for i in REGISTRY}
+
+MONTHLY = Table(
+    name="monthly",
+    description="One row per month, measure and (optionally) provider: the raw counts indicators are computed from.",
+    columns=(
+        Column("month", "Calendar month as YYYY-MM (e.g. 2017-07)", "text"),
+        Column("measure", "Which count this row holds", "text", choices=tuple(MEASURES)),
+        Column("value", "The count (or £ total, or population) for the month", "number"),
+        Column("provider", "Provider name or code, for by-provider measures; blank for the whole council", "text",
+               required=False),
+    ),
+    example_rows=(("2017-07", "delayed_days_social_care", 912, ""),),
+)  # fmt: skip
+TARGETS = Table(
+    name="targets",
+    description="Optional: your own targets, replacing careflow's illustrative defaults.",
+    columns=(
+        Column("indicator", "Indicator id", "text", choices=tuple(BY_ID)),
+        Column("target", "Target value, in the indicator's unit", "number", minimum=None),
+        Column("amber_margin", "How far on the wrong side of target is still amber", "number", required=False),
+    ),
+    required=False,
+)
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_index(text: str) -> int | None:
+    """'2017-07' → a whole number counting months, so months can be compared and stepped; None if invalid."""
+    found = MONTH.match(text.strip())
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        return None
+    return int(found.group(1)) * 12 + int(found.group(2)) - 1
+
+
+def month_label(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def weeks_in_month(index: int) -> float:
+    return calendar.monthrange(index // 12, index % 12 + 1)[1] / 7
+
+
+@dataclass
+class MonthlyData:
+    """Monthly counts: (measure, provider or '') → {month index: value}; plus any local targets."""
+
+    values: dict[tuple[str, str], dict[int, float]] = field(default_factory=dict)
+    targets: dict[str, tuple[float, float | None]] = field(default_factory=dict)
+
+    def get(self, measure: str, month: int, provider: str = "") -> float | None:
+        return self.values.get((measure, provider), {}).get(month)
+
+    def months(self) -> list[int]:
+        """Every month from the first to the last in the data (gaps included, so they show)."""
+        present = [m for (_, p), series in self.values.items() if p == "" for m in series]
+        return list(range(min(present), max(present) + 1)) if present else []
+
+    def providers(self) -> list[str]:
+        return sorted({p for (_, p) in self.values if p})
+
+
+def load_monthly(path: Path) -> MonthlyData:
+    """Read and check monthly indicator data (workbook, CSV folder, or one CSV of the monthly table)."""
+    problems = Problems()
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() == ".csv":
+        tables = {MONTHLY.name: read_csv_table(path, MONTHLY, problems)}
+    else:
+        tables = read_tables(path, [MONTHLY, TARGETS], problems)
+    data = MonthlyData()
+    seen: dict[tuple[str, str, int], int] = {}
+    for row in tables.get(MONTHLY.name, []):
+        index = month_index(str(row["month"]))
+        file = str(path)
+        if index is None:
+            problems.add(Problem(file, f"'{row['month']}'", "a month as YYYY-MM", MONTHLY.name, row["_row"], "month"))
+            continue
+        provider = (row.get("provider") or "").strip()
+        key = (row["measure"], provider, index)
+        if key in seen:
+            problems.add(
+                Problem(
+                    file,
+                    f"a second value for {row['measure']} in {month_label(index)}"
+                    + (f" for provider '{provider}'" if provider else ""),
+                    f"one row per month, measure and provider (first at row {seen[key]})",
+                    MONTHLY.name,
+                    row["_row"],
+                    "measure",
+                )
+            )
+            continue
+        seen[key] = row["_row"]
+        data.values.setdefault((row["measure"], provider), {})[index] = float(row["value"])
+    for row in tables.get(TARGETS.name, []):
+        data.targets[row["indicator"]] = (float(row["target"]), row.get("amber_margin"))
+    if not problems and not data.months():
+        problems.add(Problem(str(path), "no council-wide monthly values", "at least one month of data", MONTHLY.name))
+    problems.raise_if_any()
+    return data
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An indicator's value for one month (and provider), with target, RAG and why a value may be missing."""
+
+    indicator: str
+    month: str
+    provider: str
+    value: float | None
+    target: float | None
+    rag: Rag
+    note: str = ""
+
+
+def compute(indicator: Indicator, data: MonthlyData, month: int, provider: str = "") -> tuple[float | None, str]:
+    """The indicator's value in a month, or None with the reason (missing months, zero denominator)."""
+    window = range(month - indicator.window + 1, month + 1)
+    missing = [m for m in window if data.get(indicator.numerator, m, provider) is None]
+    if missing:
+        shown = ", ".join(month_label(m) for m in missing[:3]) + (" …" if len(missing) > 3 else "")
+        return None, f"no {indicator.numerator} for {shown}"
+    numerator = sum(data.get(indicator.numerator, m, provider) or 0.0 for m in window)
+    if indicator.denominator is None:
+        return numerator * indicator.scale, ""
+    if indicator.denominator == WEEKS:
+        denominator: float | None = sum(weeks_in_month(m) for m in window)
+    else:
+        # A population is a stock, so the latest month's figure is the denominator even for rolling rates
+        denominator = data.get(indicator.denominator, month, provider)
+        if denominator is None:
+            return None, f"no {indicator.denominator} for {month_label(month)}"
+    if not denominator:
+        return None, f"{indicator.denominator} is zero, so the indicator cannot be computed"
+    return numerator / denominator * indicator.scale, ""
+
+
+def target_for(indicator: Indicator, data: MonthlyData, month: int) -> tuple[float | None, float]:
+    margin = indicator.amber_margin
+    if indicator.id in data.targets:
+        target, local_margin = data.targets[indicator.id]
+        return target, margin if local_margin is None else float(local_margin)
+    if indicator.target_measure:
+        return data.get(indicator.target_measure, month), margin
+    return indicator.target, margin
+
+
+def rag(value: float | None, target: float | None, direction: Direction, amber_margin: float) -> Rag:
+    """Green on or better than target; amber within the margin on the wrong side; red beyond it."""
+    if value is None or target is None:
+        return "no data"
+    shortfall = (target - value) if direction == "higher" else (value - target)
+    if shortfall <= 0:
+        return "green"
+    return "amber" if shortfall <= amber_margin else "red"
+
+
+def reading(indicator: Indicator, data: MonthlyData, month: int, provider: str = "") -> Reading:
+    value, note = compute(indicator, data, month, provider)
+    target, margin = target_for(indicator, data, month)
+    if target is None and not note:
+        note = "no target set"
+    return Reading(
+        indicator.id, month_label(month), provider, value, target, rag(value, target, indicator.direction, margin), note
+    )
+
+
+def trend(indicator: Indicator, now: float | None, before: float | None) -> str:
+    if now is None or before is None:
+        return "not comparable"
+    if abs(now - before) < 1e-9:
+        return "no change"
+    better = now > before if indicator.direction == "higher" else now < before
+    return "improving" if better else "worsening"
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    series: list[Reading]  # every month, oldest first
+    latest: Reading
+    previous: Reading | None
+    year_ago: Reading | None
+    change: float | None
+    trend: str
+    by_provider: list[Reading]
+
+    def commentary(self) -> str:
+        i, r = self.indicator, self.latest
+        if r.value is None:
+            return f"{i.name}: no value for {r.month} ({r.note})."
+        text = f"{i.name} was {format_value(r.value, i.unit)} in {r.month}"
+        if r.target is not None:
+            text += f" against a target of {format_value(r.target, i.unit)} ({r.rag})"
+        text += "."
+        if self.change is not None:
+            text += f" {self.trend.capitalize()} since the previous month ({self.change:+,.1f})."
+        if self.year_ago is not None and self.year_ago.value is not None:
+            text += f" A year earlier it was {format_value(self.year_ago.value, i.unit)}."
+        return text
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit.startswith("£"):
+        return f"£{value:,.2f}"
+    return f"{value:,.1f}"
+
+
+def evaluate(data: MonthlyData, indicators: Sequence[Indicator] = REGISTRY) -> list[IndicatorResult]:
+    """Every indicator for every month in the data, the latest compared with the previous month and a year ago."""
+    months = data.months()
+    results = []
+    for indicator in indicators:
+        series = [reading(indicator, data, m) for m in months]
+        by_month = dict(zip(months, series, strict=True))
+        last = months[-1]
+        latest = by_month[last]
+        previous = by_month.get(last - 1)
+        year_ago = by_month.get(last - 12)
+        change = (
+            latest.value - previous.value
+            if previous is not None and latest.value is not None and previous.value is not None
+            else None
+        )
+        providers = (
+            [
+                reading(indicator, data, last, p)
+                for p in data.providers()
+                if data.get(indicator.numerator, last, p) is not None
+            ]
+            if indicator.by_provider
+            else []
+        )
+        results.append(
+            IndicatorResult(
+                indicator, series, latest, previous, year_ago, change,
+                trend(indicator, latest.value, previous.value if previous else None), providers,
+            )
+        )  # fmt: skip
+    return results

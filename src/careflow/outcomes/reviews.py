@@ -1,0 +1,352 @@
+"""Ideal-outcome case reviews: the record, the template, and import with pseudonymity and consistency checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from careflow.errors import Problem, Problems
+from careflow.tabular import Column, Row, Table, check_rows, normalise_header, read_csv_grid, read_tables
+
+AGE_BANDS = ("18-64", "65+")
+SUPPORT_REASONS = (
+    "physical support",
+    "sensory support",
+    "support with memory and cognition",
+    "learning disability support",
+    "mental health support",
+    "social support",
+)
+DECISION_POINTS = (
+    "front door",
+    "hospital discharge",
+    "end of short-term service",
+    "annual review",
+    "transition to adulthood",
+)
+GAP_REASONS = (
+    "no gap",
+    "practitioner decision",
+    "service capacity",
+    "person or family preference",
+    "provider",
+    "other",
+)
+YES_NO = ("yes", "no")
+
+# The independence ladder of DOMAIN.md: each setting sits on one rung (1 = most independent).
+RUNG_NAMES = {
+    1: "no formal support",
+    2: "short-term support only",
+    3: "community support at home",
+    4: "supported living / Shared Lives / extra care",
+    5: "residential care",
+    6: "nursing care",
+}
+SETTING_RUNG = {
+    "no formal support": 1,
+    "short-term support": 2,
+    "home care": 3,
+    "direct payment": 3,
+    "supported living": 4,
+    "shared lives": 4,
+    "extra care": 4,
+    "residential care": 5,
+    "nursing care": 6,
+}
+SETTINGS = tuple(SETTING_RUNG)
+OUTCOMES = ("actual", "proposed", "ideal")
+OUTCOME_LABEL = {"actual": "the actual outcome", "proposed": "the practitioner's proposal", "ideal": "the MDT's ideal"}
+
+
+def _outcome_columns(prefix: str) -> tuple[Column, ...]:
+    label = OUTCOME_LABEL[prefix]
+    return (
+        Column(f"{prefix}_rung", f"Rung on the independence ladder (1–6) for {label}", "integer", maximum=6),
+        Column(f"{prefix}_setting", f"Setting for {label}", "text", choices=SETTINGS),
+        Column(f"{prefix}_hours", f"Hours of formal support per week for {label} (0 if none)", "number"),
+        Column(f"{prefix}_weekly_cost", f"Gross weekly cost in £ for {label} (0 if none)", "number"),
+    )
+
+
+REVIEWS = Table(
+    name="reviews",
+    description=(
+        "One row per reviewed case at one decision point. Case ids must be pseudonymous: no names, "
+        "NHS numbers, postcodes or e-mail addresses."
+    ),
+    columns=(
+        Column("case_id", "Pseudonymous case reference, e.g. R-0001 (never a name, NHS number or postcode)", "text"),
+        Column("age_band", "Age band of the person", "text", choices=AGE_BANDS),
+        Column("primary_support_reason", "Primary support reason", "text", choices=SUPPORT_REASONS),
+        Column("decision_point", "Where in the journey the decision was made", "text", choices=DECISION_POINTS),
+        Column("review_date", "Date of the MDT review (YYYY-MM-DD)", "text"),
+        *_outcome_columns("actual"),
+        *_outcome_columns("proposed"),
+        *_outcome_columns("ideal"),
+        Column("gap_reason", "Main reason the actual outcome differs from the ideal ('no gap' if none)", "text", choices=GAP_REASONS),
+        Column("short_term_offered", "Was a short-term service (e.g. reablement) offered?", "text", choices=YES_NO),
+        Column("short_term_should_have", "Should a short-term service have been offered?", "text", choices=YES_NO),
+    ),
+    example_rows=(
+        ("R-0001", "65+", "physical support", "hospital discharge", "2024-04-15", 5, "residential care", 0, 850,
+         5, "residential care", 0, 850, 3, "home care", 14, 245, "service capacity", "no", "yes"),
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rung: int
+    setting: str
+    hours: float
+    weekly_cost: float
+
+
+@dataclass(frozen=True)
+class Review:
+    case_id: str
+    age_band: str
+    primary_support_reason: str
+    decision_point: str
+    review_date: dt.date
+    actual: Outcome
+    proposed: Outcome
+    ideal: Outcome
+    gap_reason: str
+    short_term_offered: bool
+    short_term_should_have: bool
+
+    @property
+    def cohort(self) -> str:
+        return f"{self.age_band} {self.primary_support_reason}"
+
+
+def more_independent(a: Outcome, b: Outcome) -> bool:
+    """True when `a` is more independent than `b`: a lower rung, or the same rung with fewer hours."""
+    return a.rung < b.rung or (a.rung == b.rung and a.hours < b.hours)
+
+
+def at_least_as_independent(a: Outcome, b: Outcome) -> bool:
+    return not more_independent(b, a)
+
+
+# --- pseudonymity -------------------------------------------------------------------------------------------------
+
+POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
+NAME = re.compile(r"\b[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?:,?\s+[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)+\b")
+TEN_DIGITS = re.compile(r"(?<!\d)(\d[\s-]?){9}\d(?!\d)")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def nhs_check_digit_valid(digits: str) -> bool:
+    """The NHS number modulus-11 check: weights 10..2 on the first nine digits; 11 − remainder is the tenth."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def identifying_content(case_id: str) -> str | None:
+    """Describe what in a case id looks like personal data, or None if it looks pseudonymous."""
+    ten = TEN_DIGITS.search(case_id)
+    if ten:
+        digits = re.sub(r"\D", "", ten.group(0))
+        if nhs_check_digit_valid(digits):
+            return f"'{case_id}', which contains a valid NHS number"
+        return f"'{case_id}', which contains ten digits like an NHS number"
+    if EMAIL.search(case_id):
+        return f"'{case_id}', which looks like an e-mail address"
+    if POSTCODE.search(case_id):
+        return f"'{case_id}', which contains something like a postcode"
+    if NAME.search(case_id):
+        return f"'{case_id}', which looks like a person's name"
+    return None
+
+
+# --- import -------------------------------------------------------------------------------------------------------
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def read_csv_table(path: Path, table: Table, problems: Problems) -> list[Row]:
+    """Checked rows of one table from a single CSV file (a line of notes may sit above the header)."""
+    grid = read_csv_grid(path, problems, table.name)
+    if grid is None:
+        return []
+    wanted = {c.name for c in table.columns}
+    first = table.columns[0].name
+    located = next(
+        (
+            (index, positions)
+            for index, positions in (
+                (i, {normalise_header(v): p for p, v in enumerate(cells) if normalise_header(v) in wanted})
+                for i, cells in enumerate(grid[:6])
+            )
+            if first in positions
+        ),
+        None,
+    )
+    if located is None:
+        problems.add(Problem(str(path), "no header row", f"a header row starting with {first}", table.name, 1))
+        return []
+    index, positions = located
+    missing = [c.name for c in table.columns if c.required and c.name not in positions]
+    for name in missing:
+        problems.add(Problem(str(path), "no such column", f"a column headed '{name}'", table.name, index + 1))
+    if missing:
+        return []
+    raw_rows = [
+        (r + 1, {name: (grid[r][p] if p < len(grid[r]) else None) for name, p in positions.items()})
+        for r in range(index + 1, len(grid))
+    ]
+    return check_rows(str(path), table, raw_rows, problems)
+
+
+def read_review_rows(path: Path, problems: Problems) -> list[Row]:
+    """Checked rows from an .xlsx workbook (sheet 'reviews'), a folder with reviews.csv, or one .csv file."""
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() == ".csv":
+        return read_csv_table(path, REVIEWS, problems)
+    return read_tables(path, [REVIEWS], problems).get(REVIEWS.name, [])
+
+
+def reviews_from_rows(file: str, rows: Sequence[Row], problems: Problems, today: dt.date | None = None) -> list[Review]:
+    """Cross-row and cross-column checks (identifiers, dates, rung vs setting, duplicates) and typed reviews."""
+    today = today or dt.date.today()
+    reviews: list[Review] = []
+    seen: dict[tuple[str, str, dt.date], int] = {}
+    sheet = REVIEWS.name
+    for row in rows:
+        number = row["_row"]
+        ok = True
+
+        def report(found: str, expected: str, column: str, number: int = number) -> None:
+            nonlocal ok
+            problems.add(Problem(file, found, expected, sheet, number, column))
+            ok = False
+
+        case_id = str(row["case_id"])
+        identifying = identifying_content(case_id)
+        if identifying:
+            report(identifying, "a pseudonymous case reference (e.g. R-0001); remove the personal data", "case_id")
+        date = parse_date(row["review_date"])
+        if date is None:
+            report(f"'{row['review_date']}'", "a date as YYYY-MM-DD (or DD/MM/YYYY)", "review_date")
+        elif date > today:
+            report(f"{date.isoformat()}, a date in the future", "the date the MDT reviewed the case", "review_date")
+        if row["decision_point"] == "transition to adulthood" and row["age_band"] != "18-64":
+            report(
+                f"transition to adulthood for someone aged {row['age_band']}",
+                "age band 18-64 for a transition from children's services",
+                "decision_point",
+            )
+        outcomes = {}
+        for prefix in OUTCOMES:
+            rung, setting = row[f"{prefix}_rung"], row[f"{prefix}_setting"]
+            if rung < 1:
+                report(f"{rung}", "a rung from 1 (no formal support) to 6 (nursing care)", f"{prefix}_rung")
+            elif SETTING_RUNG[setting] != rung:
+                report(
+                    f"rung {rung} with setting '{setting}'",
+                    f"rung {SETTING_RUNG[setting]} for '{setting}' (or a setting on rung {rung})",
+                    f"{prefix}_rung",
+                )
+            outcomes[prefix] = Outcome(
+                rung, setting, float(row[f"{prefix}_hours"]), float(row[f"{prefix}_weekly_cost"])
+            )
+        if not ok:
+            continue
+        gap = more_independent(outcomes["ideal"], outcomes["actual"])
+        if gap and row["gap_reason"] == "no gap":
+            report(
+                "'no gap' although the ideal is more independent than the actual outcome",
+                "the main reason for the gap",
+                "gap_reason",
+            )
+            continue
+        assert date is not None
+        key = (case_id, row["decision_point"], date)
+        if key in seen:
+            report(
+                f"a second review of '{case_id}' at {row['decision_point']} on {date.isoformat()}",
+                f"one row per case, decision point and date (first at row {seen[key]})",
+                "case_id",
+            )
+            continue
+        seen[key] = number
+        reviews.append(
+            Review(
+                case_id=case_id,
+                age_band=row["age_band"],
+                primary_support_reason=row["primary_support_reason"],
+                decision_point=row["decision_point"],
+                review_date=date,
+                actual=outcomes["actual"],
+                proposed=outcomes["proposed"],
+                ideal=outcomes["ideal"],
+                gap_reason=row["gap_reason"],
+                short_term_offered=row["short_term_offered"] == "yes",
+                short_term_should_have=row["short_term_should_have"] == "yes",
+            )
+        )
+    return reviews
+
+
+def load_reviews(path: Path) -> list[Review]:
+    """Read and check a case-review file; raise `InputError` listing every problem, or return every review."""
+    problems = Problems()
+    rows = read_review_rows(Path(path), problems)
+    reviews = reviews_from_rows(str(path), rows, problems)
+    if not problems and not reviews:
+        problems.add(Problem(str(path), "no reviews", "at least one reviewed case", REVIEWS.name))
+    problems.raise_if_any()
+    return reviews
+
+
+def review_row(review: Review) -> list[Any]:
+    """A review as a row in the template's column order (for export)."""
+    cells: list[Any] = [
+        review.case_id,
+        review.age_band,
+        review.primary_support_reason,
+        review.decision_point,
+        review.review_date.isoformat(),
+    ]
+    for outcome in (review.actual, review.proposed, review.ideal):
+        cells += [outcome.rung, outcome.setting, outcome.hours, outcome.weekly_cost]
+    cells += [
+        review.gap_reason,
+        "yes" if review.short_term_offered else "no",
+        "yes" if review.short_term_should_have else "no",
+    ]
+    return cells
+
+
+TEMPLATE_INSTRUCTIONS = (
+    "Record one row per case reviewed by the multi-disciplinary team (MDT), at one decision point.",
+    "For each case give the actual outcome, the practitioner's proposal and the MDT's ideal outcome.",
+    "Rungs follow the independence ladder: 1 no formal support, 2 short-term support only, 3 home care or "
+    "direct payment, 4 supported living / Shared Lives / extra care, 5 residential care, 6 nursing care.",
+    "Use pseudonymous case references only: careflow rejects names, NHS numbers, postcodes and e-mail addresses.",
+    "Check the file with: careflow reviews validate FILE",
+)
