@@ -54,15 +54,33 @@ def test_scaled_england_variants_are_council_sized_and_distinct() -> None:
 def test_sweep_command_on_a_local_cluster(tmp_path: Path) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "careflow", "sweep", "--baseline", "demo", "--england-variants", "1",
-         "--years", "1", "--runs", "10", "--workers", "1", "--json", "--out", str(tmp_path / "sweep")],
+         "--years", "1", "--runs", "10", "--workers", "1", "--grid", "unit_cost_inflation=0.0,0.1",
+         "--json", "--out", str(tmp_path / "sweep")],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
-    assert len(data["tasks"]) == 4
+    assert len(data["tasks"]) == 8
+    demo = {t["scenario"]: t for t in data["tasks"] if t["baseline"].startswith("Demoshire")}
+    low = demo["optimised [unit_cost_inflation=0]"]["scenarios"]["optimised [unit_cost_inflation=0]"]
+    high = demo["optimised [unit_cost_inflation=0.1]"]["scenarios"]["optimised [unit_cost_inflation=0.1]"]
+    assert high["series"]["net_spend_gbp"]["mean"][0] > 1.09 * low["series"]["net_spend_gbp"]["mean"][0]
     assert (tmp_path / "sweep" / "sweep.xlsx").exists()
     bad = subprocess.run(
         [sys.executable, "-m", "careflow", "sweep", "--baseline", "demo", "--scheduler", "localhost:1"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert bad.returncode == 2 and "--scheduler" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_parameter_grid_gives_every_combination_and_rejects_unknown_names() -> None:
+    from careflow.errors import InputError
+    from careflow.simulate.cli import parse_grid
+
+    points = parse_grid(["unit_cost_inflation=0.02,0.03", "population_growth.85+=0.01,0.02,0.04"])
+    assert len(points) == 6
+    assert {"unit_cost_inflation": 0.03, "population_growth.85+": 0.04} in points
+    with pytest.raises(InputError) as error:
+        parse_grid(["inflation=0.02", "benefit_years=two"])
+    assert [p.column or p.file for p in error.value.problems] == ["--grid", "--grid"]
+    assert "inflation" in error.value.problems[0].found and "two" in error.value.problems[1].found

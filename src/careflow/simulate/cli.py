@@ -187,6 +187,48 @@ def _baselines(specs: list[str], england_variants: int) -> list[Baseline]:
     return found
 
 
+GRID_SETTINGS = ("unit_cost_inflation", "benefit_years", "step_up_share")
+
+
+def parse_grid(items: list[str]) -> list[dict[str, Any]]:
+    """`NAME=V1,V2` items → every combination, as projection-block updates; problems name the item."""
+    import itertools
+
+    from careflow.baseline.schema import POPULATION_BANDS
+
+    axes: list[list[tuple[str, float]]] = []
+    problems: list[Problem] = []
+    allowed = (*GRID_SETTINGS, *(f"population_growth.{b}" for b in POPULATION_BANDS))
+    for item in items:
+        name, _, values = item.partition("=")
+        name = name.strip()
+        if name not in allowed:
+            problems.append(Problem("--grid", f"'{name}' in '{item}'", f"one of: {', '.join(allowed)}"))
+            continue
+        try:
+            numbers = [float(v) for v in values.split(",") if v.strip()]
+        except ValueError:
+            problems.append(Problem("--grid", f"'{values}' in '{item}'", "numbers separated by commas, e.g. 0.02,0.03"))
+            continue
+        if not numbers:
+            problems.append(Problem("--grid", f"no values in '{item}'", "NAME=V1,V2,…"))
+            continue
+        axes.append([(name, v) for v in numbers])
+    if problems:
+        raise InputError(problems)
+    return [dict(combo) for combo in itertools.product(*axes)] if axes else [{}]
+
+
+def _with_grid(block: dict[str, Any], point: dict[str, float]) -> dict[str, Any]:
+    updated = dict(block)
+    for name, value in point.items():
+        if name.startswith("population_growth."):
+            updated["population_growth"] = {**updated.get("population_growth", {}), name.split(".", 1)[1]: value}
+        else:
+            updated[name] = value
+    return updated
+
+
 def sweep_command(
     baseline: list[str] = typer.Option([], "--baseline", help=BASELINE_HELP + ", or a folder of them (repeatable)"),
     england_variants: int = typer.Option(0, "--england-variants", help="Add N council-sized variants of England"),
@@ -194,6 +236,9 @@ def sweep_command(
     years: int | None = typer.Option(None, "--years", help="Horizon in years, 1–20 (default 10)"),
     runs: int | None = typer.Option(None, "--runs", help="Monte Carlo runs per task, 1–100,000 (default 1,000)"),
     seed: int | None = typer.Option(None, "--seed", help="Random seed, the same for every task"),
+    grid: list[str] = typer.Option(
+        [], "--grid", help="NAME=V1,V2,… a projection setting to vary, e.g. unit_cost_inflation=0.02,0.03 (repeatable)"
+    ),
     workers: int = typer.Option(2, "--workers", help="Worker processes for the local Dask cluster"),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table"),
@@ -208,9 +253,18 @@ def sweep_command(
         raise InputError([Problem("--workers", f"{workers}", "between 1 and 256")])
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
         raise InputError([Problem("--scheduler", scheduler, "a scheduler address such as tcp://host:8786")])
+    from careflow.simulate.settings import projection_settings
+
     specs = [load_scenario_spec(s, years, runs, seed) for s in scenario]
+    points = parse_grid(grid)
     baselines = _baselines(baseline, england_variants)
-    tasks = [Task(b, name, chosen, settings) for b in baselines for name, chosen, settings, _ in specs]
+    variants = []
+    for name, chosen, settings, _file in specs:
+        block = settings.model_dump(mode="json")
+        for point in points:
+            label = name + (" [" + ", ".join(f"{k}={v:g}" for k, v in point.items()) + "]" if point else "")
+            variants.append((label, chosen, projection_settings(_with_grid(block, point), "--grid")))
+    tasks = [Task(b, label, chosen, settings) for b in baselines for label, chosen, settings in variants]
     with progress(len(tasks), "Sweeping") as advance:
         results = run_sweep(tasks, workers=workers, scheduler=scheduler, on_done=advance)
     rows = []
@@ -230,11 +284,18 @@ def sweep_command(
     if as_json:
         print_json({"tasks": results})
         return
-    table = Table(title=f"Sweep — {len(tasks)} projections", title_justify="left")
-    for i, h in enumerate(headers):
+    table = Table(title=f"Sweep — {len(tasks)} projections, £m in the final year", title_justify="left")
+    for i, h in enumerate(["Baseline", "Scenario", "Year", "Net spend", "P10–P90", "Gap"]):
         table.add_column(h, justify="left" if i < 2 else "right", overflow="fold")
     for row in rows:
-        table.add_row(row[0], row[1], row[2], *[f"{v / 1e6:,.3f}m" for v in row[3:]])
+        table.add_row(
+            row[0],
+            row[1],
+            row[2],
+            f"{row[3] / 1e6:,.3f}",
+            f"{row[4] / 1e6:,.1f}–{row[5] / 1e6:,.1f}",
+            f"{row[6] / 1e6:,.3f}",
+        )
     out.print(table)
 
 
