@@ -49,6 +49,10 @@ def caseload_chart(projection: Projection, scenario: str) -> str:
         ax.bar(x, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=SETTING_LABEL[key[len("caseload_") :]])
         bottom += values
     ax.set_xticks(x, projection.years, rotation=45, ha="right")
+    if scenario != "baseline" and "baseline" in projection.scenarios:
+        baseline_total = projection.scenarios["baseline"].series["caseload"].mean
+        ax.plot(x, baseline_total, color="#333333", linestyle="--", marker="o", markersize=3, label="baseline total")
+    ax.set_ylim(top=max(bottom.max(), max(projection.scenarios[scenario].series["caseload"].mean)) * 1.3)
     ax.set_ylabel("people at year end (mean of runs)")
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=3)
     return to_svg(fig)
@@ -67,7 +71,9 @@ def waterfall_chart(projection: Projection) -> str:
             colour = PALETTE[3] if value > 0 else PALETTE[2]
             ax.bar(i, value, bottom=level, color=colour)
             level += value
-        ax.text(i, level if step["kind"] == "change" else value, f"{value:,.1f}", ha="center", va="bottom", fontsize=7)
+        below = step["kind"] == "change" and value < 0  # a reduction's label sits under its bar
+        top = level if step["kind"] == "change" else value
+        ax.text(i, top, f"{value:,.1f}", ha="center", va="top" if below else "bottom", fontsize=7)
     ax.set_xticks(range(len(steps)), [s["step"].replace("_", " ") for s in steps], rotation=40, ha="right", fontsize=8)
     ax.set_ylabel("£m net a year")
     low = min(s["gbp"] for s in steps if s["kind"] != "change") / 1e6
