@@ -67,3 +67,23 @@ def test_people_are_conserved_and_spend_is_not_negative(
     assert (paths.gross >= 0).all()
     assert (paths.net >= 0).all()
     assert (paths.net <= paths.gross + 1e-6).all()
+
+
+@settings(max_examples=15, deadline=None)
+@given(low=fraction, high=fraction)
+def test_more_short_term_access_never_costs_more_long_term_care(low, high) -> None:
+    low, high = sorted((low, high))
+    b = demoshire()
+    projection = ProjectionSettings(cost_extra_short_term=False, default_phasing=[1.0])
+    model = flow_model(b, projection)
+
+    def final_net(uplift: float) -> float:
+        scenario = Scenario(
+            name="access",
+            levers={"short_term_services": LeverSettings(effects={"access_uplift": {"central": uplift}})},
+        )
+        plan = lever_plan(b, model, scenario, projection)
+        paths = simulate(model, plan, 3, 1, None, active=frozenset({"short_term_services"}))
+        return float(paths.net[0, -1])
+
+    assert final_net(high) <= final_net(low) + 1e-6

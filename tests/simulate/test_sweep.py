@@ -84,3 +84,11 @@ def test_parameter_grid_gives_every_combination_and_rejects_unknown_names() -> N
         parse_grid(["inflation=0.02", "benefit_years=two"])
     assert [p.column or p.file for p in error.value.problems] == ["--grid", "--grid"]
     assert "inflation" in error.value.problems[0].found and "two" in error.value.problems[1].found
+
+
+def test_sweep_on_an_existing_scheduler_by_address(client) -> None:
+    address = client.scheduler.address
+    assert address.startswith("tcp://127.0.0.1:")
+    task = Task(demoshire(), "optimised", scenario_for("optimised"), ProjectionSettings(years=1, runs=10, seed=2))
+    [result] = run_sweep([task], scheduler=address)
+    assert to_json(result) == to_json(run_task(task))
