@@ -87,3 +87,18 @@ def test_more_short_term_access_never_costs_more_long_term_care(low, high) -> No
         return float(paths.net[0, -1])
 
     assert final_net(high) <= final_net(low) + 1e-6
+
+
+def test_fractional_baseline_clients_become_whole_people_in_sampled_runs() -> None:
+    from careflow.baseline.england import england_2019_20
+
+    b = england_2019_20()
+    assert any(r.clients != round(r.clients) for r in b.long_term)  # England's split gives fractions
+    projection = ProjectionSettings()
+    model = flow_model(b, projection)
+    plan = lever_plan(b, model, Scenario(name="optimised"), projection)
+    paths = simulate(model, plan, 1, 3, np.random.default_rng(1))
+    assert (paths.start_people == np.round(paths.start_people)).all()
+    assert abs(paths.start_people[0] - b.clients()) <= len(b.long_term) / 2
+    end = paths.start_people + paths.entrants.sum(axis=2)[:, 0] - paths.exits[:, 0]
+    np.testing.assert_array_equal(paths.caseload[:, 0].sum(axis=1), end)

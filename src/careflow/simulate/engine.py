@@ -95,6 +95,8 @@ def simulate(
     effect = plan.draws(R, rng)  # per-run lever effects and inflation (central values in expected mode)
 
     caseload = np.tile(model.caseload, (R, 1)).astype(float)
+    if rng is not None:
+        caseload = np.round(caseload)  # sampled runs move whole people; a baseline may give fractional clients
     weekly, income_share = plan.unit_costs(model)
     net_share = 1.0 - income_share
     out = Paths(
