@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from cli_runner import run_careflow
 
-def careflow(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "careflow", *args], capture_output=True, text=True, cwd=cwd, timeout=120, env=None
-    )
+careflow = run_careflow
 
 
 def test_opportunity_json_for_england() -> None:

@@ -45,6 +45,6 @@ def print_problems(problems: list[Problem], what: str = "input") -> None:
     err.print(table)
 
 
-def gbp_m(value: float, decimals: int = 1) -> str:
-    """£ as £m for people, e.g. 867.0."""
-    return f"{value / 1e6:,.{decimals}f}"
+def gbp_m(value: float | None, decimals: int = 1) -> str:
+    """£ as £m for people, e.g. 867.0; blank when there is no value."""
+    return "" if value is None else f"{value / 1e6:,.{decimals}f}"

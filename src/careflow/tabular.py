@@ -297,7 +297,7 @@ def _read_csv_folder(path: Path, tables: Sequence[Table], problems: Problems) ->
 def read_tables(path: Path, tables: Sequence[Table], problems: Problems) -> dict[str, list[Row]]:
     """Read every table from a workbook (one sheet per table) or a folder of CSV files (one per table).
 
-    Problems are added to `problems`; the caller decides when to raise (after its own cross-checks).
+    A format with a single table may also come as one CSV file. Problems are added to `problems`; the caller decides when to raise (after its own cross-checks).
     """
     path = Path(path)
     if not path.exists():
@@ -314,6 +314,9 @@ def read_tables(path: Path, tables: Sequence[Table], problems: Problems) -> dict
         or path.suffix.lower() == ".xls"
     ):
         return _read_workbook(path, tables, problems)
+    if path.suffix.lower() == ".csv" and len(tables) == 1:
+        grid = read_csv_grid(path, problems, tables[0].name)
+        return {} if grid is None else {tables[0].name: _table_from_grid(str(path), tables[0], grid, problems)}
     problems.add(
         Problem(str(path), f"a file of type '{path.suffix or 'unknown'}'", "an .xlsx workbook or a folder of CSV files")
     )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from typer.testing import CliRunner
 
 from careflow.evidence.cli import app
+from cli_runner import run_careflow
 
 runner = CliRunner()
 
@@ -85,9 +84,7 @@ def test_bad_input_exits_2_with_a_located_message_and_no_traceback(tmp_path):
         ["council", "Atlantis"],
         ["search", "--lever", "wishful_thinking"],
     ):
-        done = subprocess.run(
-            [sys.executable, "-m", "careflow", "evidence", *args], capture_output=True, text=True, timeout=60
-        )
+        done = run_careflow("evidence", *args)
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert "Traceback" not in done.stderr
         assert "problem" in done.stderr

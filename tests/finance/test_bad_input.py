@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from careflow.errors import InputError, Problem
 from careflow.finance.workbook import load
+from cli_runner import run_careflow
 
 from .conftest import EXAMPLE
 
@@ -38,9 +38,7 @@ def problems_for(folder: Path) -> list[Problem]:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "careflow", "finance", *args], capture_output=True, text=True, timeout=120
-    )
+    return run_careflow("finance", *args)
 
 
 def test_duplicate_code(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from careflow.console import out, print_json
+from careflow.console import gbp_m, out, print_json
 from careflow.errors import InputError, Problem
 from careflow.evidence.analysis import (
     average_spend,
@@ -32,7 +32,7 @@ JSON = typer.Option(False, "--json", help="One JSON object on stdout instead of 
 
 
 def _m(value: float | None) -> str:
-    return "" if value is None else f"{value / 1e6:,.3f}"
+    return gbp_m(value, 3)
 
 
 def _pct(value: float | None) -> str:

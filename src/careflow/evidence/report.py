@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from careflow.console import gbp_m
 from careflow.evidence.analysis import (
     average_spend,
     quality_flags,
@@ -26,7 +27,7 @@ CAVEATS = (
 
 
 def _m(value: float | None) -> str:
-    return "" if value is None else f"{value / 1e6:,.3f}"
+    return gbp_m(value, 3)
 
 
 def savings_by_category(library: Library) -> dict[str, float]:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from careflow.baseline.schema import Baseline
+from careflow.console import gbp_m as m
 from careflow.opportunity.model import OpportunityResult
 from careflow.opportunity.overlaps import RULES
 from careflow.opportunity.parameters import LEVER, PARAMETER_DESCRIPTIONS
@@ -18,10 +19,6 @@ CAVEAT = (
     "foundations of reform being in place; a council may see them as a fall in spend, as slower growth in "
     "spend, or both (seed 001, footnote 21, L613-621)."
 )
-
-
-def m(value: float) -> str:
-    return f"{value / 1e6:,.1f}"
 
 
 def slug(result: OpportunityResult) -> str:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Literal
 
 from careflow.errors import Problem, Problems
-from careflow.outcomes.reviews import read_csv_table
 from careflow.provenance import Value, assumed, quoted
 from careflow.tabular import Column, Table, read_tables
 
@@ -228,10 +227,9 @@ def load_monthly(path: Path) -> MonthlyData:
     """Read and check monthly indicator data (workbook, CSV folder, or one CSV of the monthly table)."""
     problems = Problems()
     path = Path(path)
-    if path.is_file() and path.suffix.lower() == ".csv":
-        tables = {MONTHLY.name: read_csv_table(path, MONTHLY, problems)}
-    else:
-        tables = read_tables(path, [MONTHLY, TARGETS], problems)
+    # One CSV file holds only the monthly table; a workbook or folder may add targets.
+    one_csv = path.is_file() and path.suffix.lower() == ".csv"
+    tables = read_tables(path, [MONTHLY] if one_csv else [MONTHLY, TARGETS], problems)
     data = MonthlyData()
     seen: dict[tuple[str, str, int], int] = {}
     for row in tables.get(MONTHLY.name, []):

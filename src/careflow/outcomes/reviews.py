@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from careflow.errors import Problem, Problems
-from careflow.tabular import Column, Row, Table, check_rows, normalise_header, read_csv_grid, read_tables
+from careflow.tabular import Column, Row, Table, read_tables
 
 AGE_BANDS = ("18-64", "65+")
 SUPPORT_REASONS = (
@@ -188,45 +188,8 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
-def read_csv_table(path: Path, table: Table, problems: Problems) -> list[Row]:
-    """Checked rows of one table from a single CSV file (a line of notes may sit above the header)."""
-    grid = read_csv_grid(path, problems, table.name)
-    if grid is None:
-        return []
-    wanted = {c.name for c in table.columns}
-    first = table.columns[0].name
-    located = next(
-        (
-            (index, positions)
-            for index, positions in (
-                (i, {normalise_header(v): p for p, v in enumerate(cells) if normalise_header(v) in wanted})
-                for i, cells in enumerate(grid[:6])
-            )
-            if first in positions
-        ),
-        None,
-    )
-    if located is None:
-        problems.add(Problem(str(path), "no header row", f"a header row starting with {first}", table.name, 1))
-        return []
-    index, positions = located
-    missing = [c.name for c in table.columns if c.required and c.name not in positions]
-    for name in missing:
-        problems.add(Problem(str(path), "no such column", f"a column headed '{name}'", table.name, index + 1))
-    if missing:
-        return []
-    raw_rows = [
-        (r + 1, {name: (grid[r][p] if p < len(grid[r]) else None) for name, p in positions.items()})
-        for r in range(index + 1, len(grid))
-    ]
-    return check_rows(str(path), table, raw_rows, problems)
-
-
 def read_review_rows(path: Path, problems: Problems) -> list[Row]:
     """Checked rows from an .xlsx workbook (sheet 'reviews'), a folder with reviews.csv, or one .csv file."""
-    path = Path(path)
-    if path.is_file() and path.suffix.lower() == ".csv":
-        return read_csv_table(path, REVIEWS, problems)
     return read_tables(path, [REVIEWS], problems).get(REVIEWS.name, [])
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from careflow.console import gbp_m
 from careflow.report.charts import PALETTE, figure, to_svg
 from careflow.report.excel import write_results
 from careflow.report.html import Section, chart, paragraphs, render_page, table
@@ -17,7 +18,7 @@ SETTING_SERIES = [f"caseload_{s}" for s in SETTING_LABEL]
 
 
 def m(value: float) -> str:
-    return f"{value / 1e6:,.3f}"
+    return gbp_m(value, 3)
 
 
 def fan_chart(projection: Projection) -> str:
