@@ -87,14 +87,16 @@ def test_missing_required_sheet(demo_workbook: Path, tmp_path: Path) -> None:
     assert any("sheet 'admissions'" in p and "no such sheet" in p for p in problems)
 
 
-def test_duplicate_rows_are_named(demo_workbook: Path, tmp_path: Path) -> None:
+def test_duplicate_rows_are_named_alongside_cell_problems(demo_workbook: Path, tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(demo_workbook)
     sheet = workbook["population"]
     sheet.append([cell.value for cell in sheet[4]])
+    workbook["long_term"]["D5"] = "many"
     path = tmp_path / "dupe.xlsx"
     workbook.save(path)
     problems = _problems(path)
     assert any("a second row for 18-64" in p and "first at row 4" in p for p in problems)
+    assert any("row 5, column 'clients'" in p and "many" in p for p in problems)
 
 
 def test_csv_folder_and_yaml(tmp_path: Path) -> None:

@@ -268,8 +268,11 @@ def read_baseline_file(path: Path) -> s.Baseline:
                 problems.add(Problem(file, "no rows", f"at least one row in table '{required}'", required))
         if not tables.get("council"):
             problems.add(Problem(file, "no rows", "one row describing the council", "council"))
-    if not problems:
+    cell_problems = bool(problems)
+    if tables:
+        # Duplicates show among the rows that did read; totals would be wrong with rows missing, so wait.
         _check_duplicates(file, tables, problems)
+    if not cell_problems:
         _check_totals(file, tables, problems)
     baseline = _build(file, tables, problems)
     problems.raise_if_any()
