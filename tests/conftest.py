@@ -7,6 +7,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The same examples on every run, so a red build always means the code changed, never the dice.
+settings.register_profile("careflow", derandomize=True, print_blob=True)
+settings.load_profile("careflow")
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
