@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from careflow.baseline.schema import WEEKS_PER_YEAR, Baseline
+from careflow.opportunity.parameters import LEVER_IDS
+from careflow.opportunity.parameters import LEVERS as OPPORTUNITY_LEVERS
 from careflow.provenance import Assumed, Derived, Provenance
 from careflow.scenario import Scenario
 from careflow.simulate.model import COMMUNITY, FD, ST, Cells, FlowModel
@@ -14,23 +16,9 @@ from careflow.simulate.settings import ProjectionSettings
 
 MAX_YEARS_OF_GROWTH = 60  # growth path length; the engine is also run beyond 20 years for steady states
 
-LEVERS = (
-    "short_term_services",
-    "ld_community_hours",
-    "care_home_admissions",
-    "front_door_community",
-    "ld_residential_moves",
-    "trusted_providers",
-)
+LEVERS = LEVER_IDS
 # Each lever's effect in the flow model is one fraction, named as the opportunity model names it.
-EFFECT_OF = {
-    "short_term_services": "access_uplift",
-    "ld_community_hours": "hours_reduction",
-    "care_home_admissions": "share_diverted",
-    "front_door_community": "hours_reduction",
-    "ld_residential_moves": "share_moved",
-    "trusted_providers": "hours_reduction",
-}
+EFFECT_OF = {lever.id: lever.effect_name for lever in OPPORTUNITY_LEVERS}
 HOURS_LEVERS = ("ld_community_hours", "front_door_community", "trusted_providers")
 
 
