@@ -1,4 +1,4 @@
-"""Where a number came from: quoted from a source, derived by arithmetic, assumed, or local data."""
+"""Where a number came from: quoted from a source, derived by arithmetic, assumed, calibrated, or local data."""
 
 from __future__ import annotations
 
@@ -12,9 +12,14 @@ class Quoted(BaseModel):
 
     model_config = ConfigDict(frozen=True)
     kind: Literal["quoted"] = "quoted"
-    document: str
-    line: str  # a line ("L633"), a range ("L604-693") or a page ("p. 12")
+    document: str  # machine reference: a source text's file name, or a published table file's name
+    line: str  # machine pinpoint: a line ("L633"), a range ("L604-693"), a page ("p. 12") or a cell ("T44!F23")
     as_printed: str
+    # For readers: the bibliography record this comes from (see careflow.reference), the place in it a
+    # person can look up (page, section, or table/row/column), and any unit conversion applied.
+    source_id: str | None = None
+    location: str | None = None
+    conversion: str | None = None
 
     def describe(self) -> str:
         return f"quoted: {self.document} {self.line} — printed as “{self.as_printed}”"
@@ -44,6 +49,19 @@ class Assumed(BaseModel):
         return f"assumed: {self.reason}"
 
 
+class Calibrated(BaseModel):
+    """A figure solved back from a published result so that the result is reproduced (checks arithmetic, not the model)."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["calibrated"] = "calibrated"
+    formula: str
+    target: str  # the published result reproduced, cited in words
+    inputs: dict[str, float] = Field(default_factory=dict)
+
+    def describe(self) -> str:
+        return f"calibrated: {self.formula}, solved so that {self.target} is reproduced"
+
+
 class Local(BaseModel):
     """A figure from the council's own data or case reviews."""
 
@@ -56,7 +74,7 @@ class Local(BaseModel):
         return f"local: {self.source}" + (f" ({self.detail})" if self.detail else "")
 
 
-Provenance = Annotated[Quoted | Derived | Assumed | Local, Field(discriminator="kind")]
+Provenance = Annotated[Quoted | Derived | Assumed | Calibrated | Local, Field(discriminator="kind")]
 
 
 class Value(BaseModel):
