@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any, Literal
 
 from careflow.errors import Problem, Problems
 
-ColumnKind = Literal["text", "integer", "number", "percent"]
+ColumnKind = Literal["text", "integer", "number", "percent", "financial_year"]
 Row = dict[str, Any]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -34,13 +35,22 @@ class Column:
     choices: tuple[str, ...] = ()
     minimum: float | None = 0.0
     maximum: float | None = None
+    meaning: str = ""  # what the expected values mean, in words, e.g. "periods run 1–12, April to March"
 
     def expected(self) -> str:
+        text = self._expected()
+        return f"{text} ({self.meaning})" if self.meaning else text
+
+    def _expected(self) -> str:
         if self.choices:
             return "one of: " + ", ".join(self.choices)
         if self.kind == "percent":
             return "a percentage from 0 to 100"
+        if self.kind == "financial_year":
+            return "a financial year in the 2019/20 format"
         if self.kind == "integer":
+            if self.minimum is not None and self.maximum is not None:
+                return f"a whole number from {self.minimum:g} to {self.maximum:g}"
             low = "" if self.minimum is None else f" of at least {self.minimum:g}"
             return f"a whole number{low}"
         if self.kind == "number":
@@ -69,10 +79,27 @@ def normalise_header(text: Any) -> str:
     return str(text).strip().lower().replace(" ", "_").replace("-", "_") if text is not None else ""
 
 
+FINANCIAL_YEAR = re.compile(r"^(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})$")
+
+
+def parse_financial_year(value: Any) -> str | None:
+    """'2019/20' (also written 2019-20 or 2019/2020) as '2019/20'; None when it is not a financial year."""
+    match = FINANCIAL_YEAR.match(str(value).strip())
+    if match is None:
+        return None
+    start, end = int(match.group(1)), int(match.group(2))
+    if end % 100 != (start + 1) % 100 or (end >= 100 and end != start + 1):
+        return None  # the year must run from one April to the next
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
 def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tuple[Any, str | None]:
     """Return (parsed value, None) or (None, description of what was found)."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None, None
+    if column.kind == "financial_year":
+        year = parse_financial_year(value)
+        return (year, None) if year is not None else (None, f"'{value}'")
     if column.kind == "text":
         text = str(value).strip()
         if column.choices:
@@ -138,6 +165,8 @@ def check_rows(
             parsed[column.name] = value
         if ok:
             rows.append(parsed)
+        else:
+            problems.rejected_rows.setdefault(table.name, []).append(parsed)
     return rows
 
 

@@ -108,12 +108,29 @@ def template(path: Path = typer.Argument(..., help="Where to write the blank bas
     out.print(f"Wrote {path}")
 
 
-def validate(path: Path = typer.Argument(..., help="Baseline workbook (.xlsx), CSV folder or YAML file")) -> None:
-    """Check a baseline and list every problem (file, sheet, row, column); exit non-zero if there are any."""
+def validate(
+    path: Path = typer.Argument(..., help="Baseline workbook (.xlsx), CSV folder or YAML file"),
+    as_json: bool = typer.Option(False, "--json", help="Print the located problems and warnings as JSON"),
+) -> None:
+    """Check a baseline: every problem (file, sheet, row, column) in one run, then figures unlike England's."""
     from careflow.baseline.io import read_baseline_file
+    from careflow.baseline.plausibility import plausibility_warnings
+    from careflow.console import print_validation_json, print_warnings
     from careflow.opportunity.report import baseline_glance
 
-    baseline = read_baseline_file(path)
+    try:
+        baseline = read_baseline_file(path)
+    except InputError as error:
+        if not as_json:
+            raise
+        print_validation_json(error.problems)
+        raise typer.Exit(2) from None
+    warnings = plausibility_warnings(baseline, str(path))
+    if as_json:
+        print_validation_json(
+            [], warnings, council=baseline.council.name, financial_year=baseline.council.financial_year
+        )
+        return
     table = Table(
         title=f"{baseline.council.name} {baseline.council.financial_year}: no problems found", title_justify="left"
     )
@@ -122,6 +139,7 @@ def validate(path: Path = typer.Argument(..., help="Baseline workbook (.xlsx), C
     for row in baseline_glance(baseline):
         table.add_row(*row)
     out.print(table)
+    print_warnings(warnings)
 
 
 def opportunity(

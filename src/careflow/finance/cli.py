@@ -73,9 +73,17 @@ def validate(
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON"),
 ) -> None:
     """Check a finance workbook or CSV folder and report every problem with file, sheet, row and column."""
-    report = _load_report(input_path)
+    from careflow.console import print_validation_json
+
+    try:
+        report = _load_report(input_path)
+    except InputError as error:
+        if not json_output:
+            raise
+        print_validation_json(error.problems)
+        raise typer.Exit(2) from None
     if json_output:
-        print_json({"valid": True, "lines": len(report.pack.lines), "flags": len(report.flags)})
+        print_validation_json([], lines=len(report.pack.lines), flags=len(report.flags))
         return
     out.print(
         f"[green]{input_path} is valid[/green]: {len(report.pack.lines)} budget lines, {len(report.pack.savings)} savings rows, "
