@@ -7,11 +7,14 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
 from careflow.errors import Problem
+
+FORCE = typer.Option(False, "--force", help="Replace output files that already exist (otherwise refused)")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

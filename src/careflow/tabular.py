@@ -23,6 +23,7 @@ Row = dict[str, Any]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+EXAMPLE_NOTE = "EXAMPLE ROW: replace it with your own figures or delete it (validate refuses it if left in)"
 HEADER_SEARCH_ROWS = 6  # templates put a description line and a column-description line above the header
 
 
@@ -67,6 +68,15 @@ class Table:
     columns: tuple[Column, ...]
     required: bool = True
     example_rows: tuple[tuple[Any, ...], ...] = field(default=())
+    # the column whose example value marks a row as the template's example, refused if left in (e.g. 'R-0001')
+    example_key: str | None = None
+
+    def is_example(self, row: Row) -> bool:
+        if self.example_key is None:
+            return False
+        index = [c.name for c in self.columns].index(self.example_key)
+        value = normalise_header(row.get(self.example_key))
+        return any(value == normalise_header(example[index]) for example in self.example_rows)
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -163,6 +173,18 @@ def check_rows(
                 problems.add(Problem(file, "an empty cell", column.expected(), table.name, row_number, column.name))
                 ok = False
             parsed[column.name] = value
+        if ok and table.is_example(parsed):
+            problems.add(
+                Problem(
+                    file,
+                    f"the template's example row ('{parsed[table.example_key or '']}')",
+                    "your own data: replace or delete the example row",
+                    table.name,
+                    row_number,
+                    table.example_key,
+                )
+            )
+            ok = False
         if ok:
             rows.append(parsed)
         else:
@@ -413,6 +435,7 @@ def write_workbook(
         guide.column_dimensions[letter].width = width
 
     note_fill = PatternFill("solid", fgColor="F2F2F2")
+    example_fill = PatternFill("solid", fgColor="FFEB9C")  # Excel's "neutral" yellow: stands out, reads as a note
     for table in tables:
         sheet = workbook.create_sheet(table.name[:31])
         sheet.cell(1, 1, table.description + ("" if table.required else " (optional sheet)")).font = Font(italic=True)
@@ -433,6 +456,13 @@ def write_workbook(
                     check.add(f"{header.column_letter}4:{header.column_letter}2000")
         sheet.row_dimensions[2].height = 60
         sheet.freeze_panes = "A4"
-        for data_row in (rows or {}).get(table.name, table.example_rows if rows is None else ()):
+        for data_row in (rows or {}).get(table.name, ()):
             sheet.append(list(data_row))
+        if rows is None:
+            for example in table.example_rows:
+                sheet.append(list(example))
+                for cell in sheet[sheet.max_row]:
+                    cell.fill = example_fill
+                sheet.cell(sheet.max_row, 1).comment = Comment(EXAMPLE_NOTE, "careflow")
+                sheet.cell(sheet.max_row, len(table.columns) + 1, EXAMPLE_NOTE).font = Font(italic=True, color="9C5700")
     workbook.save(path)

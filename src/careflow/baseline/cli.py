@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from careflow.console import out, print_json
+from careflow.console import FORCE, out, print_json
 from careflow.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -96,14 +96,16 @@ def opportunity_json(result: OpportunityResult) -> dict[str, Any]:
     }
 
 
-def template(path: Path = typer.Argument(..., help="Where to write the blank baseline workbook (.xlsx)")) -> None:
+def template(
+    path: Path = typer.Argument(..., help="Where to write the blank baseline workbook (.xlsx)"), force: bool = FORCE
+) -> None:
     """Write a blank baseline workbook: an instructions sheet and one sheet per table, every column described."""
     from careflow.baseline.io import write_baseline_workbook
     from careflow.files import staged_file
 
     if path.suffix.lower() != ".xlsx":
         raise InputError([Problem(str(path), f"a file name ending '{path.suffix}'", "a name ending .xlsx")])
-    with staged_file(path) as stage:
+    with staged_file(path, force) as stage:
         write_baseline_workbook(stage)
     out.print(f"Wrote {path}")
 
@@ -163,12 +165,13 @@ def report(
         None, "--scenario", help="YAML scenario overriding lever effects or parameters"
     ),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for the HTML and Excel reports"),
+    force: bool = FORCE,
 ) -> None:
     """Write the opportunity report (self-contained HTML and Excel) and print a summary."""
     from careflow.opportunity.report import write_report
 
     loaded, result = _load(baseline, scenario)
-    paths = write_report(out_dir, result, loaded)
+    paths = write_report(out_dir, result, loaded, force=force)
     _print_opportunity(result)
     for path in paths:
         out.print(f"Wrote {path}")

@@ -54,6 +54,7 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         example_rows=((EXAMPLE_COUNCIL, "county", "2024/25", "", None, None, None),),
+        example_key="name",
     ),
     Table(
         "population",
@@ -233,22 +234,6 @@ def _check_totals(file: str, tables: dict[str, list[Row]], problems: Problems, t
         )
 
 
-def _check_example_rows(file: str, tables: dict[str, list[Row]], problems: Problems) -> None:
-    """The template's example row must not reach a model as if it were a council's figures."""
-    for row in tables.get("council", []):
-        if str(row.get("name", "")).strip().lower() == EXAMPLE_COUNCIL.lower():
-            problems.add(
-                Problem(
-                    file,
-                    f"the template's example council '{EXAMPLE_COUNCIL}'",
-                    "your council's name (replace or delete the example row)",
-                    "council",
-                    row["_row"],
-                    "name",
-                )
-            )
-
-
 def _build(file: str, tables: dict[str, list[Row]], problems: Problems) -> s.Baseline | None:
     """Turn checked rows into the typed baseline; pydantic's own checks become located problems too."""
     if problems:
@@ -302,7 +287,6 @@ def read_baseline_file(path: Path) -> s.Baseline:
                 problems.add(Problem(file, "no rows", f"at least one row in sheet '{required}'", required))
         _check_duplicates(file, tables, problems)
         _check_totals(file, tables, problems, troubled)
-        _check_example_rows(file, tables, problems)
     baseline = _build(file, tables, problems)
     problems.raise_if_any()
     assert baseline is not None

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from careflow.console import out, print_json
+from careflow.console import FORCE, out, print_json
 from careflow.errors import InputError, Problem
 from careflow.finance.tables import FinanceReport, build_report
 
@@ -54,12 +54,13 @@ def template(
     from_pack: Path | None = typer.Option(
         None, "--from", help="Fill it from an existing workbook or CSV folder (e.g. to turn CSVs into Excel)"
     ),
+    force: bool = FORCE,
 ) -> None:
     """Write a blank finance workbook (one sheet per table, with column notes and instructions), or a filled copy."""
     from careflow.files import staged_file
     from careflow.finance.workbook import copy_to_workbook, write_template
 
-    with staged_file(out_file) as tmp:
+    with staged_file(out_file, force) as tmp:
         if from_pack is None:
             write_template(tmp)
         else:
@@ -99,6 +100,7 @@ def report(
         None, "--period", min=1, max=12, help="Report this period instead of the settings' one"
     ),
     json_output: bool = typer.Option(False, "--json", help="Print every table as one JSON object"),
+    force: bool = FORCE,
 ) -> None:
     """Produce the committee report (HTML, .docx, .xlsx) and print the summary; --json prints every table."""
     from careflow.files import staged_directory
@@ -107,7 +109,7 @@ def report(
     result = _load_report(input_path, period)
     written: list[Path] = []
     if out_dir is not None:
-        with staged_directory(out_dir) as stage:
+        with staged_directory(out_dir, force) as stage:
             written = [out_dir / p.name for p in write_report(result, stage)]
     if json_output:
         data = report_json(result)
