@@ -100,17 +100,24 @@ def report(
         None, "--period", min=1, max=12, help="Report this period instead of the settings' one"
     ),
     json_output: bool = typer.Option(False, "--json", help="Print every table as one JSON object"),
+    style_file: Path | None = typer.Option(
+        None,
+        "--style",
+        help="House style for the Word paper (YAML: council, logo, primary_colour, accent_colour, font)",
+    ),
     force: bool = FORCE,
 ) -> None:
     """Produce the committee report (HTML, .docx, .xlsx) and print the summary; --json prints every table."""
     from careflow.files import staged_directory
     from careflow.finance.report import format_value, report_json, write_report
+    from careflow.report.word import load_style
 
+    style = load_style(style_file)
     result = _load_report(input_path, period)
     written: list[Path] = []
     if out_dir is not None:
         with staged_directory(out_dir, force) as stage:
-            written = [out_dir / p.name for p in write_report(result, stage)]
+            written = [out_dir / p.name for p in write_report(result, stage, style=style)]
     if json_output:
         data = report_json(result)
         data["written"] = [str(p) for p in written]
