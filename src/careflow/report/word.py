@@ -21,6 +21,16 @@ WIDE_COLUMNS = 7  # tables with more columns than this get a landscape page
 HEX = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 
 
+def column_weights(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
+    """Share the page by content: figures keep to one line, long text wraps within a fair share."""
+    weights = []
+    for i, header in enumerate(headers):
+        longest_word = max((len(word) for word in header.split()), default=0)
+        longest_value = max((len(row[i]) for row in rows), default=0)
+        weights.append(float(min(max(longest_word, longest_value, 5), 32) + 3))  # + cell padding
+    return weights
+
+
 def is_wide(headers: Sequence[str]) -> bool:
     return len(headers) > WIDE_COLUMNS
 
@@ -154,8 +164,7 @@ class CommitteePaper:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        # labels and text get room to breathe; figures need only their width
-        weights = [3.0 if i == 0 else 1.0 if i in numeric else 2.5 for i in range(len(headers))]
+        weights = column_weights(headers, rows)
         usable = (25.7 if self._landscape else 17.0) / sum(weights)
         size = Pt(8 if len(headers) > 4 else 9)
         header_row = table.rows[0]
