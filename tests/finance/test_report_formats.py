@@ -8,6 +8,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -123,15 +124,30 @@ def test_docx_has_the_same_numbers(written: Path, norfolk_report: FinanceReport)
     assert "£3.587m at risk" in body
 
 
+def _evaluated(sheet: Any, row: int, column: int) -> Any:
+    """A cell's value, with the workbook's live =SUM(B4:B8) totals worked out as Excel would."""
+    value = sheet.cell(row, column).value
+    if isinstance(value, str) and value.startswith("=SUM("):
+        first, last = value[5:-1].split(":")
+        return sum(_evaluated(sheet, r, column) for r in range(int(first[1:]), int(last[1:]) + 1))
+    return value
+
+
 def test_xlsx_has_the_same_numbers(written: Path, norfolk_report: FinanceReport) -> None:
     workbook = load_workbook(written / "finance-report.xlsx")
+    formulas = 0
     for t in norfolk_report.tables:
         sheet = workbook[t.key[:31]]
         for n, expected in enumerate(expected_rows(norfolk_report, t.key), start=4):
-            cells = [sheet.cell(n, i).value for i in range(1, len(t.columns) + 2)]
+            cells = [_evaluated(sheet, n, i) for i in range(1, len(t.columns) + 2)]
+            formulas += sum(str(sheet.cell(n, i).value).startswith("=SUM(") for i in range(2, len(t.columns) + 2))
+            # stored to the precision shown: no 0.3660000000000005 under a 0.000 format
+            stored = [sheet.cell(n, i).value for i in range(2, len(t.columns) + 2)]
+            assert all(not isinstance(v, float) or v == round(v, 3) for v in stored)
             assert str(cells[0]).strip() == expected[0]
             for c, value, text in zip(t.columns, cells[1:], expected[1:], strict=True):
                 assert format_value(value, c.kind) == text, (t.key, n, c.measure)
+    assert formulas > 50  # totals a user would see move when editing a line
     assert workbook["differences"].max_row - 1 == len(norfolk_report.flags)
     assert workbook["sources"].max_row > 80  # every entered line, saving, reserve, scheme and MTFS line
     # a flagged cell carries the printed figure as a comment

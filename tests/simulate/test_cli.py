@@ -31,12 +31,16 @@ def test_project_json_html_and_excel(tmp_path: Path) -> None:
         assert f">{heading}</h2>" in page
     assert page.count("<svg") >= 4 and "<script" not in page
     book = openpyxl.load_workbook(out / "projection.xlsx")
-    assert {"Series", "Waterfall", "Funding gap", "Assumptions"} <= set(book.sheetnames)
-    rows = list(book["Series"].iter_rows(min_row=2, values_only=True))
-    # Every series for every scenario and year is in the workbook, with the JSON's numbers.
-    assert len(rows) == 2 * len(data["scenarios"]["optimised"]["series"]) * 3
-    first = next(r for r in rows if r[0] == "optimised" and r[1] == "net_spend_gbp" and r[4] == data["years"][0])
-    assert first[8] == pytest.approx(net["mean"][0])
+    assert {"Projection (mean)", "Ranges", "Waterfall", "Funding gap", "Assumptions"} <= set(book.sheetnames)
+    sheet = book["Projection (mean)"]
+    assert [c.value for c in sheet[1]][4:] == data["years"]  # years across the columns, not a long list
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    # Every series for every scenario is in the workbook, with the JSON's numbers (stored to the whole pound).
+    assert len(rows) == 2 * len(data["scenarios"]["optimised"]["series"])
+    n = next(i for i, r in enumerate(rows, start=2) if r[0] == "optimised" and r[1] == "net_spend_gbp")
+    assert sheet.cell(n, 5).value == round(net["mean"][0])
+    assert sheet.cell(n, 5).number_format.startswith("£")
+    assert len(list(book["Ranges"].iter_rows(min_row=2))) == 3 * len(rows)
     # Same seed, same output.
     again = careflow("project", "--years", "3", "--runs", "50", "--seed", "11", "--json", "--out", str(out), "--force")
     assert again.stdout == run.stdout

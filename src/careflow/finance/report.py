@@ -369,10 +369,24 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
         headers = [t.label_heading or "Item", *(c.heading for c in t.columns)]
         for i, h in enumerate(headers, start=1):
             sheet.cell(3, i, h).font = Font(bold=True)
+        line_rows: list[int] = []  # the line rows since the last total, for live =SUM() totals
         for n, r in enumerate(t.rows, start=4):
             sheet.cell(n, 1, ("  " * r.indent) + r.label).font = Font(bold=r.style != "line")
             for i, c in enumerate(t.columns, start=2):
                 value = r.values.get(c.measure)
+                if isinstance(value, float) and c.kind in DECIMALS:
+                    value = round(value, DECIMALS[c.kind]) + 0.0  # stored as shown; + 0.0 turns -0.0 into 0.0
+                parts = [sheet.cell(p, i).value for p in line_rows]
+                if (
+                    r.style != "line"
+                    and c.kind == "money"
+                    and isinstance(value, float)
+                    and parts
+                    and all(isinstance(p, int | float) for p in parts)
+                    and round(sum(parts), DECIMALS["money"]) == value  # shows the same as the paper's total
+                ):
+                    letter = sheet.cell(n, i).column_letter
+                    value = f"=SUM({letter}{line_rows[0]}:{letter}{line_rows[-1]})"
                 cell = sheet.cell(n, i, value)
                 if c.kind == "money":
                     cell.number_format = money_format
@@ -386,6 +400,12 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
                     cell.fill = PatternFill("solid", fgColor="FFF4E5")
                 if r.rag and c.measure == "rag":
                     cell.fill = PatternFill("solid", fgColor=DOCX_RAG_FILL[r.rag])
+            if r.style == "line":
+                if line_rows and line_rows[-1] != n - 1:
+                    line_rows = []  # only a contiguous run of lines is summed
+                line_rows.append(n)
+            else:
+                line_rows = []
         if t.note:
             sheet.cell(len(t.rows) + 5, 1, t.note).font = Font(italic=True)
         sheet.column_dimensions["A"].width = 60

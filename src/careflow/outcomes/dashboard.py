@@ -46,15 +46,15 @@ def own_value(reference: ReferenceValue, results: list[IndicatorResult], data: M
 
 
 def reference_rows(
-    references: list[ReferenceValue], results: list[IndicatorResult], data: MonthlyData
+    references: list[ReferenceValue], results: list[IndicatorResult], data: MonthlyData, as_text: bool = True
 ) -> list[list[Any]]:
+    """Published reference values beside the council's own; numbers stay numbers for the workbook."""
     rows = []
     for r in references:
         mine = own_value(r, results, data)
-        rows.append(
-            [r.topic, TYPE_LABEL[r.council_type], r.period, f"{r.value.value:,.2f}",
-             "" if mine is None else f"{mine:,.1f}", r.caveat, r.value.describe()]
-        )  # fmt: skip
+        reference: Any = f"{r.value.value:,.2f}" if as_text else r.value.value
+        yours: Any = ("" if mine is None else f"{mine:,.1f}") if as_text else mine
+        rows.append([r.topic, TYPE_LABEL[r.council_type], r.period, reference, yours, r.caveat, r.value.describe()])
     return rows
 
 
@@ -175,7 +175,7 @@ def dashboard_sheets(
         "Definitions": (["id", "name", "numerator", "denominator", "scale", "unit", "period", "direction",
                          "default target", "amber margin", "source"], definitions),
         "References": (["topic", "council type", "period", "reference", "yours", "caveat", "source"],
-                       reference_rows(references, results, data)),
+                       reference_rows(references, results, data, as_text=False)),
     }  # fmt: skip
 
 

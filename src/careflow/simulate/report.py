@@ -188,26 +188,29 @@ def html_page(projection: Projection) -> str:
 
 
 def workbook_sheets(projection: Projection) -> dict[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]:
-    """Every series as rows: scenario, series, unit, year, P10, P50, P90, mean."""
-    rows: list[list[Any]] = []
+    """Every series with the years across the columns: means on one sheet, P10/P50/P90 on another."""
+    years = list(projection.years)
+    means: list[list[Any]] = []
+    ranges: list[list[Any]] = []
     for name, result in projection.scenarios.items():
         for key, s in result.series.items():
-            for i, year in enumerate(projection.years):
-                rows.append([name, key, SERIES[key][1], s.unit, year, s.p10[i], s.p50[i], s.p90[i], s.mean[i]])
+            means.append([name, key, SERIES[key][1], s.unit, *s.mean])
+            for label, values in (("P10", s.p10), ("P50", s.p50), ("P90", s.p90)):
+                ranges.append([name, key, s.unit, label, *values])
     gap = projection.funding_gap
     gap_rows: list[list[Any]] = []
-    for i, year in enumerate(projection.years):
-        for line, values in gap["income"]["lines"].items():
-            gap_rows.append(["income", line, year, values[i], None, None, None])
-        for name, g in gap["scenarios"].items():
-            gap_rows.append(["gap", name, year, g["mean"], g["p10"][i], g["p50"][i], g["p90"][i]])
-            gap_rows[-1][3] = g["mean"][i]
-        for label, values in gap["quick"]["gap"].items():
-            gap_rows.append(["quick-view gap", label, year, values[i], None, None, None])
+    for line, values in gap["income"]["lines"].items():
+        gap_rows.append(["income", line, "£", "mean", *values])
+    for name, g in gap["scenarios"].items():
+        for label, key in (("mean", "mean"), ("P10", "p10"), ("P50", "p50"), ("P90", "p90")):
+            gap_rows.append(["gap", name, "£", label, *g[key]])
+    for label, values in gap["quick"]["gap"].items():
+        gap_rows.append(["quick-view gap", label, "£", "mean", *values])
     return {
-        "Series": (["Scenario", "Series", "Description", "Unit", "Year", "P10", "P50", "P90", "Mean"], rows),
+        "Projection (mean)": (["Scenario", "Series", "Description", "Unit", *years], means),
+        "Ranges": (["Scenario", "Series", "Unit", "Statistic", *years], ranges),
         "Waterfall": (["Step", "£"], [[s["step"], s["gbp"]] for s in projection.waterfall["steps"]]),
-        "Funding gap": (["Line", "Item", "Year", "£ (mean)", "P10", "P50", "P90"], gap_rows),
+        "Funding gap": (["Line", "Item", "Unit", "Statistic", *years], gap_rows),
         "Assumptions": (["Item", "Provenance"], [[k, v.describe()] for k, v in projection.assumptions.items()]),
     }
 
@@ -223,6 +226,8 @@ def write_outputs(projection: Projection, folder: Path) -> list[Path]:
             f"careflow projection — {projection.council}, {projection.financial_year} baseline",
             f"{projection.settings.runs:,} runs, {projection.settings.years} years, seed {projection.settings.seed}",
             "£ are cash (after unit-cost inflation); P10/P50/P90 are percentiles over the runs.",
+            "Years run across the columns; 'Projection (mean)' holds the mean of the runs, 'Ranges' the percentiles.",
         ],
+        unit_column="Unit",
     )
     return [html_path, xlsx_path]
