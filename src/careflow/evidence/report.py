@@ -15,7 +15,7 @@ from careflow.evidence.analysis import (
 from careflow.evidence.library import ANNEX, Library
 from careflow.evidence.peers import benchmark_values, benchmarks
 from careflow.files import staged_directory
-from careflow.report.charts import PALETTE, figure, to_svg
+from careflow.report.charts import PALETTE, describe, figure, to_svg
 from careflow.report.html import Section, chart, escape, paragraphs, render_page, table
 
 CAVEATS = (
@@ -60,15 +60,26 @@ def _rate_chart(library: Library) -> str:
     values = [v for _, (v, _) in ordered]
     fig, ax = figure(8.0, 0.32 * len(names) + 1.4)
     y = list(range(len(names)))
-    ax.barh(y, values, color=PALETTE[1])
+    # dots, not bars: the axis is fitted to the spread of rates (£10.50 vs £14 must be visible), and a bar
+    # that does not start at zero would exaggerate the differences
+    ax.scatter(values, y, color=PALETTE[1], zorder=3)
+    ax.hlines(y, min(values), values, color="#dddddd", linewidth=0.8)
     ax.set_yticks(y, names, fontsize=8)
     stats = benchmarks(library)["home_care_hourly_rate"]
     for key, style in (("q1", ":"), ("median", "-"), ("q3", ":")):
         ax.axvline(stats[key], color="#333333", linestyle=style, linewidth=0.9)
-    ax.set_xlabel("£ per hour (lines: lower quartile, median, upper quartile)")
+    low, high = rate_axis(values)
+    ax.set_xlim(low, high)
+    ax.set_xlabel(f"£ per hour; the axis starts at £{low:,.2f}, not £0 (lines: lower quartile, median, upper quartile)")
     for yi, v in zip(y, values, strict=True):
-        ax.text(v, yi, f" £{v:,.2f}", va="center", fontsize=7)
-    return to_svg(fig)
+        ax.text(v, yi, f"  £{v:,.2f}", va="center", fontsize=7)
+    return to_svg(fig, "Home care hourly rates: " + describe(names, values, "£{:,.2f}"))
+
+
+def rate_axis(values: list[float]) -> tuple[float, float]:
+    """An axis fitted to the spread of the values, with room for the labels."""
+    spread = max(values) - min(values) or max(values) * 0.1 or 1.0
+    return max(0.0, min(values) - 0.1 * spread), max(values) + 0.25 * spread
 
 
 def build_page(library: Library) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import textwrap
@@ -36,17 +37,32 @@ def figure(width: float = 8.0, height: float = 4.0) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
-def to_svg(fig: Figure) -> str:
-    """Render a figure as an SVG fragment for inlining in HTML, and release it."""
+def to_svg(fig: Figure, alt: str = "") -> str:
+    """Render a figure as an SVG fragment for inlining in HTML, and release it; `alt` is its text alternative."""
     buffer = io.StringIO()
     fig.tight_layout()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
+    if alt:
+        svg = with_text_alternative(svg, alt)
     return re.sub(
         r'width="[\d.]+pt" height="[\d.]+pt"', 'width="100%" preserveAspectRatio="xMinYMin meet"', svg, count=1
     )
+
+
+def with_text_alternative(svg: str, alt: str) -> str:
+    """Mark an inline SVG as an image with a text alternative a screen reader announces (once only)."""
+    if "aria-label=" in svg[: svg.index(">")]:
+        return svg
+    label = html.escape(alt, quote=True)
+    return svg.replace("<svg", f'<svg role="img" aria-label="{label}"', 1)
+
+
+def describe(labels: Sequence[str], values: Sequence[float], value_format: str = "{:,.1f}") -> str:
+    """The figures a bar chart shows, as text: 'A: 1.0; B: 2.0'."""
+    return "; ".join(f"{label}: {value_format.format(v)}" for label, v in zip(labels, values, strict=True))
 
 
 def to_png(fig: Figure, dpi: int = 200) -> bytes:
@@ -80,7 +96,8 @@ def bar_with_range(
         ax.text(value, yi + 0.3, f" {value:,.1f}", va="center", fontsize=8, color="#333333")
     if title:
         ax.set_title(title, loc="left")
-    return to_svg(fig)
+    ranges = [f"{c:,.1f} (range {lo:,.1f}–{h:,.1f})" for c, lo, h in zip(central, low, high, strict=True)]
+    return to_svg(fig, f"{title or xlabel}. " + "; ".join(f"{a}: {b}" for a, b in zip(labels, ranges, strict=True)))
 
 
 def bars(
@@ -102,4 +119,4 @@ def bars(
         ax.text(value, yi, " " + value_format.format(value), va="center", fontsize=8)
     if title:
         ax.set_title(title, loc="left")
-    return to_svg(fig)
+    return to_svg(fig, f"{title or xlabel}. {describe(labels, values, value_format)}")

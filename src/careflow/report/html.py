@@ -26,8 +26,13 @@ tr.total td{font-weight:bold;border-top:2px solid #333}
 .summary{background:#f3f7fa;border-left:4px solid #1f5f8b;padding:.8rem 1.2rem;margin:1rem 0}
 .rag-green{background:#d9f2dd}.rag-amber{background:#fdebc8}.rag-red{background:#f8d4d4}
 figure{margin:1rem 0}figcaption{font-size:.85rem;color:#555}
+.toc{background:#f7f7f7;border:1px solid #ddd;padding:.4rem 1.2rem;margin:1rem 0}.toc h2{margin-top:.4rem}
+.toc ol{columns:2;margin:.3rem 0}.back{font-size:.8rem;text-align:right}
+@media print{.toc,.back{display:none}}
 @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}table,figure{page-break-inside:avoid}}
 """
+
+TOC_FROM = 4  # pages with this many sections get a table of contents and "back to contents" links
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -36,10 +41,16 @@ PAGE = """<!DOCTYPE html>
 <h1>{{ title }}</h1>
 {% if subtitle %}<p class="note">{{ subtitle }}</p>{% endif %}
 {% if banner %}<div class="banner">{{ banner }}</div>{% endif %}
+{% if sections | length >= TOC_FROM %}
+<nav id="contents" class="toc" aria-label="Contents"><h2>Contents</h2><ol>
+{% for section in sections %}<li><a href="#{{ section.anchor }}">{{ section.heading }}</a></li>{% endfor %}
+</ol></nav>
+{% endif %}
 {% for section in sections %}
 <section id="{{ section.anchor }}">
 <h2>{{ section.heading }}</h2>
 {{ section.body | safe }}
+{% if sections | length >= TOC_FROM %}<p class="back"><a href="#contents">Back to contents</a></p>{% endif %}
 </section>
 {% endfor %}
 <p class="note">Produced by careflow {{ version }}.</p>
@@ -91,8 +102,11 @@ def table(
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def chart(svg: str, caption: str) -> str:
-    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
+def chart(svg: str, caption: str, alt: str = "") -> str:
+    """A chart with its caption; every chart gets a text alternative (its figures if given, else the caption)."""
+    from careflow.report.charts import with_text_alternative
+
+    return f"<figure>{with_text_alternative(svg, alt or caption)}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
 def render_page(title: str, sections: Sequence[Section], subtitle: str = "", banner: str = "") -> str:
@@ -100,5 +114,11 @@ def render_page(title: str, sections: Sequence[Section], subtitle: str = "", ban
 
     env = Environment(autoescape=select_autoescape(default=True))
     return env.from_string(PAGE).render(
-        title=title, subtitle=subtitle, banner=banner, sections=sections, style=STYLE, version=__version__
+        title=title,
+        subtitle=subtitle,
+        banner=banner,
+        sections=sections,
+        style=STYLE,
+        version=__version__,
+        TOC_FROM=TOC_FROM,
     )
