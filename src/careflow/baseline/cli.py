@@ -60,6 +60,10 @@ def _print_opportunity(result: OpportunityResult) -> None:
         style="bold",
     )
     out.print(table)
+    from careflow.opportunity.report import switched_off_lines
+
+    for line in switched_off_lines(result):
+        out.print(line, style="yellow", markup=False)
     if result.synthetic:
         out.print("[yellow]Synthetic council: for demonstration only.[/yellow]")
     out.print(CAVEAT, style="dim")

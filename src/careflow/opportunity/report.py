@@ -9,7 +9,7 @@ from careflow.baseline.schema import Baseline
 from careflow.console import gbp_m as m
 from careflow.opportunity.model import OpportunityResult
 from careflow.opportunity.overlaps import RULES
-from careflow.opportunity.parameters import LEVER, PARAMETER_DESCRIPTIONS
+from careflow.opportunity.parameters import LEVER, LEVERS, PARAMETER_DESCRIPTIONS
 from careflow.report import charts
 from careflow.report.excel import write_results
 from careflow.report.html import Section, chart, escape, paragraphs, render_page, table
@@ -25,14 +25,36 @@ def slug(result: OpportunityResult) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in result.baseline.lower()).strip("-").replace("--", "-")
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def switched_off_lines(result: OpportunityResult) -> list[str]:
+    """What a scenario switched off, in words: a total without a lever must say so."""
+    shown = {lever.id for lever in result.levers}
+    off = [lever.name for lever in LEVERS if lever.id not in shown]
+    if not off:
+        return []
+    return [
+        f"Switched off in scenario '{result.scenario}': " + "; ".join(off) + ". "
+        f"{'It is' if len(off) == 1 else 'They are'} not counted in the total."
+    ]
+
+
 def summary_lines(result: OpportunityResult) -> list[str]:
     levers = sorted(result.levers, key=lambda lever: lever.net_benefit_gbp, reverse=True)
     top = levers[0] if levers else None
+    switched_off = switched_off_lines(result)
+    outcomes = (
+        f"the {NUMBER_WORDS[len(LEVERS)]} key service outcomes"
+        if not switched_off
+        else f"{NUMBER_WORDS[len(result.levers)]} of the {NUMBER_WORDS[len(LEVERS)]} key service outcomes"
+    )
     lines = [
-        f"If {result.baseline} adopted the optimised local delivery model in full, the six key service outcomes "
-        f"would be worth about £{m(result.total_net_benefit_gbp)}m a year (range £{m(result.total_low_gbp)}m "
-        f"to £{m(result.total_high_gbp)}m), after removing £{m(result.overlap_removed_gbp)}m counted twice "
-        "between levers.",
+        f"If {result.baseline} adopted the optimised local delivery model{'' if switched_off else ' in full'}, "
+        f"{outcomes} would be worth about £{m(result.total_net_benefit_gbp)}m a year (range "
+        f"£{m(result.total_low_gbp)}m to £{m(result.total_high_gbp)}m), after removing "
+        f"£{m(result.overlap_removed_gbp)}m counted twice between levers.",
+        *switched_off,
     ]
     if top:
         lines.append(

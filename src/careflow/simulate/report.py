@@ -129,6 +129,21 @@ SUMMARY_HEADERS = [
 ]
 
 
+def levers_in_use(projection: Projection) -> list[str]:
+    """Which levers each scenario applies, and which it switched off, in words."""
+    from careflow.opportunity.parameters import LEVERS
+
+    lines = []
+    for name, result in projection.scenarios.items():
+        if not result.levers:
+            lines.append(f"Scenario '{name}' applies no levers.")
+            continue
+        off = [lever.name for lever in LEVERS if lever.id not in result.levers]
+        applied = f"Scenario '{name}' applies {len(result.levers)} of the {len(LEVERS)} levers"
+        lines.append(applied + (f"; switched off: {'; '.join(off)}." if off else "."))
+    return lines
+
+
 def html_page(projection: Projection) -> str:
     chosen = projection.waterfall["scenario"]
     settings = projection.settings
@@ -137,6 +152,7 @@ def html_page(projection: Projection) -> str:
         f"{projection.financial_year}, seed {settings.seed}. Bands show the 10th to 90th percentile of the runs; "
         "they come from chance in who flows where each month and from each lever's effect drawn from its range.",
         f"Base-year net spend £{m(projection.base_net_gbp)}m.",
+        *levers_in_use(projection),
     )
     waterfall_rows = [[s["step"].replace("_", " "), m(s["gbp"])] for s in projection.waterfall["steps"]]
     gap = projection.funding_gap
