@@ -34,14 +34,11 @@ def _print_opportunity(result: OpportunityResult) -> None:
 
     title = f"Optimised delivery opportunity — {result.baseline} {result.financial_year}"
     table = Table(title=title, title_justify="left")
-    for heading, justify in (
-        ("Lever", "left"),
-        ("Cohort", "left"),
-        ("People", "right"),
-        ("Central £m", "right"),
-        ("Low–high £m", "right"),
-    ):
-        table.add_column(heading, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    # Lever ids and figures never break mid-word: the cohort column takes up the slack, wrapping at spaces.
+    table.add_column("Lever", no_wrap=True)
+    table.add_column("Cohort", ratio=1)
+    for heading in ("People", "Central £m", "Low–high £m"):
+        table.add_column(heading, justify="right", no_wrap=True)
     for lever in result.levers:
         table.add_row(
             lever.id,

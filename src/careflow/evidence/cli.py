@@ -353,7 +353,9 @@ def taxonomy_command(json_output: bool = JSON) -> None:
 def lever_command(
     category: str = typer.Argument(..., help="A lever category (see `careflow evidence taxonomy`)."),
     opportunity: Path | None = typer.Option(
-        None, "--opportunity", help="YAML/JSON {lever_id: net £ a year} from the opportunity model, to show its worth."
+        None,
+        "--opportunity",
+        help="The JSON `careflow opportunity --json` writes (or YAML {lever_id: net £ a year}), to show its worth.",
     ),
     json_output: bool = JSON,
 ) -> None:
@@ -384,8 +386,21 @@ def _load_opportunity_values(path: Path) -> dict[str, float]:
     from careflow.scenario import load_yaml_document
 
     data = load_yaml_document(path)
+    if isinstance(data, dict) and isinstance(data.get("levers"), list):
+        # the document `careflow opportunity --json` writes: each lever's id and net £ a year
+        levers = data["levers"]
+        if all(isinstance(x, dict) and isinstance(x.get("net_benefit_gbp"), int | float) for x in levers):
+            return {str(x["id"]): float(x["net_benefit_gbp"]) for x in levers}
     if not isinstance(data, dict) or not all(isinstance(v, int | float) for v in data.values()):
-        raise InputError([Problem(str(path), "not a mapping of lever id to a number", "{lever_id: net £ a year}")])
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "neither the output of `careflow opportunity --json` nor a mapping of lever id to a number",
+                    "the JSON `careflow opportunity --json` writes, or {lever_id: net £ a year}",
+                )
+            ]
+        )
     return {str(k): float(v) for k, v in data.items()}
 
 

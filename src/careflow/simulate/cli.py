@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from careflow.console import FORCE, err, out, print_json
@@ -232,7 +233,12 @@ def _with_grid(block: dict[str, Any], point: dict[str, float]) -> dict[str, Any]
 
 def sweep_command(
     baseline: list[str] = typer.Option([], "--baseline", help=BASELINE_HELP + ", or a folder of them (repeatable)"),
-    england_variants: int = typer.Option(0, "--england-variants", help="Add N council-sized variants of England"),
+    england_variants: int = typer.Option(
+        0,
+        "--england-variants",
+        help="Add N scaled copies of England, sized from half to twice 1/N of England each "
+        "(3 copies: 17%–67% of England; council-sized only when N is near 150)",
+    ),
     scenario: list[str] = typer.Option(["baseline", "optimised"], "--scenario", help=SCENARIO_HELP + " (repeatable)"),
     years: int | None = typer.Option(None, "--years", help="Horizon in years, 1–20 (default 10)"),
     runs: int | None = typer.Option(None, "--runs", help="Monte Carlo runs per task, 1–100,000 (default 1,000)"),
@@ -291,9 +297,9 @@ def sweep_command(
         table.add_column(h, justify="left" if i < 2 else "right", overflow="fold")
     for row in rows:
         table.add_row(
-            row[0],
-            row[1],
-            row[2],
+            escape(str(row[0])),  # grid labels such as [unit_cost_inflation=0.02] are text, not rich markup
+            escape(str(row[1])),
+            str(row[2]),
             f"{row[3] / 1e6:,.3f}",
             f"{row[4] / 1e6:,.1f}–{row[5] / 1e6:,.1f}",
             f"{row[6] / 1e6:,.3f}",
