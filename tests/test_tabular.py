@@ -45,7 +45,7 @@ def test_every_bad_cell_is_reported_with_its_location(tmp_path: Path) -> None:
     ("content", "name", "fragment"),
     [
         (b"", "empty.xlsx", "empty file"),
-        (b"PK\x03\x04garbage", "broken.xlsx", "corrupt"),
+        (b"PK\x03\x04garbage", "broken.xlsx", "may be damaged"),
         (b"hello", "notes.txt", "type '.txt'"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old.xls", "old-format"),
     ],
@@ -56,3 +56,4 @@ def test_unreadable_files_are_one_clear_problem(tmp_path: Path, content: bytes, 
     problems = Problems()
     assert read_tables(path, [PEOPLE], problems) == {}
     assert len(problems.items) == 1 and fragment in problems.items[0].found
+    assert "BadZipFile" not in str(problems.items[0]) and "Error" not in str(problems.items[0])

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any, Literal
 
 from careflow.errors import Problem, Problems
 
-ColumnKind = Literal["text", "integer", "number", "percent", "financial_year"]
+ColumnKind = Literal["text", "integer", "number", "percent", "financial_year", "month"]
 Row = dict[str, Any]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -49,6 +48,8 @@ class Column:
             return "a percentage from 0 to 100"
         if self.kind == "financial_year":
             return "a financial year in the 2019/20 format"
+        if self.kind == "month":
+            return "a month as YYYY-MM (e.g. 2017-07), or a date in that month"
         if self.kind == "integer":
             if self.minimum is not None and self.maximum is not None:
                 return f"a whole number from {self.minimum:g} to {self.maximum:g}"
@@ -103,10 +104,47 @@ def parse_financial_year(value: Any) -> str | None:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+MONTH_FORMATS = ("%Y-%m", "%Y-%m-%d", "%Y/%m", "%m/%Y", "%b %Y", "%B %Y", "%b-%y", "%Y-%m-%d %H:%M:%S")
+
+
+def parse_month(value: Any) -> str | None:
+    """A month as 'YYYY-MM' from an Excel date, '2017-07', '2017-07-01', 'Jul 2017' or '07/2017'; else None."""
+    import datetime as dt
+
+    if isinstance(value, dt.date):  # Excel stores dates as dates (datetime is a date too)
+        return f"{value.year:04d}-{value.month:02d}"
+    text = str(value).strip()
+    for form in MONTH_FORMATS:
+        try:
+            parsed = dt.datetime.strptime(text, form)
+        except ValueError:
+            continue
+        return f"{parsed.year:04d}-{parsed.month:02d}"
+    return None
+
+
+THOUSANDS = re.compile(r"^[^\d]*\d{1,3}(,\d{3})+(\.\d+)?[^\d]*$")
+NUMBER_SPACES = ("\u00a0", "\u202f", "\u2009", " ")  # thousands written with (non-breaking or thin) spaces
+
+
+def number_text(value: Any) -> str:
+    """A number typed or pasted as text, tidied: thousands commas and spaces, £, a leading apostrophe
+    (Excel's 'store as text'), a Unicode minus. Ambiguous forms such as 1.234,5 are left to fail."""
+    text = str(value).strip().lstrip("'").replace("£", "").replace("\u2212", "-")
+    for space in NUMBER_SPACES:
+        text = text.replace(space, "")
+    if "," in text and not THOUSANDS.search(text):
+        return text  # a comma that is not a thousands separator (12,5 or 1.234,5): let it fail, not guess
+    return text.replace(",", "")
+
+
 def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tuple[Any, str | None]:
     """Return (parsed value, None) or (None, description of what was found)."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None, None
+    if column.kind == "month":
+        month = parse_month(value)
+        return (month, None) if month is not None else (None, f"'{value}'")
     if column.kind == "financial_year":
         year = parse_financial_year(value)
         return (year, None) if year is not None else (None, f"'{value}'")
@@ -125,7 +163,7 @@ def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tupl
         if column.kind == "percent" and percent_format:
             number *= 100.0
     else:
-        text = str(value).strip().replace(",", "").replace("£", "")
+        text = number_text(value)
         is_percent = text.endswith("%")
         if is_percent:
             text = text[:-1].strip()
@@ -252,16 +290,19 @@ def _open_workbook(path: Path, problems: Problems) -> Any | None:
         return None
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        problems.add(
-            Problem(str(path), f"a corrupt or unreadable workbook ({type(error).__name__})", "a valid .xlsx file")
-        )
+    except Exception:  # openpyxl raises a wide range of errors (BadZipFile, KeyError, …) on damaged archives
+        problems.add(unreadable_workbook(path))
         return None
-    except Exception as error:  # openpyxl raises a wide range of errors on damaged archives
-        problems.add(
-            Problem(str(path), f"a corrupt or unreadable workbook ({type(error).__name__})", "a valid .xlsx file")
-        )
-        return None
+
+
+def unreadable_workbook(path: Path) -> Problem:
+    """A damaged or mislabelled workbook, described in words a user can act on (not 'BadZipFile')."""
+    return Problem(
+        str(path),
+        "a file Excel's format cannot be read from: it may be damaged, cut short in copying, or another kind of"
+        " file renamed to .xlsx",
+        "a workbook that opens in Excel; open it there and save it again as .xlsx, or export the sheets as CSV",
+    )
 
 
 def _sheet_lookup(names: Iterable[str]) -> dict[str, str]:
@@ -292,10 +333,8 @@ def _read_workbook(path: Path, tables: Sequence[Table], problems: Problems) -> d
                         percent.add((r, c))
                 grid.append(values)
             result[table.name] = _table_from_grid(str(path), table, grid, problems, percent)
-    except Exception as error:  # damaged sheet XML surfaces only while iterating
-        problems.add(
-            Problem(str(path), f"a corrupt or unreadable workbook ({type(error).__name__})", "a valid .xlsx file")
-        )
+    except Exception:  # damaged sheet XML surfaces only while iterating
+        problems.add(unreadable_workbook(path))
     finally:
         workbook.close()
     return result

@@ -166,7 +166,7 @@ MONTHLY = Table(
     name="monthly",
     description="One row per month, measure and (optionally) provider: the raw counts indicators are computed from.",
     columns=(
-        Column("month", "Calendar month as YYYY-MM (e.g. 2017-07)", "text"),
+        Column("month", "Calendar month as YYYY-MM (e.g. 2017-07), or any date in the month", "month"),
         Column("measure", "Which count this row holds", "text", choices=tuple(MEASURES)),
         Column("value", "The count (or £ total, or population) for the month", "number"),
         Column("provider", "Provider name or code, for by-provider measures; blank for the whole council", "text",
