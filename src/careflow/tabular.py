@@ -299,9 +299,8 @@ def unreadable_workbook(path: Path) -> Problem:
     """A damaged or mislabelled workbook, described in words a user can act on (not 'BadZipFile')."""
     return Problem(
         str(path),
-        "a file Excel's format cannot be read from: it may be damaged, cut short in copying, or another kind of"
-        " file renamed to .xlsx",
-        "a workbook that opens in Excel; open it there and save it again as .xlsx, or export the sheets as CSV",
+        "a file that may be damaged, or is not an Excel workbook",
+        "an .xlsx that opens in Excel (save it again, or export CSV)",
     )
 
 
