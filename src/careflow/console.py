@@ -41,12 +41,13 @@ def print_json(obj: Any) -> None:
 
 
 def print_problems(problems: list[Problem], what: str = "input") -> None:
-    table = Table(title=f"{len(problems)} problem(s) in the {what}", show_lines=False)
-    for heading in ("where", "found", "expected"):
-        table.add_column(heading, overflow="fold")
+    """Every problem as a short block (where, found, expected): lines never fold a file name or a value in two,
+    so they read in an 80-column terminal and can be copied whole."""
+    err.print(f"[bold red]{len(problems)} problem(s) in the {what}[/bold red]")
     for problem in problems:
-        table.add_row(problem.location(), problem.found, problem.expected)
-    err.print(table)
+        err.print(f"• {problem.location()}", markup=False, highlight=False)
+        err.print(f"    found:    {problem.found}", markup=False, highlight=False)
+        err.print(f"    expected: {problem.expected}", markup=False, highlight=False)
 
 
 def print_validation_json(problems: Sequence[Problem], warnings: Sequence[Problem] = (), **summary: Any) -> None:

@@ -68,6 +68,24 @@ def template(
     out.print(f"Wrote the finance workbook to {out_file}")
 
 
+@app.command("roll-forward")
+def roll_forward(
+    pack: Path = typer.Argument(..., metavar="PACK", help="A checked finance workbook (.xlsx) or CSV folder"),
+    to_period: int = typer.Option(..., "--to-period", help="The period to roll the pack forward to (1–12)"),
+    out_file: Path = typer.Option(..., "--out", help="Where to write the rolled workbook (.xlsx)"),
+    force: bool = FORCE,
+) -> None:
+    """Start next period's pack from this one: same lines, savings and tables; forecasts carried to the new period."""
+    from careflow.files import staged_file
+    from careflow.finance.workbook import roll_forward as roll
+    from careflow.finance.workbook import write_pack_rows
+
+    rows = roll(pack, to_period)
+    with staged_file(out_file, force) as tmp:
+        write_pack_rows(tmp, rows)
+    out.print(f"Wrote the period {to_period} workbook to {out_file}: update each line's forecast, then report it.")
+
+
 @app.command()
 def validate(
     input_path: Path = typer.Argument(..., metavar="FILE", help="A finance workbook (.xlsx) or a folder of CSV files"),

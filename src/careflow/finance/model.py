@@ -173,6 +173,7 @@ class PrintedFigure:
     value: float
     source: str = ""
     row: int | None = None  # where it sits on the printed sheet, to locate problems
+    period: int | None = None  # the period whose paper printed it; compared only in a report for that period
 
 
 @dataclass(frozen=True)

@@ -695,6 +695,8 @@ def _compare_printed(report: FinanceReport) -> None:
             for measure, value in r.values.items():
                 cells.setdefault((t.namespace, r.item, measure), (value, kinds.get(measure, "money")))
     for p in report.pack.printed:
+        if p.period is not None and p.period != report.monitoring.period:
+            continue  # a check figure belongs to the paper of its own period
         key = (p.table, p.item, p.measure)
         if key not in cells:
             report.unmatched.append(p)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from careflow.errors import Problem, Problems
+from careflow.errors import InputError, Problem, Problems
 from careflow.finance.model import (
     AdjustmentTreatment,
     BudgetLine,
@@ -277,6 +277,15 @@ TABLES: tuple[Table, ...] = (
             Column("measure", "The column, e.g. budget, forecast, variance, variance_percent", "text"),
             Column("value", "The value as printed (percentages as numbers, e.g. 2.33)", "number", minimum=None),
             SOURCE,
+            Column(
+                "period",
+                "The period whose paper printed it (blank: the period on the settings sheet)",
+                "integer",
+                False,
+                minimum=1,
+                maximum=12,
+                meaning=PERIODS,
+            ),
         ),
         required=False,
     ),
@@ -630,7 +639,9 @@ def build_pack(
             Exemption(row["department"], row["year"], cast(ExemptionComponent, row["component"]), _src(row))
         )
     printed = [
-        PrintedFigure(r["table"], r["item"], r["measure"], r["value"], _src(r), r["_row"])
+        PrintedFigure(
+            r["table"], r["item"], r["measure"], r["value"], _src(r), r["_row"], r.get("period") or settings.period
+        )
         for r in data.get("printed", [])
     ]
     if problems:
@@ -827,3 +838,24 @@ INSTRUCTIONS = (
     "printed (optional): totals as your source prints them; the report flags any that differ from the computed figure.",
     "Check the workbook with: careflow finance validate FILE. Produce the report with: careflow finance report FILE --out DIR.",
 )
+
+
+def roll_forward(source: Path, to_period: int) -> dict[str, Sequence[Sequence[Any]]]:
+    """The pack's rows carried to a later period: same structure, each line's latest forecast carried over as
+    the new period's starting forecast, and printed check figures kept with the period that printed them."""
+    pack = load(source)  # refuse to roll a pack with problems
+    old = pack.settings.period
+    if not old < to_period <= 12:
+        raise InputError([Problem("--to-period", f"{to_period}", f"a later period than {old}, up to 12 ({PERIODS})")])
+    problems = Problems()
+    data = read_tables(Path(source), TABLES, problems)
+    problems.raise_if_any()
+    data["settings"] = [{**data["settings"][0], "period": to_period, "previous_period": old}]
+    carried = [
+        {"code": p.code, "period": to_period, "forecast": p.forecast, "source_line": f"carried from period {old}"}
+        for p in pack.positions
+        if p.period == old
+    ]
+    data["positions"] = [r for r in data.get("positions", []) if r["period"] != to_period] + carried
+    data["printed"] = [{**r, "period": r.get("period") or old} for r in data.get("printed", [])]
+    return {t.name: [[row.get(c.name) for c in t.columns] for row in data.get(t.name, [])] for t in TABLES}

@@ -1,0 +1,54 @@
+"""Finance across periods: rolling a pack forward keeps its structure, and printed check figures stay with
+the period whose paper printed them (so a rolled pack shows no false † marks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from careflow.errors import InputError
+from careflow.finance.model import FinancePack
+from careflow.finance.tables import FinanceReport, build_report
+from careflow.finance.workbook import load, roll_forward, write_pack_rows
+from cli_runner import run_careflow
+
+from .conftest import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def rolled(tmp_path_factory: pytest.TempPathFactory) -> FinancePack:
+    path = tmp_path_factory.mktemp("roll") / "p5.xlsx"
+    write_pack_rows(path, roll_forward(EXAMPLE, 5))
+    return load(path)
+
+
+def test_structure_and_forecasts_carry_over(rolled: FinancePack, norfolk: FinancePack) -> None:
+    assert rolled.settings.period == 5 and rolled.settings.previous_period == 4
+    assert [line.code for line in rolled.lines] == [line.code for line in norfolk.lines]
+    assert len(rolled.savings) == len(norfolk.savings) and len(rolled.reserves) == len(norfolk.reserves)
+    at_4 = {p.code: p.forecast for p in norfolk.positions if p.period == 4}
+    at_5 = {p.code: p.forecast for p in rolled.positions if p.period == 5}
+    assert at_5 == at_4
+
+
+def test_printed_figures_belong_to_their_period(rolled: FinancePack, norfolk_report: FinanceReport) -> None:
+    assert norfolk_report.flags  # the period-4 paper's own differences
+    assert build_report(rolled).flags == {}  # period 5: nothing printed yet, so nothing to differ from
+    again = build_report(rolled, period=4)  # the period-4 figures still check against period 4
+    assert set(again.flags) == set(norfolk_report.flags)
+
+
+def test_roll_forward_refuses_going_backwards() -> None:
+    with pytest.raises(InputError) as caught:
+        roll_forward(EXAMPLE, 3)
+    assert "later period than 4" in caught.value.problems[0].expected
+
+
+def test_roll_forward_command(tmp_path: Path) -> None:
+    out = tmp_path / "p5.xlsx"
+    done = run_careflow("finance", "roll-forward", str(EXAMPLE), "--to-period", "5", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    report = run_careflow("finance", "report", str(out))
+    assert report.returncode == 0 and "†" not in report.stdout
+    assert run_careflow("finance", "roll-forward", str(EXAMPLE), "--to-period", "5", "--out", str(out)).returncode == 2
