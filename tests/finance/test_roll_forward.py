@@ -52,3 +52,29 @@ def test_roll_forward_command(tmp_path: Path) -> None:
     report = run_careflow("finance", "report", str(out))
     assert report.returncode == 0 and "†" not in report.stdout
     assert run_careflow("finance", "roll-forward", str(EXAMPLE), "--to-period", "5", "--out", str(out)).returncode == 2
+
+
+def test_ledger_export_updates_budgets_and_forecasts(tmp_path: Path, norfolk: FinancePack) -> None:
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("Cost Centre,Period,Budget,Actual,Forecast\nBD,5,4.101,1.2,3.900\nCS-COM,5,68.640,20.1,69.000\n")
+    out = tmp_path / "p5.xlsx"
+    write_pack_rows(out, roll_forward(EXAMPLE, 5))
+    updated = tmp_path / "updated.xlsx"
+    done = run_careflow("finance", "import-ledger", str(out), str(ledger), "--out", str(updated))
+    assert done.returncode == 0, done.stderr
+    pack = load(updated)
+    assert next(line.budget for line in pack.lines if line.code == "BD") == pytest.approx(4.101)
+    at_5 = {p.code: p.forecast for p in pack.positions if p.period == 5}
+    assert at_5["BD"] == pytest.approx(3.9) and at_5["CS-COM"] == pytest.approx(69.0)
+    assert len(at_5) == len([p for p in norfolk.positions if p.period == 4])  # other lines keep their carry
+
+
+def test_ledger_problems_are_located(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("cost_centre,period,budget,actual,forecast\nNOPE,5,1,0,1\nASC,13,1,0,1\n")
+    with pytest.raises(InputError) as caught:
+        from careflow.finance.workbook import import_ledger
+
+        import_ledger(EXAMPLE, ledger)
+    found = {(p.row, p.column) for p in caught.value.problems}
+    assert (2, "cost_centre") in found and (3, "period") in found

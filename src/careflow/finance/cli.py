@@ -86,6 +86,26 @@ def roll_forward(
     out.print(f"Wrote the period {to_period} workbook to {out_file}: update each line's forecast, then report it.")
 
 
+@app.command("import-ledger")
+def import_ledger(
+    pack: Path = typer.Argument(..., metavar="PACK", help="A checked finance workbook (.xlsx) or CSV folder"),
+    ledger: Path = typer.Argument(
+        ..., metavar="LEDGER.csv", help="Ledger export: cost_centre, period, budget, actual, forecast"
+    ),
+    out_file: Path = typer.Option(..., "--out", help="Where to write the updated workbook (.xlsx)"),
+    force: bool = FORCE,
+) -> None:
+    """Take budgets and forecasts for the budget lines from a ledger export (one row per cost centre and period)."""
+    from careflow.files import staged_file
+    from careflow.finance.workbook import import_ledger as take
+    from careflow.finance.workbook import write_pack_rows
+
+    rows = take(pack, ledger)
+    with staged_file(out_file, force) as tmp:
+        write_pack_rows(tmp, rows)
+    out.print(f"Wrote {out_file} with the ledger's budgets and forecasts.")
+
+
 @app.command()
 def validate(
     input_path: Path = typer.Argument(..., metavar="FILE", help="A finance workbook (.xlsx) or a folder of CSV files"),

@@ -824,10 +824,12 @@ def copy_to_workbook(source: Path, path: Path) -> None:
     problems = Problems()
     data = read_tables(Path(source), TABLES, problems)
     problems.raise_if_any()
-    rows: dict[str, Sequence[Sequence[Any]]] = {
-        t.name: [[row.get(c.name) for c in t.columns] for row in data.get(t.name, [])] for t in TABLES
-    }
-    write_pack_rows(path, rows)
+    write_pack_rows(path, pack_rows(data))
+
+
+def pack_rows(data: dict[str, list[Row]]) -> dict[str, Sequence[Sequence[Any]]]:
+    """Checked rows back in the template's column order, ready to write as a workbook."""
+    return {t.name: [[row.get(c.name) for c in t.columns] for row in data.get(t.name, [])] for t in TABLES}
 
 
 INSTRUCTIONS = (
@@ -858,4 +860,54 @@ def roll_forward(source: Path, to_period: int) -> dict[str, Sequence[Sequence[An
     ]
     data["positions"] = [r for r in data.get("positions", []) if r["period"] != to_period] + carried
     data["printed"] = [{**r, "period": r.get("period") or old} for r in data.get("printed", [])]
-    return {t.name: [[row.get(c.name) for c in t.columns] for row in data.get(t.name, [])] for t in TABLES}
+    return pack_rows(data)
+
+
+LEDGER = Table(
+    "ledger",
+    "A ledger export: one row per cost centre and period (extra columns are ignored)",
+    (
+        Column("cost_centre", "The cost centre: the code of a budget line (not a group)", "text"),
+        Column("period", "The period of the export", "integer", minimum=1, maximum=12, meaning=PERIODS),
+        money("budget", "Current budget for the year"),
+        money("actual", "Actual spend to date", False),
+        money("forecast", "Forecast outturn for the year"),
+    ),
+)
+
+
+def import_ledger(pack_path: Path, ledger_path: Path) -> dict[str, Sequence[Sequence[Any]]]:
+    """The pack's rows with budgets and forecasts taken from a ledger export (CSV), every problem located.
+
+    Each cost centre must be a budget line of the pack; its budget replaces the line's and its forecast becomes
+    the line's position at that period. Actual spend to date is checked but not yet used by any table."""
+    pack = load(pack_path)
+    problems = Problems()
+    data = read_tables(Path(pack_path), TABLES, problems)
+    rows = read_tables(Path(ledger_path), [LEDGER], problems).get(LEDGER.name, [])
+    lines = {line.code: line for line in pack.lines}
+    file = str(ledger_path)
+    for row in rows:
+        line = lines.get(row["cost_centre"])
+        if line is None or line.kind == "group":
+            found = f"'{row['cost_centre']}'" + (" (a group)" if line is not None else "")
+            problems.add(
+                _problem(file, LEDGER.name, row, "cost_centre", found, "the code of a budget line in the pack")
+            )
+    problems.raise_if_any()
+    budgets = {r["cost_centre"]: r["budget"] for r in rows}
+    data["budget_lines"] = [
+        {**r, "budget": budgets.get(r["code"], r.get("budget"))} for r in data.get("budget_lines", [])
+    ]
+    imported = {(r["cost_centre"], r["period"]) for r in rows}
+    kept = [r for r in data.get("positions", []) if (r["code"], r["period"]) not in imported]
+    data["positions"] = kept + [
+        {
+            "code": r["cost_centre"],
+            "period": r["period"],
+            "forecast": r["forecast"],
+            "source_line": f"ledger row {r['_row']}",
+        }
+        for r in rows
+    ]
+    return pack_rows(data)
