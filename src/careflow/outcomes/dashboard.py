@@ -45,6 +45,14 @@ def own_value(reference: ReferenceValue, results: list[IndicatorResult], data: M
     return None
 
 
+def ascof_label(indicator_id: str) -> str:
+    """The indicator's ASCOF code under both numberings, citing DHSC; blank for local measures."""
+    from careflow.outcomes.indicators import ASCOF_CODES, ASCOF_RENUMBERING_SOURCE
+
+    code = ASCOF_CODES.get(indicator_id)
+    return f"{code.describe()}; {ASCOF_RENUMBERING_SOURCE}" if code else ""
+
+
 def reference_rows(
     references: list[ReferenceValue], results: list[IndicatorResult], data: MonthlyData, as_text: bool = True
 ) -> list[list[Any]]:
@@ -132,13 +140,26 @@ def render_dashboard(
         [r.indicator.id, r.indicator.name, r.indicator.definition(), r.indicator.unit, r.indicator.period,
          f"{r.indicator.direction} is better", r.indicator.source,
          r.indicator.target_provenance.describe() if r.indicator.target_provenance else
-         ("trajectory from the data file" if r.indicator.target_measure else "")]
+         ("trajectory from the data file" if r.indicator.target_measure else ""), ascof_label(r.indicator.id)]
         for r in results
     ]  # fmt: skip
     sections.append(
         Section(
             "Definitions and sources",
-            table(["Id", "Name", "Definition", "Unit", "Period", "Direction", "Source", "Default target"], definitions),
+            table(
+                [
+                    "Id",
+                    "Name",
+                    "Definition",
+                    "Unit",
+                    "Period",
+                    "Direction",
+                    "Source",
+                    "Default target",
+                    "ASCOF measure",
+                ],
+                definitions,
+            ),  # fmt: skip
         )
     )
     return render_page(
@@ -164,7 +185,7 @@ def dashboard_sheets(
     definitions = [
         [r.indicator.id, r.indicator.name, r.indicator.numerator, r.indicator.denominator or "", r.indicator.scale,
          r.indicator.unit, r.indicator.period, r.indicator.direction, r.indicator.target, r.indicator.amber_margin,
-         r.indicator.source]
+         r.indicator.source, ascof_label(r.indicator.id)]
         for r in results
     ]  # fmt: skip
     return {
@@ -173,7 +194,7 @@ def dashboard_sheets(
         "Series": (["indicator", "month", "value", "target", "RAG", "note"], series),
         "By provider": (["indicator", "provider", "month", "value", "target", "RAG", "note"], providers),
         "Definitions": (["id", "name", "numerator", "denominator", "scale", "unit", "period", "direction",
-                         "default target", "amber margin", "source"], definitions),
+                         "default target", "amber margin", "source", "ASCOF measure"], definitions),
         "References": (["topic", "council type", "period", "reference", "yours", "caveat", "source"],
                        reference_rows(references, results, data, as_text=False)),
     }  # fmt: skip

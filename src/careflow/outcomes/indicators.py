@@ -162,6 +162,31 @@ REGISTRY: tuple[Indicator, ...] = (
 )  # fmt: skip
 BY_ID = {i.id: i for i in REGISTRY}
 
+
+@dataclass(frozen=True)
+class AscofCode:
+    """An indicator's ASCOF measure under the older numbering and under the refreshed one (2023/24 onward)."""
+
+    older: str
+    refreshed: str
+
+    def describe(self) -> str:
+        return f"ASCOF {self.refreshed} from 2023/24 ({self.older} before)"
+
+
+ASCOF_RENUMBERING_SOURCE = (
+    "DHSC, Measures from the Adult Social Care Outcomes Framework, England: time series of aggregated measures,"
+    " 2015-16 to 2024-25, notes on renamed measures"
+)
+# DHSC's notes: "Measure 2A(1) was renamed to 2B in 2023 to 2024" (and 2A(2) → 2C, 2B(1) → 2D(1), 2D → 2A,
+# 1G → 2E, 1C(1A) → 3D(1a)); the delayed-transfers measure has no refreshed code: it was withdrawn.
+ASCOF_CODES: dict[str, AscofCode] = {
+    "admissions_18_64": AscofCode("2A(1)", "2B"),
+    "admissions_65_plus": AscofCode("2A(2)", "2C"),
+    "still_home_91_days": AscofCode("2B(1)", "2D(1)"),
+    "short_term_no_or_lower_support": AscofCode("2D", "2A"),
+}
+
 MONTHLY = Table(
     name="monthly",
     description="One row per month, measure and (optionally) provider: the raw counts indicators are computed from.",

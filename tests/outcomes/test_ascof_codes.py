@@ -1,0 +1,32 @@
+"""Indicators show the refreshed ASCOF codes (2023/24 onward) beside the older ones, citing DHSC."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from careflow.outcomes.dashboard import ascof_label
+from careflow.outcomes.indicators import ASCOF_CODES, BY_ID
+
+PUBLIC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "public"
+ODS = PUBLIC / "dhsc-ascof-time-series-2024-25.ods"
+
+
+def test_admissions_show_both_numberings_with_dhsc_cited() -> None:
+    label = ascof_label("admissions_65_plus")
+    assert label.startswith("ASCOF 2C from 2023/24 (2A(2) before)") and "DHSC" in label
+    assert ascof_label("delayed_days_social_care") == ""  # withdrawn: no refreshed code
+    assert set(ASCOF_CODES) <= set(BY_ID)
+
+
+def test_codes_agree_with_the_dhsc_renaming_notes() -> None:
+    if not ODS.exists():
+        pytest.skip(f"DHSC ASCOF time series not found at {ODS}")
+    import re
+    import zipfile
+
+    text = zipfile.ZipFile(ODS).read("content.xml").decode("utf-8")
+    notes = set(re.findall(r"Measure (\S+) was renamed to (\S+) in 2023 to 2024", text))
+    for code in ASCOF_CODES.values():
+        assert (code.older, code.refreshed) in notes, code
