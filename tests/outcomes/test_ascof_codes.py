@@ -30,3 +30,15 @@ def test_codes_agree_with_the_dhsc_renaming_notes() -> None:
     notes = set(re.findall(r"Measure (\S+) was renamed to (\S+) in 2023 to 2024", text))
     for code in ASCOF_CODES.values():
         assert (code.older, code.refreshed) in notes, code
+
+
+def test_delayed_transfers_only_where_the_council_has_that_data() -> None:
+    from careflow.outcomes.indicators import MonthlyData, evaluate, month_index
+
+    july = month_index("2017-07")
+    assert july is not None
+    without = MonthlyData(values={("reviews_due", ""): {july: 100.0}, ("reviews_overdue", ""): {july: 10.0}})
+    assert "delayed_days_social_care" not in {r.indicator.id for r in evaluate(without)}
+    with_delays = MonthlyData(values={**without.values, ("delayed_days_social_care", ""): {july: 912.0}})
+    shown = {r.indicator.id: r for r in evaluate(with_delays)}
+    assert shown["delayed_days_social_care"].latest.month == "2017-07"  # dated by the council's own data

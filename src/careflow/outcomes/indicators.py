@@ -180,6 +180,9 @@ ASCOF_RENUMBERING_SOURCE = (
 )
 # DHSC's notes: "Measure 2A(1) was renamed to 2B in 2023 to 2024" (and 2A(2) → 2C, 2B(1) → 2D(1), 2D → 2A,
 # 1G → 2E, 1C(1A) → 3D(1a)); the delayed-transfers measure has no refreshed code: it was withdrawn.
+# Measures no longer collected nationally (delayed transfers of care stopped in March 2020): shown only for
+# councils whose data includes them, and dated by that data.
+WITHDRAWN = {"delayed_days_social_care": "delayed transfers of care, collected nationally until March 2020"}
 ASCOF_CODES: dict[str, AscofCode] = {
     "admissions_18_64": AscofCode("2A(1)", "2B"),
     "admissions_65_plus": AscofCode("2A(2)", "2C"),
@@ -403,6 +406,8 @@ def evaluate(data: MonthlyData, indicators: Sequence[Indicator] = REGISTRY) -> l
     months = data.months()
     results = []
     for indicator in indicators:
+        if indicator.id in WITHDRAWN and not data.values.get((indicator.numerator, "")):
+            continue  # an old measure is shown only where the council has the data for it
         series = [reading(indicator, data, m) for m in months]
         by_month = dict(zip(months, series, strict=True))
         last = months[-1]
