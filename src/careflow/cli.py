@@ -5,12 +5,27 @@ from __future__ import annotations
 import os
 import sys
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from careflow.console import err, print_problems
 from careflow.errors import InputError
 
+
+class CareflowGroup(TyperGroup):
+    """The root command group: input problems become a located list and exit code 2, in a process or in-process."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            print_problems(error.problems)
+            ctx.exit(2)
+
+
 app = typer.Typer(
+    cls=CareflowGroup,
     name="careflow",
     help="Model an English council's adult social care system: demand, outcomes and money, with provenance.",
     no_args_is_help=True,
@@ -24,10 +39,14 @@ def _register() -> None:
     from careflow.baseline import cli as baseline_cli
     from careflow.evidence import cli as evidence_cli
     from careflow.finance import cli as finance_cli
+    from careflow.opportunity import cli as opportunity_cli
     from careflow.outcomes import cli as outcomes_cli
+    from careflow.services import cli as services_cli
     from careflow.simulate import cli as simulate_cli
 
     baseline_cli.register(app)
+    opportunity_cli.register(app)
+    services_cli.register(app)
     simulate_cli.register(app)
     app.add_typer(finance_cli.app, name="finance")
     app.add_typer(evidence_cli.app, name="evidence")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel
@@ -36,6 +39,11 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(to_json(obj) + "\n")
 
 
+def emit_json(result: BaseModel) -> None:
+    """A result model as one JSON object on stdout: exactly what its published JSON Schema describes."""
+    sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+
+
 def print_problems(problems: list[Problem], what: str = "input") -> None:
     table = Table(title=f"{len(problems)} problem(s) in the {what}", show_lines=False)
     for heading in ("where", "found", "expected"):
@@ -48,3 +56,30 @@ def print_problems(problems: list[Problem], what: str = "input") -> None:
 def gbp_m(value: float | None, decimals: int = 1) -> str:
     """£ as £m for people, e.g. 867.0; blank when there is no value."""
     return "" if value is None else f"{value / 1e6:,.{decimals}f}"
+
+
+@contextmanager
+def progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr fed with (done, total); it appears only once the work has taken over a second."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    started = time.monotonic()
+    bar: Progress | None = None
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar, task
+        if bar is None and time.monotonic() - started > 1.0 and done < total:
+            bar = Progress(
+                TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True
+            )
+            bar.start()
+            task = bar.add_task(label, total=total, completed=done)
+        elif bar is not None and task is not None:
+            bar.update(task, completed=done)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.stop()

@@ -66,32 +66,51 @@ def problems_from_validation(file: str, error: ValidationError, sheet: str | Non
     return problems
 
 
+def parse_yaml(data: bytes | str, name: str) -> Any:
+    """Parse a YAML (or JSON) document; the one place careflow turns YAML text into data. Problems name `name`."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError([Problem(name, "an unreadable file (UnicodeDecodeError)", "UTF-8 text")]) from None
+    if not data.strip():
+        raise InputError([Problem(name, "an empty file", "a YAML or JSON document")])
+    try:
+        return yaml.safe_load(data)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise InputError(
+            [Problem(name, f"malformed YAML ({getattr(error, 'problem', error)})", "valid YAML", row=row)]
+        ) from None
+
+
 def load_yaml_document(path: Path) -> Any:
     """Read a YAML (or JSON) file; unreadable or malformed files become one located problem."""
     path = Path(path)
     if not path.is_file():
         raise InputError([Problem(str(path), "no such file", "a YAML or JSON file")])
     try:
-        text = path.read_text(encoding="utf-8")
-    except (UnicodeDecodeError, OSError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise InputError([Problem(str(path), f"an unreadable file ({type(error).__name__})", "UTF-8 text")]) from None
-    if not text.strip():
-        raise InputError([Problem(str(path), "an empty file", "a YAML or JSON document")])
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError(
-            [Problem(str(path), f"malformed YAML ({getattr(error, 'problem', error)})", "valid YAML", row=row)]
-        ) from None
+    return parse_yaml(data, str(path))
 
 
-def load_scenario(path: Path) -> Scenario:
-    data = load_yaml_document(path)
+def scenario_from_document(data: Any, name: str) -> Scenario:
+    """Validate a parsed scenario document; every problem is located by `name` and the field's path."""
     if not isinstance(data, dict):
-        raise InputError([Problem(str(path), f"a {type(data).__name__}", "a mapping with 'name' and 'levers'")])
+        raise InputError([Problem(name, f"a {type(data).__name__}", "a mapping with 'name' and 'levers'")])
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        raise InputError(problems_from_validation(str(path), error)) from None
+        raise InputError(problems_from_validation(name, error)) from None
+
+
+def read_scenario(data: bytes | str, name: str) -> Scenario:
+    """A scenario from the bytes of a YAML/JSON document (an upload) and the name to report problems by."""
+    return scenario_from_document(parse_yaml(data, name), name)
+
+
+def load_scenario(path: Path) -> Scenario:
+    return scenario_from_document(load_yaml_document(path), str(path))

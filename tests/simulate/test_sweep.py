@@ -75,7 +75,7 @@ def test_sweep_command_on_a_local_cluster(tmp_path: Path) -> None:
 
 def test_parameter_grid_gives_every_combination_and_rejects_unknown_names() -> None:
     from careflow.errors import InputError
-    from careflow.simulate.cli import parse_grid
+    from careflow.services import parse_grid
 
     points = parse_grid(["unit_cost_inflation=0.02,0.03", "population_growth.85+=0.01,0.02,0.04"])
     assert len(points) == 6

@@ -8,7 +8,7 @@ from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
 from careflow.errors import InputError, Problem
 from careflow.provenance import Value, quoted
@@ -49,8 +49,10 @@ class Figure(BaseModel):
     value: float | None = None  # the interpreted value; given explicitly only where the print is not plain
     flag: str | None = None  # why the interpreted value differs from, or qualifies, the printed one
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def amount(self) -> float | None:
+        """The figure in £ (or its unit) as careflow reads the print."""
         if self.value is not None:
             return self.value
         return parse_printed(self.printed) if self.printed else None

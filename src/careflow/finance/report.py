@@ -477,6 +477,7 @@ def report_json(report: FinanceReport) -> dict[str, Any]:
                 "key": t.key,
                 "title": t.title,
                 "namespace": t.namespace,
+                "label_heading": t.label_heading,
                 "columns": [_column_json(c) for c in t.columns],
                 "rows": [row_json(t, r) for r in t.rows],
                 "note": t.note,
@@ -503,12 +504,12 @@ def _flag_json(f: Flag) -> dict[str, Any]:
     }
 
 
-def write_report(report: FinanceReport, folder: Path, stem: str = "finance-report") -> list[Path]:
-    """Write the three formats into `folder` (a staging folder: the caller moves it into place on success)."""
-    html_path = folder / f"{stem}.html"
-    html_path.write_text(render_html(report), encoding="utf-8")
-    docx_path = folder / f"{stem}.docx"
-    render_docx(report, docx_path)
-    xlsx_path = folder / f"{stem}.xlsx"
-    render_xlsx(report, xlsx_path)
-    return [html_path, docx_path, xlsx_path]
+def render_report(report: FinanceReport, stem: str = "finance-report") -> dict[str, bytes]:
+    """The three formats as bytes: HTML, Word and Excel, from the same tables."""
+    from careflow.files import rendered_bytes
+
+    return {
+        f"{stem}.html": render_html(report).encode("utf-8"),
+        f"{stem}.docx": rendered_bytes(lambda path: render_docx(report, path), ".docx"),
+        f"{stem}.xlsx": rendered_bytes(lambda path: render_xlsx(report, path), ".xlsx"),
+    }

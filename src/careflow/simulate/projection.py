@@ -19,6 +19,7 @@ from careflow.scenario import Scenario
 from careflow.simulate.engine import Paths, simulate
 from careflow.simulate.levers import LEVERS, LeverPlan, lever_plan
 from careflow.simulate.model import FlowModel, flow_model
+from careflow.simulate.results import ProjectionResult
 from careflow.simulate.settings import (
     GROWTH_SOURCE,
     INCOME_SOURCE,
@@ -119,6 +120,10 @@ class Projection:
             "funding_gap": self.funding_gap,
             "assumptions": {k: v.model_dump(mode="json") for k, v in self.assumptions.items()},
         }
+
+    def result(self) -> ProjectionResult:
+        """The typed result (bands, waterfall, funding gap, assumptions) without the per-run arrays."""
+        return ProjectionResult.model_validate(self.as_dict())
 
 
 def financial_years(first: str, count: int) -> list[str]:
