@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -16,7 +16,7 @@ from careflow.errors import InputError
 class CareflowGroup(TyperGroup):
     """The root command group: input problems become a located list and exit code 2, in a process or in-process."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
         try:
             return super().invoke(ctx)
         except InputError as error:

@@ -69,4 +69,5 @@ def test_schemas_forbid_nothing_silently_open_in_the_scenario() -> None:
 
 def test_unknown_schema_name_is_a_located_problem() -> None:
     run = runner.invoke(app, ["schema", "no-such-result"])
-    assert run.exit_code != 0
+    assert run.exit_code == 2
+    assert "no-such-result" in run.stderr
