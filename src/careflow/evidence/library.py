@@ -10,9 +10,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
-from careflow.errors import InputError, Problem
+from careflow.errors import InputError, Problem, problems_from_validation
 from careflow.provenance import Value, quoted
-from careflow.scenario import problems_from_validation
 
 ANNEX = "002_9f8a2094867af2e8.txt"
 

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from careflow.opportunity.model import OpportunityResult
 from careflow.services.baseline import load_baseline
-from careflow.services.inputs import RenderedFile, Source, display_name
+from careflow.services.inputs import RenderedFile, Source
 from careflow.services.scenarios import load_scenario
 
 
@@ -17,17 +17,13 @@ class OpportunityReport(BaseModel):
     files: list[RenderedFile] = Field(default_factory=list, exclude=True)  # bytes: written, never in JSON
 
 
-def _label(scenario: Source | None) -> str:
-    return display_name(scenario) if scenario is not None else "scenario"
-
-
 def evaluate_opportunity(baseline: Source = "demo", scenario: Source | None = None) -> OpportunityResult:
     """The six key service outcomes for a council: people affected and net £ a year, with ranges."""
     from careflow.opportunity import evaluate
 
     loaded = load_baseline(baseline)
     chosen = load_scenario(scenario) if scenario is not None else None
-    return evaluate(loaded, chosen, _label(scenario))
+    return evaluate(loaded, chosen)
 
 
 def opportunity_report(baseline: Source = "demo", scenario: Source | None = None) -> OpportunityReport:
@@ -38,6 +34,6 @@ def opportunity_report(baseline: Source = "demo", scenario: Source | None = None
 
     loaded = load_baseline(baseline)
     chosen = load_scenario(scenario) if scenario is not None else None
-    result = evaluate(loaded, chosen, _label(scenario))
+    result = evaluate(loaded, chosen)
     files = render_report(result, loaded, load_library())
     return OpportunityReport(opportunity=result, files=[RenderedFile(name=n, data=d) for n, d in files.items()])

@@ -57,10 +57,9 @@ def choose_scenario(
     spec: Source, years: int | None = None, runs: int | None = None, seed: int | None = None
 ) -> ScenarioChoice:
     """A built-in scenario (baseline, optimised) or a scenario file/upload, with settings; every problem at once."""
-    from careflow.opportunity import lever_effects
     from careflow.services.scenarios import load_scenario
     from careflow.simulate.projection import BUILT_IN_SCENARIOS, scenario_for
-    from careflow.simulate.settings import MAX_RUNS, MAX_YEARS, projection_settings
+    from careflow.simulate.settings import MAX_RUNS, MAX_YEARS
 
     problems: list[Problem] = []
     if years is not None:
@@ -69,7 +68,7 @@ def choose_scenario(
         _check_range(problems, "runs", runs, 1, MAX_RUNS, "runs")
     file = display_name(spec)
     if not isinstance(spec, Upload) and str(spec) in BUILT_IN_SCENARIOS:
-        name, scenario, block = str(spec), scenario_for(str(spec)), {}
+        name, scenario, settings = str(spec), scenario_for(str(spec)), ProjectionSettings()
     else:
         if not isinstance(spec, Upload) and not Path(spec).exists():
             problems.append(Problem(file, "no such file or built-in scenario", "baseline, optimised, or a path"))
@@ -78,25 +77,25 @@ def choose_scenario(
             scenario = load_scenario(spec)
         except InputError as error:
             raise InputError(problems + error.problems) from None
-        name, block = scenario.name, scenario.projection
-        try:
-            lever_effects(scenario, file)  # unknown levers, effects outside 0–100%, bad phasing
-        except InputError as error:
-            problems.extend(error.problems)
-    try:
-        # Out-of-range command-line values are reported above; don't report them again as the file's.
-        settings = projection_settings(
-            block,
-            file,
-            years=years if years is not None and 1 <= years <= MAX_YEARS else None,
-            runs=runs if runs is not None and 1 <= runs <= MAX_RUNS else None,
-            seed=seed,
-        )
-    except InputError as error:
-        problems.extend(error.problems)
+        name, settings = scenario.name, scenario.projection
     if problems:
         raise InputError(problems)
+    overrides = {k: v for k, v in (("years", years), ("runs", runs), ("seed", seed)) if v is not None}
+    if overrides:
+        settings = _with_settings(settings, overrides, "--seed")
     return ScenarioChoice(name=name, scenario=scenario, settings=settings, file=file)
+
+
+def _with_settings(settings: ProjectionSettings, updates: dict[str, Any], where: str) -> ProjectionSettings:
+    """Settings with command-line values applied, checked by the same model as a scenario's projection block."""
+    from pydantic import ValidationError
+
+    from careflow.errors import problems_from_validation
+
+    try:
+        return ProjectionSettings.model_validate({**settings.model_dump(), **updates})
+    except ValidationError as error:
+        raise InputError(problems_from_validation(where, error)) from None
 
 
 class ProjectionReport(BaseModel):
@@ -135,7 +134,7 @@ def project(
         if on_progress:
             on_progress(done, total)
 
-    result = run_projection(loaded, scenarios, choice.settings, choice.file, on_block=advance).result()
+    result = run_projection(loaded, scenarios, choice.settings, on_block=advance).result()
     files = []
     if render:
         from careflow.simulate.report import render_outputs
@@ -226,8 +225,6 @@ def plan_sweep(
     grid: list[str] | None = None,
 ) -> SweepPlan:
     """Check every input of a sweep and list its tasks: baselines × scenarios × grid points."""
-    from careflow.simulate.settings import projection_settings
-
     choices = [choose_scenario(s, years, runs, seed) for s in scenarios]
     points = parse_grid(grid or [])
     loaded = _sweep_baselines(baselines, england_variants)
@@ -236,7 +233,7 @@ def plan_sweep(
         block = choice.settings.model_dump(mode="json")
         for point in points:
             label = choice.name + (" [" + ", ".join(f"{k}={v:g}" for k, v in point.items()) + "]" if point else "")
-            settings = projection_settings(_with_grid(block, point), "--grid")
+            settings = _with_settings(choice.settings, _with_grid(block, point), "--grid")
             variants.append(ScenarioChoice(name=label, scenario=choice.scenario, settings=settings, file=choice.file))
     return SweepPlan(baselines=loaded, variants=variants)
 

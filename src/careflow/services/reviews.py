@@ -153,5 +153,7 @@ def scenario_yaml(scenario: Scenario) -> bytes:
     """A scenario as the YAML document careflow reads back."""
     import yaml
 
-    document = scenario.model_dump(mode="json", exclude_none=True)
+    # Settings the scenario did not set stay out, so the file keeps the projection's defaults as they evolve.
+    unset = {"projection"} - scenario.model_fields_set
+    document = scenario.model_dump(mode="json", exclude_none=True, exclude=unset)
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode("utf-8")

@@ -11,7 +11,7 @@ from rich.table import Table
 from careflow.console import emit_json, out, progress
 
 if TYPE_CHECKING:
-    from careflow.services.projection import ProjectionResult
+    from careflow.simulate.results import ProjectionResult
 
 BASELINE_HELP = "demo, england-2019-20, or a baseline workbook (.xlsx), CSV folder or YAML file"
 SCENARIO_HELP = "baseline, optimised, or a scenario file (YAML/JSON) with levers, phasing and a projection block"

@@ -259,12 +259,11 @@ def project(
     baseline: Baseline,
     scenarios: list[tuple[str, Scenario | None]],
     settings: ProjectionSettings,
-    file: str = "scenario",
     on_block: Callable[[int], None] | None = None,
 ) -> Projection:
     """Project each (name, scenario) — None is the baseline, no levers; summaries, waterfall of the last, funding gap."""
     model = flow_model(baseline, settings)
-    plans = {name: lever_plan(baseline, model, scenario, settings, file) for name, scenario in scenarios}
+    plans = {name: lever_plan(baseline, model, scenario, settings) for name, scenario in scenarios}
     base_net = model.annual_net()
     base_gross = baseline.gross_spend()
     years = financial_years(baseline.council.financial_year, settings.years)
