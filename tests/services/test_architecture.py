@@ -89,3 +89,15 @@ def test_a_command_module_uses_services_and_its_own_package_only() -> None:
                 if first not in SHARED_BY_COMMANDS | {own}:
                     strays.append(f"{path.relative_to(SRC)} imports {node.module}")
     assert strays == []
+
+
+def test_charts_use_figure_objects_not_pyplot() -> None:
+    """pyplot keeps a current figure per process: unsafe when a web server renders two reports at once."""
+    users = [str(p.relative_to(SRC)) for p in SRC.rglob("*.py") if "pyplot" in p.read_text(encoding="utf-8")]
+    assert users == []
+
+
+def test_a_chart_renders_the_same_svg_twice() -> None:
+    from careflow.report.charts import bars
+
+    assert bars(["a", "b"], [1.0, 2.0], "£m") == bars(["a", "b"], [1.0, 2.0], "£m")
