@@ -24,7 +24,7 @@ def wrap(label: str, width: int = 28) -> str:
 
 
 def figure(width: float = 8.0, height: float = 4.0) -> tuple[Figure, Axes]:
-    """A figure of its own (matplotlib's object API: no pyplot, no shared current figure), styled for reports."""
+    """A figure of its own (matplotlib's object API: no shared current figure), styled for reports."""
     fig = Figure(figsize=(width, height), dpi=96)
     ax = fig.add_subplot()
     ax.spines[["top", "right"]].set_visible(False)
