@@ -29,16 +29,10 @@ from careflow.simulate.settings import (
     PIXEL_UNIT_COST_LOW,
     ProjectionSettings,
 )
+from careflow.vocabulary import SETTING_LABEL, SUPPORT_REASON_LABEL
 
 BLOCK = 250  # runs per random-number block: bounds memory and fixes the streams whatever the run count
 PERCENTILES = (10, 50, 90)
-SETTING_LABEL = {
-    "home_care": "home care",
-    "direct_payment": "direct payments",
-    "supported_living": "supported living",
-    "residential": "residential care",
-    "nursing": "nursing care",
-}
 
 # Series reported per year: name → (unit, description).
 SERIES: dict[str, tuple[str, str]] = {
@@ -56,7 +50,7 @@ SERIES: dict[str, tuple[str, str]] = {
     **{
         f"caseload_{a.replace('-', '_').replace('+', '_plus')}_{r}": (
             "people",
-            f"people in long-term support at year end, aged {a}, {r.replace('_', ' ')}",
+            f"people in long-term support at year end, aged {a}, {SUPPORT_REASON_LABEL[r]}",
         )
         for a in AGE_BANDS
         for r in SUPPORT_REASONS

@@ -12,10 +12,9 @@ from careflow.console import gbp_m
 from careflow.report.charts import PALETTE, figure, to_svg
 from careflow.report.excel import write_results
 from careflow.report.html import Section, chart, paragraphs, render_page, table
-from careflow.simulate.projection import SERIES, SETTING_LABEL
+from careflow.simulate.projection import SERIES
 from careflow.simulate.results import ProjectionResult
-
-SETTING_SERIES = [f"caseload_{s}" for s in SETTING_LABEL]
+from careflow.vocabulary import SETTING_LABEL, SETTINGS
 
 
 def m(value: float) -> str:
@@ -46,9 +45,9 @@ def caseload_chart(projection: ProjectionResult, scenario: str) -> str:
     x = np.arange(1, len(projection.years) + 1)
     series = projection.scenarios[scenario].series
     bottom = np.zeros(len(x))
-    for i, key in enumerate(SETTING_SERIES):
-        values = np.array(series[key].mean)
-        ax.bar(x, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=SETTING_LABEL[key[len("caseload_") :]])
+    for i, setting in enumerate(SETTINGS):
+        values = np.array(series[f"caseload_{setting}"].mean)
+        ax.bar(x, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=SETTING_LABEL[setting])
         bottom += values
     ax.set_xticks(x, projection.years, rotation=45, ha="right")
     if scenario != "baseline" and "baseline" in projection.scenarios:
