@@ -94,7 +94,7 @@ class ProjectionSettings(BaseModel):
     unit_cost_inflation: Rate = Field(default_factory=lambda: Rate(central=DEFAULT_INFLATION))
     income: dict[str, IncomeLine] = Field(default_factory=lambda: dict(DEFAULT_INCOME))
     # How long, on average, a person kept out of a care home or out of long-term care stays out. The seed's
-    # £ per person is one year of the cost difference, so one year keeps the two models comparable (README).
+    # £ per person is one year of the cost difference, so one year keeps the two models comparable (docs/method.md).
     benefit_years: float = Field(default=1.0, gt=0.0, le=50.0)
     cost_extra_short_term: bool = (
         True  # extra short-term episodes cost what today's cost (off: as the opportunity model)
