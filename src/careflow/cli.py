@@ -13,8 +13,13 @@ from careflow.console import err, print_problems
 from careflow.errors import InputError
 
 
+def _unexpected(error: Exception) -> None:
+    err.print(f"[red]careflow stopped unexpectedly: {type(error).__name__}: {error}[/red]")
+    err.print("This is a fault in careflow rather than in your input. Set CAREFLOW_DEBUG=1 for the details.")
+
+
 class CareflowGroup(TyperGroup):
-    """The root command group: input problems become a located list and exit code 2, in a process or in-process."""
+    """The root command group: input problems exit 2 with a located list, faults exit 3; in a process or in-process."""
 
     def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
         try:
@@ -22,6 +27,11 @@ class CareflowGroup(TyperGroup):
         except InputError as error:
             print_problems(error.problems)
             ctx.exit(2)
+        except Exception as error:
+            if hasattr(error, "exit_code") or os.environ.get("CAREFLOW_DEBUG"):
+                raise  # click's own exits and usage errors (they carry an exit code), or a developer asking
+            _unexpected(error)
+            ctx.exit(3)
 
 
 app = typer.Typer(
@@ -67,6 +77,5 @@ def main() -> None:
     except Exception as error:  # anything unforeseen: a message, not a traceback
         if os.environ.get("CAREFLOW_DEBUG"):
             raise
-        err.print(f"[red]careflow stopped unexpectedly: {type(error).__name__}: {error}[/red]")
-        err.print("This is a fault in careflow rather than in your input. Set CAREFLOW_DEBUG=1 for the details.")
+        _unexpected(error)
         sys.exit(3)
