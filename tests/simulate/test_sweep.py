@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from careflow.console import to_json
 from careflow.simulate.projection import scenario_for
 from careflow.simulate.settings import ProjectionSettings
 from careflow.simulate.sweep import Task, run_sweep, run_task, scaled_england
+from cli_runner import run_careflow
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +51,9 @@ def test_scaled_england_variants_are_council_sized_and_distinct() -> None:
 
 
 def test_sweep_command_on_a_local_cluster(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "careflow", "sweep", "--baseline", "demo", "--england-variants", "1",
+    run = run_careflow("sweep", "--baseline", "demo", "--england-variants", "1",
          "--years", "1", "--runs", "10", "--workers", "1", "--grid", "unit_cost_inflation=0.0,0.1",
-         "--json", "--out", str(tmp_path / "sweep")],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+         "--json", "--out", str(tmp_path / "sweep"))  # fmt: skip
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert len(data["tasks"]) == 8
@@ -66,10 +62,7 @@ def test_sweep_command_on_a_local_cluster(tmp_path: Path) -> None:
     high = demo["optimised [unit_cost_inflation=0.1]"]["scenarios"]["optimised [unit_cost_inflation=0.1]"]
     assert high["series"]["net_spend_gbp"]["mean"][0] > 1.09 * low["series"]["net_spend_gbp"]["mean"][0]
     assert (tmp_path / "sweep" / "sweep.xlsx").exists()
-    bad = subprocess.run(
-        [sys.executable, "-m", "careflow", "sweep", "--baseline", "demo", "--scheduler", "localhost:1"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    bad = run_careflow("sweep", "--baseline", "demo", "--scheduler", "localhost:1")  # fmt: skip
     assert bad.returncode == 2 and "--scheduler" in bad.stderr and "Traceback" not in bad.stderr
 
 
