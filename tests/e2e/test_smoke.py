@@ -7,8 +7,6 @@ from pathlib import Path
 
 from cli_runner import run_careflow_process
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
 
 def test_opportunity_json_for_england_in_a_real_process() -> None:
     run = run_careflow_process("opportunity", "--baseline", "england-2019-20", "--json")
@@ -26,10 +24,12 @@ def test_bad_input_exits_2_with_a_located_problem_and_no_traceback(tmp_path: Pat
     assert not (tmp_path / "out").exists()
 
 
-def test_report_writes_its_files_in_a_real_process(tmp_path: Path) -> None:
-    run = run_careflow_process("finance", "report", str(EXAMPLES / "norfolk-2017-18-p4"), "--out", str(tmp_path))
+def test_a_written_file_in_a_real_process(tmp_path: Path) -> None:
+    target = tmp_path / "reviews.csv"
+    run = run_careflow_process("reviews", "synthetic", "--out", str(target), "--count", "5")
     assert run.returncode == 0, run.stderr
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".html", ".xlsx"]
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 2 + 5  # label, header, five reviews
+    assert [p.name for p in tmp_path.iterdir()] == ["reviews.csv"]  # no staging file left behind
 
 
 def test_usage_errors_are_click_s_exit_2() -> None:

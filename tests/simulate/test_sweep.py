@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from dask.distributed import Client, LocalCluster
 
 from careflow.baseline.demo import demoshire
 from careflow.console import to_json
+from careflow.services.schemas import result_schema
 from careflow.simulate.projection import scenario_for
 from careflow.simulate.settings import ProjectionSettings
 from careflow.simulate.sweep import Task, run_sweep, run_task, scaled_england
@@ -57,6 +59,8 @@ def test_sweep_command_on_a_local_cluster(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert len(data["tasks"]) == 8
+    jsonschema.validate(data, result_schema("sweep"))  # the published schema of `careflow sweep --json`
+    assert [row["scenario"] for row in data["final_year"]] == [t["scenario"] for t in data["tasks"]]
     demo = {t["scenario"]: t for t in data["tasks"] if t["baseline"].startswith("Demoshire")}
     low = demo["optimised [unit_cost_inflation=0]"]["scenarios"]["optimised [unit_cost_inflation=0]"]
     high = demo["optimised [unit_cost_inflation=0.1]"]["scenarios"]["optimised [unit_cost_inflation=0.1]"]

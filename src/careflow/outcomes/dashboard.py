@@ -107,7 +107,7 @@ def render_dashboard(
                     ["Indicator", "Provider", "Latest", "Target", "RAG"],
                     provider_rows,
                     numeric=(2, 3),
-                    row_classes=[RAG_CLASS[str(row[4])] for row in provider_rows],
+                    row_classes=[RAG_CLASS[p.rag] for r in results for p in r.by_provider],
                 ),
             )  # fmt: skip
         )
