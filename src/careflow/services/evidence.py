@@ -349,12 +349,8 @@ def opportunity_values(source: Source) -> dict[str, float]:
 def lever_page(category: str, values: dict[str, float] | None = None, lib: Library | None = None) -> LeverPage:
     """A lever page: councils that pulled this lever, case studies, and what it is worth for you."""
     from careflow.evidence.analysis import lever_page as page
-    from careflow.evidence.analysis import search_case_studies
 
-    lib = lib or library()
-    # The page's case studies as the library's own models (their dump carries a computed `amount`).
-    studies = search_case_studies(lib, category=category)
-    return LeverPage.model_validate({**page(lib, category, values), "case_studies": studies})
+    return LeverPage.model_validate(page(lib or library(), category, values))
 
 
 def evidence_page(lib: Library | None = None) -> bytes:
