@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,7 +21,7 @@ from careflow.evidence.library import (
     SpendYear,
 )
 from careflow.evidence.peers import CouncilProfile, PeerMatch
-from careflow.services.inputs import Source, Upload
+from careflow.services.inputs import Source, Upload, display_name
 
 
 class CouncilRow(BaseModel):
@@ -339,8 +340,8 @@ def opportunity_values(source: Source) -> dict[str, float]:
     """`{lever_id: net £ a year}` from a YAML/JSON document (what the opportunity model gives per lever)."""
     from careflow.scenario import load_yaml_document, parse_yaml
 
-    name = source.name if isinstance(source, Upload) else str(source)
-    data: Any = parse_yaml(source.data, name) if isinstance(source, Upload) else load_yaml_document(source)  # type: ignore[arg-type]
+    name = display_name(source)
+    data: Any = parse_yaml(source.data, name) if isinstance(source, Upload) else load_yaml_document(Path(source))
     if not isinstance(data, dict) or not all(isinstance(v, int | float) for v in data.values()):
         raise InputError([Problem(name, "not a mapping of lever id to a number", "{lever_id: net £ a year}")])
     return {str(k): float(v) for k, v in data.items()}
