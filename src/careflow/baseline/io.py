@@ -118,7 +118,7 @@ TABLES: tuple[Table, ...] = (
         (
             Column("category", "Spend category", kind="text", choices=s.OTHER_SPEND),
             Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
-            Column("gross_gbp", "Gross expenditure (£)"),
+            Column("gross_gbp", "Gross expenditure (£); only an 'adjustment' line may be negative", minimum=None),
             Column("income_gbp", "Income (£)", required=False),
         ),
         required=False,
