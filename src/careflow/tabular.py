@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -350,6 +350,7 @@ def write_workbook(
     title: str,
     instructions: Sequence[str],
     rows: dict[str, Sequence[Sequence[Any]]] | None = None,
+    extra: Callable[[Any], None] | None = None,
 ) -> None:
     """Write a workbook: an Instructions sheet, then one sheet per table (description, column notes, header, rows).
 
@@ -406,4 +407,6 @@ def write_workbook(
         sheet.freeze_panes = "A4"
         for data_row in (rows or {}).get(table.name, table.example_rows if rows is None else ()):
             sheet.append(list(data_row))
+    if extra is not None:  # e.g. a baseline's `sources` sheet
+        extra(workbook)
     workbook.save(path)

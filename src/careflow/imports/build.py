@@ -30,7 +30,7 @@ from careflow.baseline.schema import (
     RequestRow,
     ShortTermRow,
 )
-from careflow.imports.ipf import ipf
+from careflow.imports.ipf import ipf, whole_columns, whole_numbers
 from careflow.imports.tables import Cell, Publication, PublishedTable
 from careflow.provenance import Assumed, Derived, Provenance, Quoted
 
@@ -148,6 +148,7 @@ class Imported:
     adjustments: list[str] = field(default_factory=list)
     fits: list[FitRecord] = field(default_factory=list)
     admissions_proxy: bool = True
+    adjustment_parts: dict[tuple[str, str], float] = field(default_factory=dict)  # (long_term|short_term|other, age)
 
 
 class EnglandShapes:
@@ -229,6 +230,7 @@ class CouncilBuilder:
         self.suppressed: list[Cell] = []
         self.adjustments: list[str] = []
         self.fits: list[FitRecord] = []
+        self.adjustment_parts: dict[tuple[str, str], float] = {}
         self._check_submitted()
 
     def _cassr(self, table: PublishedTable) -> str:
@@ -302,11 +304,12 @@ class CouncilBuilder:
                     )
                 )
             return rows
-        for band, share in OLDER_BAND_SHARES.items():
+        bands = whole_numbers(np.array([older * share for share in OLDER_BAND_SHARES.values()]))
+        for band, people in zip(OLDER_BAND_SHARES, bands, strict=True):
             rows.append(
                 PopulationRow(
                     age_band=band,
-                    people=older * share,
+                    people=float(people),
                     sources={
                         "people": Assumed(
                             reason=f"population aged 65+ ({o_cell.line}, {self.where(o_cell)}) split by England's "
@@ -387,8 +390,9 @@ class CouncilBuilder:
             reason=f"episodes by age band (Table 1) split by what happened next (Table 22) for {self.name}, "
             "by iterative proportional fitting seeded from England's age × outcome table (Table 21)"
         )
+        episodes = np.vstack([whole_numbers(fit.table[a]) for a in range(len(AGE_BANDS))])  # keeps each age total
         return [
-            ShortTermRow(age_band=age, outcome=outcome, episodes=float(fit.table[a, o]), sources={"episodes": reason})
+            ShortTermRow(age_band=age, outcome=outcome, episodes=float(episodes[a, o]), sources={"episodes": reason})
             for a, age in enumerate(AGE_BANDS)
             for o, outcome in enumerate(SHORT_TERM_OUTCOMES)
         ]
@@ -474,11 +478,14 @@ class CouncilBuilder:
             spend, spend_inputs, adjust = self._setting_spend(age, settings)
             adjustments += adjust
             income_share, income_source = self._income_share(age)
+            # Whole people, each setting keeping its published total; money is then shared among the cells
+            # that have people, so none is lost when a small cell rounds to nobody.
+            people = whole_columns(fit.table)
             for j, setting in enumerate(SETTINGS):
-                weights = fit.table[:, j] * self.shapes.cost[age][:, j]
+                weights = people[:, j] * self.shapes.cost[age][:, j]
                 for i, reason in enumerate(SUPPORT_REASONS):
-                    clients = float(fit.table[i, j])
-                    if clients <= 1e-9:
+                    clients = float(people[i, j])
+                    if clients < 1:
                         continue
                     money = spend[setting] * weights[i] / weights.sum() if weights.sum() > 0 else 0.0
                     weekly = money / (clients * WEEKS_PER_YEAR)
@@ -543,7 +550,7 @@ class CouncilBuilder:
                 spend[setting] += other * share
                 inputs[setting][other_cell.line] = other
         for j, setting in enumerate(SETTINGS):
-            if spend[setting] > 0 and clients[j] <= 1e-9:
+            if spend[setting] > 0 and round(clients[j]) < 1:
                 adjust.append((f"{setting} with no clients", spend[setting]))
                 self.adjustments.append(
                     f"£{spend[setting]:,.0f} of spend on {setting.replace('_', ' ')} aged {age} (Table {table}) "
@@ -552,6 +559,7 @@ class CouncilBuilder:
                 spend[setting] = 0.0
         rows = []
         if adjust:
+            self.adjustment_parts[("long_term", age)] = sum(v for _, v in adjust)
             rows.append(
                 OtherSpendRow(
                     category="adjustment",
@@ -591,6 +599,7 @@ class CouncilBuilder:
             income, i_cell = self.value(7, "Client Contributions", "Short Term Care", AGE_LABEL[age], money=True)
             if gross < 0:
                 self.adjustments.append(f"{self.where(cell)} (cell {cell.line}) is negative: kept as an adjustment")
+                self.adjustment_parts[("short_term", age)] = gross
             rows.append(
                 OtherSpendRow(
                     category="short_term" if gross >= 0 else "adjustment",
@@ -619,9 +628,13 @@ class CouncilBuilder:
                 {t_cell.line: other_total, a_cell.line: activities},
             ),
         ):
+            if amount < 0:
+                self.adjustments.append(f"Table 46: {formula} is negative, £{amount:,.0f}: kept as an adjustment")
             for age in AGE_BANDS:
                 share = weights[age] / total_weight
                 income = max(other_income, 0.0) * share if category == "commissioning_and_other" else 0.0
+                if amount < 0:
+                    self.adjustment_parts[("other", age)] = amount * share
                 rows.append(
                     OtherSpendRow(
                         category=category if amount >= 0 else "adjustment",  # type: ignore[arg-type]
@@ -713,4 +726,5 @@ class CouncilBuilder:
             suppressed=self.suppressed,
             adjustments=self.adjustments,
             fits=self.fits,
+            adjustment_parts=self.adjustment_parts,
         )

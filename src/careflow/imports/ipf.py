@@ -46,3 +46,19 @@ def ipf(seed: np.ndarray, rows: np.ndarray, columns: np.ndarray, tolerance: floa
         if error < tolerance:
             break
     return Fit(table, iterations, error)
+
+
+def whole_numbers(values: np.ndarray) -> np.ndarray:
+    """Round to whole people keeping the (rounded) total: the largest remainders get the spare units."""
+    values = np.asarray(values, dtype=float)
+    floors = np.floor(values)
+    spare = int(round(values.sum() - floors.sum()))
+    if spare > 0:
+        order = np.argsort(-(values - floors), kind="stable")
+        floors[order[:spare]] += 1
+    return floors
+
+
+def whole_columns(table: np.ndarray) -> np.ndarray:
+    """Round each column of a fitted table to whole people, keeping every column's total."""
+    return np.column_stack([whole_numbers(table[:, j]) for j in range(table.shape[1])]) if table.size else table
