@@ -1,0 +1,98 @@
+"""Commands for the official statistics: `careflow import`, `careflow benchmark` and `careflow atlas`."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from careflow.console import out
+from careflow.errors import InputError, Problem
+
+TABLES_HELP = "NHS Digital's ASC-FR and SALT data tables workbook (e.g. 'ASCFR and SALT Data Tables 2021-22.xlsx')"
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _refuse_existing(paths: list[Path], force: bool) -> None:
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        raise InputError(
+            [
+                Problem(str(p), "a file that already exists", "a new file name, or --force to replace it")
+                for p in existing[:10]
+            ]
+        )
+
+
+def _basis(clients: str) -> str:
+    if clients not in ("year-end", "during-year"):
+        raise InputError([Problem("--clients", repr(clients), "year-end or during-year")])
+    return clients
+
+
+def import_command(
+    tables: Path = typer.Option(..., "--tables", help=TABLES_HELP),
+    council: str | None = typer.Option(None, "--council", help="ONS code (E10000020), CASSR code (607) or exact name"),
+    all_councils: bool = typer.Option(False, "--all", help="Every council in the tables, plus a summary and a report"),
+    clients: str = typer.Option("year-end", "--clients", help="Long-term clients counted at year-end or during-year"),
+    ascof: Path | None = typer.Option(None, "--ascof", help="Not used yet: admissions come from a proxy (stated)"),
+    population: Path | None = typer.Option(None, "--population", help="Not used yet: 65+ bands use England's shares"),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for the baselines (and, with --all, summary and report)"),
+    force: bool = typer.Option(False, "--force", help="Replace files that already exist in --out"),
+) -> None:
+    """Build careflow baselines from the published ASC-FR and SALT tables, each figure quoted from its cell."""
+    from careflow.baseline.io import write_baseline_workbook
+    from careflow.files import staged_directory
+    from careflow.imports import import_councils
+    from careflow.imports.report import council_lines, render_report, summary_rows, write_summary
+
+    if (council is None) == (not all_councils):
+        raise InputError([Problem("command line", "neither or both of --council and --all", "exactly one of them")])
+    for given, name in ((ascof, "--ascof"), (population, "--population")):
+        if given is not None:
+            out.print(f"[yellow]{name} is accepted but not used yet; see docs/import.md.[/yellow]")
+    started = time.perf_counter()
+    result = import_councils(
+        tables, [council] if council else None, _basis(clients), include_england=all_councils  # type: ignore[arg-type]
+    )
+    imported = time.perf_counter() - started
+    if council and result.refused:
+        raise InputError([Problem(str(tables), result.refused[0].reason, "a council that submitted both returns")])
+    names = {code: f"{code}-{_slug(item.name)}.xlsx" for code, item in result.imported.items()}
+    if result.england is not None:
+        names["E92000001"] = "E92000001-england.xlsx"
+    extra = ["summary.csv", "summary.xlsx", "import-report.html"] if all_councils else []
+    _refuse_existing([out_dir / n for n in [*names.values(), *extra]], force)
+    with staged_directory(out_dir) as stage:
+        items = list(result.imported.values()) + ([result.england] if result.england else [])
+        for item in items:
+            write_baseline_workbook(stage / names[item.code], item.baseline)
+        written = time.perf_counter() - started - imported
+        if all_councils:
+            t0 = time.perf_counter()
+            lines = council_lines(result)
+            opportunity = time.perf_counter() - t0
+            write_summary(stage, summary_rows(result, lines))
+            timings = {
+                "Reading and building every baseline": imported,
+                "Writing the baseline workbooks": written,
+                "Reviews and opportunity for every council": opportunity,
+            }
+            (stage / "import-report.html").write_text(render_report(result, lines, timings), encoding="utf-8")
+    out.print(
+        f"Imported {len(result.imported)} council(s) from {tables.name} ({result.publication.year}, clients "
+        f"{clients}); refused {len(result.refused)}. Wrote {len(names) + len(extra)} file(s) to {out_dir} "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+    for refusal in result.refused:
+        out.print(f"  refused: {escape(refusal.reason)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
