@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from careflow.baseline.schema import Baseline
     from careflow.opportunity import OpportunityResult
 
-BASELINE_HELP = "demo, england-2019-20, or a baseline workbook (.xlsx), CSV folder or YAML file"
+BASELINE_HELP = "demo, england-2019-20, england-2021-22 (from the published tables), or a baseline workbook (.xlsx), CSV folder or YAML file"
 
 
 def _load(baseline: str, scenario: Path | None) -> tuple[Baseline, OpportunityResult]:

@@ -85,7 +85,7 @@ def import_councils(
     """Import the named councils (codes or names), or every council when `councils` is None."""
     pub = tables if isinstance(tables, Publication) else Publication(Path(tables))
     shapes = EnglandShapes(pub, clients_basis)
-    codes = [resolve_council(pub, c) for c in councils] if councils else list(council_codes(pub))
+    codes = [resolve_council(pub, c) for c in councils] if councils is not None else list(council_codes(pub))
     result = ImportResult(publication=pub, clients_basis=clients_basis)
     for code in codes:
         try:

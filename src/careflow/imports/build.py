@@ -24,6 +24,7 @@ from careflow.baseline.schema import (
     Council,
     CouncilType,
     LongTermRow,
+    OtherSpendCategory,
     OtherSpendRow,
     PopulationBand,
     PopulationRow,
@@ -295,11 +296,12 @@ class CouncilBuilder:
         older, o_cell = self.value(12, "65 and over", "Population")
         rows = [PopulationRow(age_band="18-64", people=working, sources={"people": self.quote(w_cell)})]
         if self.population_bands is not None and self.population_source is not None:
-            for band in ("65-74", "75-84", "85+"):
+            older_bands: tuple[PopulationBand, ...] = ("65-74", "75-84", "85+")
+            for band in older_bands:
                 rows.append(
                     PopulationRow(
-                        age_band=band,  # type: ignore[arg-type]
-                        people=self.population_bands[band],  # type: ignore[index]
+                        age_band=band,
+                        people=self.population_bands[band],
                         sources={"people": self.population_source},
                     )
                 )
@@ -386,13 +388,13 @@ class CouncilBuilder:
                 fit.iterations,
             )
         )
-        reason = Assumed(
+        split = Assumed(
             reason=f"episodes by age band (Table 1) split by what happened next (Table 22) for {self.name}, "
             "by iterative proportional fitting seeded from England's age × outcome table (Table 21)"
         )
-        episodes = np.vstack([whole_numbers(fit.table[a]) for a in range(len(AGE_BANDS))])  # keeps each age total
+        whole = np.vstack([whole_numbers(fit.table[a]) for a in range(len(AGE_BANDS))])  # keeps each age total
         return [
-            ShortTermRow(age_band=age, outcome=outcome, episodes=float(episodes[a, o]), sources={"episodes": reason})
+            ShortTermRow(age_band=age, outcome=outcome, episodes=float(whole[a, o]), sources={"episodes": split})
             for a, age in enumerate(AGE_BANDS)
             for o, outcome in enumerate(SHORT_TERM_OUTCOMES)
         ]
@@ -492,7 +494,7 @@ class CouncilBuilder:
                     rows.append(
                         LongTermRow(
                             age_band=age,
-                            support_reason=reason,  # type: ignore[arg-type]
+                            support_reason=reason,
                             setting=setting,
                             clients=clients,
                             weekly_cost_gbp=max(weekly, 0.0),
@@ -614,7 +616,7 @@ class CouncilBuilder:
         activities, a_cell = self.value(46, "Social Care Activities", money=True)
         other_total, t_cell = self.value(46, "Total", money=True)
         other_income, o_cell = self.value(7, "Client Contributions", "Other", money=True)
-        for category, amount, formula, inputs in (
+        parts: tuple[tuple[OtherSpendCategory, float, str, dict[str, float]], ...] = (
             (
                 "assessment_and_care_management",
                 activities,
@@ -627,7 +629,8 @@ class CouncilBuilder:
                 "Table 46 total less 'Social Care Activities' (commissioning, information, equipment, carers …)",
                 {t_cell.line: other_total, a_cell.line: activities},
             ),
-        ):
+        )
+        for category, amount, formula, inputs in parts:
             if amount < 0:
                 self.adjustments.append(f"Table 46: {formula} is negative, £{amount:,.0f}: kept as an adjustment")
             for age in AGE_BANDS:
@@ -637,7 +640,7 @@ class CouncilBuilder:
                     self.adjustment_parts[("other", age)] = amount * share
                 rows.append(
                     OtherSpendRow(
-                        category=category if amount >= 0 else "adjustment",  # type: ignore[arg-type]
+                        category=category if amount >= 0 else "adjustment",
                         age_band=age,
                         gross_gbp=amount * share,
                         income_gbp=income,
@@ -677,14 +680,15 @@ class CouncilBuilder:
 
     def admissions(self) -> list[AdmissionRow]:
         rows = []
-        for age, table in (("18-64", 10), ("65+", 11)):
+        pairs: tuple[tuple[AgeBand, int], ...] = (("18-64", 10), ("65+", 11))
+        for age, table in pairs:
             base = LEVER_BASES["care_home_admissions"] if age == "65+" else None
             value, cells = self.total(
                 table, [("Long Term Care: Nursing",), ("Long Term Care: Residential",)], base=base
             )
             rows.append(
                 AdmissionRow(
-                    age_band=age,  # type: ignore[arg-type]
+                    age_band=age,
                     admissions=value,
                     sources={
                         "admissions": Derived(

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
 from careflow.console import out
 from careflow.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from careflow.imports.build import ClientBasis
 
 TABLES_HELP = "NHS Digital's ASC-FR and SALT data tables workbook (e.g. 'ASCFR and SALT Data Tables 2021-22.xlsx')"
 
@@ -30,10 +34,12 @@ def _refuse_existing(paths: list[Path], force: bool) -> None:
         )
 
 
-def _basis(clients: str) -> str:
-    if clients not in ("year-end", "during-year"):
-        raise InputError([Problem("--clients", repr(clients), "year-end or during-year")])
-    return clients
+def _basis(clients: str) -> ClientBasis:
+    if clients == "year-end":
+        return "year-end"
+    if clients == "during-year":
+        return "during-year"
+    raise InputError([Problem("--clients", repr(clients), "year-end or during-year")])
 
 
 def import_command(
@@ -59,7 +65,10 @@ def import_command(
             out.print(f"[yellow]{name} is accepted but not used yet; see docs/import.md.[/yellow]")
     started = time.perf_counter()
     result = import_councils(
-        tables, [council] if council else None, _basis(clients), include_england=all_councils  # type: ignore[arg-type]
+        tables,
+        [council] if council else None,
+        _basis(clients),
+        include_england=all_councils,
     )
     imported = time.perf_counter() - started
     if council and result.refused:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from careflow.baseline.schema import AGE_BANDS, WEEKS_PER_YEAR, Baseline
+from careflow.baseline.schema import AGE_BANDS, WEEKS_PER_YEAR, Baseline, Setting
 from careflow.imports.build import AGE_LABEL, ENGLAND, Imported
 from careflow.imports.tables import Publication
 
@@ -122,7 +122,9 @@ def reconcile(pub: Publication, item: Imported) -> list[Check]:
     check = Check("Requests for support from new clients (Table 8)", ref, requests, b.total_requests())
     checks.append(check)
     episodes, ref = _count(pub, 24, code, "Episodes of ST-Max")
-    check = Check("Completed short-term (ST-Max) episodes, new clients (Table 24)", ref, episodes, b.short_term_episodes())
+    check = Check(
+        "Completed short-term (ST-Max) episodes, new clients (Table 24)", ref, episodes, b.short_term_episodes()
+    )
     if not check.holds:
         check.reason = "Table 24 and Table 1 round their counts separately (to 5); the baseline follows Table 1"
     checks.append(check)
@@ -177,7 +179,8 @@ def plausibility(pub: Publication, item: Imported, norms: EnglandNorms) -> list[
         )
     for age in AGE_BANDS:
         spend_table = 43 if age == "18-64" else 44
-        for setting, label in (("residential", "Residential"), ("nursing", "Nursing")):
+        pairs: tuple[tuple[Setting, str], ...] = (("residential", "Residential"), ("nursing", "Nursing"))
+        for setting, label in pairs:
             unit = pub.table(52).cell(code, label, pub.year, AGE_LABEL[age])
             spend = pub.table(spend_table).cell(code, label)
             if not unit.value or spend.value is None or spend.value <= 0:

@@ -123,8 +123,6 @@ def render_report(result: ImportResult, lines: list[CouncilLine], timings: dict[
         levers=LEVERS,
         holds=holds,
         total_checks=total,
-        unexplained=[
-            (line, c) for line in lines for c in line.review.checks if not c.holds and not c.reason
-        ],
+        unexplained=[(line, c) for line in lines for c in line.review.checks if not c.holds and not c.reason],
         timings=timings,
     )

@@ -259,14 +259,13 @@ def _parse_sheet(name: str, grid: list[tuple[Any, ...]]) -> PublishedTable | Non
     end = header_at + 1
     while end < len(grid) and any(label(v) for v in grid[end]):
         end += 1
-    header_rows = grid[header_at:end]
     width = max(len(r) for r in grid) if grid else 0
     columns: list[list[str]] = [[] for _ in range(width)]
-    cleaned = [[" ".join(str(v).split()) if v not in (None, "") else "" for v in row] for row in header_rows]
-    for depth, row in enumerate(cleaned):
+    cleaned = [[" ".join(str(v).split()) if v not in (None, "") else "" for v in row] for row in grid[header_at:end]]
+    for depth, labels in enumerate(cleaned):
         current = ""
         for col in range(width):
-            text = row[col] if col < len(row) else ""
+            text = labels[col] if col < len(labels) else ""
             # A label merged across columns applies to each of them, but never past the start of a new
             # label in a row above (its parent's span) and never in the identification columns.
             new_parent = any(col < len(cleaned[d]) and cleaned[d][col] for d in range(depth))
@@ -275,7 +274,7 @@ def _parse_sheet(name: str, grid: list[tuple[Any, ...]]) -> PublishedTable | Non
             elif new_parent or col < IDENTIFICATION_COLUMNS:
                 current = ""
             columns[col].append(current)
-    headers = [label(v) for v in header_rows[0]]
+    headers = [label(v) for v in grid[header_at]]
     positions = {h: i for i, h in enumerate(headers) if h}
     region = "region code" if "region code" in positions else "region / type code"
     code_columns = tuple(positions.get(h) for h in ("geography code", "la code", region))
