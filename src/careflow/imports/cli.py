@@ -103,5 +103,98 @@ def import_command(
         out.print(f"  refused: {escape(refusal.reason)}")
 
 
+NEIGHBOURS_HELP = "ONS 'Local authority statistical nearest neighbours, England' workbook (2025)"
+
+
+def benchmark_command(
+    tables: Path = typer.Option(..., "--tables", help=TABLES_HELP),
+    neighbours: Path = typer.Option(..., "--neighbours", help=NEIGHBOURS_HELP),
+    council: str = typer.Option(..., "--council", help="ONS code, CASSR code or exact name"),
+    clients: str = typer.Option("year-end", "--clients", help="Long-term clients counted at year-end or during-year"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table"),
+) -> None:
+    """Where a council sits among its 15 ONS nearest neighbours and in England: rates, unit costs, opportunity."""
+    from rich.table import Table
+
+    from careflow.console import print_json
+    from careflow.imports import import_councils, resolve_council
+    from careflow.imports.peers import PEER_COUNT, NearestNeighbours, measures, position
+    from careflow.imports.report import council_lines
+    from careflow.imports.tables import Publication
+
+    pub = Publication(tables)
+    code = resolve_council(pub, council)
+    ons = NearestNeighbours(neighbours)
+    result = import_councils(pub, None, _basis(clients), include_england=False)
+    if code not in result.imported:
+        reason = next((r.reason for r in result.refused if r.code == code), "not imported")
+        raise InputError([Problem(str(tables), reason, "a council that submitted both returns")])
+    lines = council_lines(result)
+    peers = ons.neighbours(code, PEER_COUNT, set(result.imported))
+    missing = [c for c in ons.neighbours(code, PEER_COUNT) if c not in result.imported]
+    table_of = measures(result, lines)
+    name = result.imported[code].name
+    cash_note = (
+        f"All money is {pub.year} cash from one publication; comparing it with another year's cash needs an "
+        "inflation adjustment (NHS Digital's Table 4 gives real terms)."
+    )
+    if as_json:
+        print_json(
+            {
+                "council": {"code": code, "name": name},
+                "year": pub.year,
+                "peers": [{"code": p, "name": result.imported[p].name} for p in peers],
+                "peers_not_comparable": missing,
+                "measures": {
+                    m.key: {"label": m.label, "unit": m.unit, **position(m, code, peers).__dict__} for m in table_of
+                },
+                "note": cash_note,
+            }
+        )
+        return
+    title = (
+        f"{name} ({code}) among its {len(peers)} ONS nearest neighbours and {len(result.imported)} councils, {pub.year}"
+    )
+    table = Table(title=title, title_justify="left")
+    for heading, justify in (
+        ("Measure", "left"),
+        ("Value", "right"),
+        ("Peer median", "right"),
+        ("Rank in peers", "right"),
+        ("Quartile", "right"),
+        ("England median", "right"),
+        ("Rank in England", "right"),
+        ("Quartile", "right"),
+    ):
+        table.add_column(heading, justify=justify, no_wrap=heading != "Measure")  # type: ignore[arg-type]
+
+    def fmt(value: float | None, unit: str) -> str:
+        if value is None:
+            return "—"
+        return f"£{value:,.0f}" if unit.startswith("£") else f"{value:,.1f}" if unit == "%" else f"{value:,.0f}"
+
+    for m in table_of:
+        p = position(m, code, peers)
+        table.add_row(
+            m.label,
+            fmt(p.value, m.unit),
+            fmt(p.peer_median, m.unit),
+            f"{p.peer_rank} of {p.peer_count}" if p.peer_rank else "—",
+            f"Q{p.peer_quartile}" if p.peer_quartile else "—",
+            fmt(p.england_median, m.unit),
+            f"{p.england_rank} of {p.england_count}" if p.england_rank else "—",
+            f"Q{p.england_quartile}" if p.england_quartile else "—",
+        )
+    out.print(table)
+    out.print("Peers: " + ", ".join(f"{result.imported[p].name} ({p})" for p in peers))
+    if missing:
+        out.print(
+            f"Not comparable ({len(missing)}): {', '.join(missing)} — in ONS's 2024 boundaries but not a row of the "
+            f"{pub.year} tables (new councils since, or no return)."
+        )
+    out.print("Rank 1 is the highest value; Q1 the top quarter. " + cash_note, style="dim")
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
+    app.command("benchmark")(benchmark_command)
