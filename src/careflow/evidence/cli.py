@@ -251,10 +251,18 @@ def peers_command(
         "YAML) or a peer profile (YAML/JSON with name, council_type, gross_spend, levers).",
     ),
     top: int = typer.Option(5, "--top", min=1, help="How many peers to list."),
+    neighbours: Path | None = typer.Option(
+        None,
+        "--neighbours",
+        help="ONS statistical nearest neighbours workbook (2025): list the baseline council's ONS peers instead.",
+    ),
     json_output: bool = JSON,
 ) -> None:
     """The most similar councils by lever profile, size, spend trend and type, each with the reason it matched."""
     library = _library()
+    if neighbours is not None:
+        _ons_peers(library, baseline, neighbours, top, json_output)
+        return
     if (name is None) == (baseline is None):
         raise InputError([Problem("peers", "both or neither of NAME and --baseline", "exactly one of them")])
     subject = load_subject(baseline, library) if baseline else profile_of(library.council(name or ""))
@@ -269,6 +277,28 @@ def peers_command(
         figures = "; ".join(f"{f['label']}: {f['printed']} (L{f['line']})" for f in m.levers_in_common[:4])
         table.add_row(str(rank), m.council, f"{m.score:.3f}", "; ".join(m.reasons), figures)
     out.print(table)
+
+
+def _ons_peers(library: Library, baseline: str | None, neighbours: Path, top: int, json_output: bool) -> None:
+    """Peers by ONS statistical nearest neighbours, for a baseline that carries its ONS code."""
+    from careflow.baseline.io import load_baseline
+    from careflow.imports.peers import ons_peers
+
+    if baseline is None:
+        raise InputError([Problem("peers", "--neighbours without --baseline", "--baseline with an ONS code")])
+    subject = load_baseline(baseline)
+    rows = ons_peers(subject.council.ons_code, neighbours, top, {c.name for c in library.councils})
+    if json_output:
+        print_json({"subject": subject.council.name, "ons_code": subject.council.ons_code, "peers": rows})
+        return
+    table = Table(title=f"ONS statistical nearest neighbours of {subject.council.name} ({subject.council.ons_code})")
+    for heading in ("rank", "council", "code", "distance", "in the 2011–14 evidence library"):
+        table.add_column(heading)
+    for r in rows:
+        distance = f"{r['distance']:.2f}" if r["distance"] is not None else "—"
+        table.add_row(str(r["rank"]), r["name"], r["code"], distance, "yes" if r["in_evidence_library"] else "no")
+    out.print(table)
+    out.print("Source: ONS, Local authority statistical nearest neighbours, England (2025).", style="dim")
 
 
 @app.command("benchmarks")

@@ -166,3 +166,32 @@ def measures(result: Any, lines: list[Any]) -> list[Measure]:
                 by_key[f"{lever_id}_pct"].values[item.code] = gbp / net * 100
             by_key["opportunity_pct"].values[item.code] = line.total / net * 100
     return out
+
+
+def ons_peers(code: str | None, path: Path, top: int, library_names: set[str]) -> list[dict[str, Any]]:
+    """A council's ONS nearest neighbours (rank, code, name, distance) and whether each is in the evidence library.
+
+    The evidence library (2011–14) holds names only, so that one column matches on normalised names.
+    """
+    ons = NearestNeighbours(path)
+    if not code or code not in ons.ranked:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    f"no upper-tier authority {code or '(no ONS code in the baseline)'}",
+                    "a baseline with the ONS code of an English upper-tier council (careflow import writes it)",
+                )
+            ]
+        )
+    known = {label(n).replace(" council", "") for n in library_names}
+    return [
+        {
+            "rank": rank,
+            "code": other,
+            "name": ons.names.get(other, other),
+            "distance": ons.distance.get(code, {}).get(other),
+            "in_evidence_library": label(ons.names.get(other, "")) in known,
+        }
+        for rank, other in enumerate(ons.neighbours(code, top), start=1)
+    ]
