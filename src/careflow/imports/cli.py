@@ -195,6 +195,37 @@ def benchmark_command(
     out.print("Rank 1 is the highest value; Q1 the top quarter. " + cash_note, style="dim")
 
 
+def atlas_command(
+    tables: Path = typer.Option(..., "--tables", help=TABLES_HELP),
+    boundaries: Path = typer.Option(
+        ..., "--boundaries", help="ONS Counties and Unitary Authorities boundaries (GeoJSON, British National Grid)"
+    ),
+    clients: str = typer.Option("year-end", "--clients", help="Long-term clients counted at year-end or during-year"),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for atlas.html, atlas.csv and atlas.xlsx"),
+    force: bool = typer.Option(False, "--force", help="Replace files that already exist in --out"),
+) -> None:
+    """An offline HTML atlas of every council's opportunity: map, distribution, sortable table, plus CSV/XLSX."""
+    from careflow.files import staged_directory
+    from careflow.imports import import_councils
+    from careflow.imports.atlas import TABLE_COLUMNS, atlas_rows, read_boundaries, render_atlas, table_values
+    from careflow.imports.report import council_lines, write_table
+
+    names = ["atlas.html", "atlas.csv", "atlas.xlsx"]
+    _refuse_existing([out_dir / n for n in names], force)
+    shapes = read_boundaries(boundaries)
+    started = time.perf_counter()
+    result = import_councils(tables, None, _basis(clients), include_england=False)
+    lines = council_lines(result)
+    with staged_directory(out_dir) as stage:
+        (stage / "atlas.html").write_text(render_atlas(result, lines, shapes), encoding="utf-8")
+        write_table(stage / "atlas", TABLE_COLUMNS, table_values(atlas_rows(lines)))
+    out.print(
+        f"Wrote the atlas of {len(result.imported)} councils to {out_dir} in {time.perf_counter() - started:.1f} s "
+        f"({', '.join(names)})."
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("benchmark")(benchmark_command)
+    app.command("atlas")(atlas_command)

@@ -87,23 +87,28 @@ def summary_rows(result: ImportResult, lines: list[CouncilLine]) -> list[list[An
     return rows
 
 
-def write_summary(folder: Path, rows: list[list[Any]]) -> list[Path]:
+def write_table(stem: Path, columns: tuple[str, ...], rows: list[list[Any]]) -> list[Path]:
+    """The same table as CSV and as XLSX (`stem`.csv, `stem`.xlsx)."""
     from openpyxl import Workbook
 
-    csv_path, xlsx_path = folder / "summary.csv", folder / "summary.xlsx"
+    csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(SUMMARY_COLUMNS)
+        writer.writerow(columns)
         writer.writerows(rows)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "summary"
-    sheet.append(list(SUMMARY_COLUMNS))
+    sheet.title = stem.name
+    sheet.append(list(columns))
     for row in rows:
         sheet.append(row)
-    sheet.freeze_panes = "D2"
+    sheet.freeze_panes = "C2"
     workbook.save(xlsx_path)
     return [csv_path, xlsx_path]
+
+
+def write_summary(folder: Path, rows: list[list[Any]]) -> list[Path]:
+    return write_table(folder / "summary", SUMMARY_COLUMNS, rows)
 
 
 def render_report(result: ImportResult, lines: list[CouncilLine], timings: dict[str, float]) -> str:
