@@ -120,6 +120,9 @@ def reconcile(pub: Publication, item: Imported) -> list[Check]:
     checks.append(check)
     requests, ref = _count(pub, 8, code, "Total")
     check = Check("Requests for support from new clients (Table 8)", ref, requests, b.total_requests())
+    suppressed = [c.line for c in item.suppressed if c.table == 8]
+    if not check.holds and suppressed:
+        check.reason = f"suppressed “[c]” route cells ({', '.join(suppressed)}) count as 2 each (they hold 0–4)"
     checks.append(check)
     episodes, ref = _count(pub, 24, code, "Episodes of ST-Max")
     check = Check(
