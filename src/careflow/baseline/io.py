@@ -229,7 +229,7 @@ def source_rows(baseline: s.Baseline) -> list[list[Any]]:
     return out
 
 
-def _write_sources(baseline: s.Baseline) -> Callable[[Any], None]:
+def _write_sources(lines: list[list[Any]]) -> Callable[[Any], None]:
     def add(workbook: Any) -> None:
         from openpyxl.styles import Font
 
@@ -237,7 +237,7 @@ def _write_sources(baseline: s.Baseline) -> Callable[[Any], None]:
         sheet.append(list(SOURCE_COLUMNS))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for line in source_rows(baseline):
+        for line in lines:
             sheet.append(line)
         for letter, width in (("A", 16), ("B", 44), ("C", 16), ("D", 14), ("E", 10), ("F", 100), ("G", 40)):
             sheet.column_dimensions[letter].width = width
@@ -421,5 +421,6 @@ def baseline_rows(baseline: s.Baseline) -> dict[str, Sequence[Sequence[Any]]]:
 def write_baseline_workbook(path: Path, baseline: s.Baseline | None = None) -> None:
     """A blank template (no baseline) or a baseline written in the template's layout."""
     title = "careflow council baseline" + (f": {baseline.council.name}" if baseline else " — template")
-    extra = _write_sources(baseline) if baseline and any(source_rows(baseline)) else None
+    lines = source_rows(baseline) if baseline else []
+    extra = _write_sources(lines) if lines else None
     write_workbook(path, TABLES, title, INSTRUCTIONS, baseline_rows(baseline) if baseline else None, extra)

@@ -14,6 +14,7 @@ from careflow.console import out
 from careflow.errors import InputError, Problem
 
 if TYPE_CHECKING:
+    from careflow.baseline.schema import Baseline
     from careflow.imports.build import ClientBasis
 
 TABLES_HELP = "NHS Digital's ASC-FR and SALT data tables workbook (e.g. 'ASCFR and SALT Data Tables 2021-22.xlsx')"
@@ -53,7 +54,6 @@ def import_command(
     force: bool = typer.Option(False, "--force", help="Replace files that already exist in --out"),
 ) -> None:
     """Build careflow baselines from the published ASC-FR and SALT tables, each figure quoted from its cell."""
-    from careflow.baseline.io import write_baseline_workbook
     from careflow.files import staged_directory
     from careflow.imports import import_councils
     from careflow.imports.report import council_lines, render_report, summary_rows, write_summary
@@ -80,8 +80,7 @@ def import_command(
     _refuse_existing([out_dir / n for n in [*names.values(), *extra]], force)
     with staged_directory(out_dir) as stage:
         items = list(result.imported.values()) + ([result.england] if result.england else [])
-        for item in items:
-            write_baseline_workbook(stage / names[item.code], item.baseline)
+        _write_baselines([(stage / names[item.code], item.baseline) for item in items])
         written = time.perf_counter() - started - imported
         if all_councils:
             t0 = time.perf_counter()
@@ -223,6 +222,26 @@ def atlas_command(
         f"Wrote the atlas of {len(result.imported)} councils to {out_dir} in {time.perf_counter() - started:.1f} s "
         f"({', '.join(names)})."
     )
+
+
+def _write_one(job: tuple[Path, Baseline]) -> None:
+    from careflow.baseline.io import write_baseline_workbook
+
+    write_baseline_workbook(*job)
+
+
+def _write_baselines(jobs: list[tuple[Path, Baseline]]) -> None:
+    """Write the workbooks, on every core when there are many (saving with openpyxl is most of the time)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < 8 or workers < 2:
+        for job in jobs:
+            _write_one(job)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_write_one, jobs, chunksize=8))
 
 
 def register(app: typer.Typer) -> None:
