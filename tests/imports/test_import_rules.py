@@ -181,3 +181,34 @@ def test_import_command_writes_baselines_summary_and_report_and_refuses_to_overw
     assert forced.returncode == 0, forced.stderr
     refused = run_careflow("import", "--tables", str(tables), "--council", "E06000901", "--out", str(tmp_path / "x"))
     assert refused.returncode == 2 and "did not submit" in refused.stdout + refused.stderr
+
+
+def test_ascof_admissions_replace_the_proxy_and_say_their_year(tables: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        [
+            "Geographical Code",
+            "Geographical Description",
+            "Geographical Level",
+            "ONS Code",
+            "ASCOF Measure Code",
+            "Disaggregation Level",
+            "Measure Type",
+            "Measure Value",
+        ]
+    )
+    sheet.append([901, "Northshire", "Council", "E10000901", "2A1", "Total", "Numerator", 80])
+    sheet.append([901, "Northshire", "Council", "E10000901", "2A2", "Total", "Outcome", 553.8])
+    sheet.append([901, "Northshire", "Council", "E10000901", "2A2", "Total", "Numerator", 1248])
+    path = tmp_path / "ascof-2020-21.xlsx"
+    book.save(path)
+    result = import_councils(tables, ["E10000901", "E09000901"], ascof=path, include_england=False)
+    northshire, southborough = result.imported["E10000901"], result.imported["E09000901"]
+    assert northshire.baseline.care_home_admissions("65+") == 1248 and not northshire.admissions_proxy
+    source = next(a for a in northshire.baseline.admissions if a.age_band == "65+").sources["admissions"]
+    assert isinstance(source, Quoted) and source.line == "row 4" and source.source_id == "nhs-ascof-2020-21"
+    assert any("ASCOF 2A for 2020-21" in w and "2021-22" in w for w in northshire.warnings)
+    assert southborough.admissions_proxy  # not in the ASCOF file: the proxy, flagged

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from careflow.baseline.schema import Baseline
+from careflow.imports.ascof import read_admissions
 from careflow.imports.build import ENGLAND, ClientBasis, CouncilBuilder, EnglandShapes, Imported, Refused
 from careflow.imports.tables import CODE, Publication, label
 
@@ -81,19 +82,30 @@ def import_councils(
     councils: list[str] | None = None,
     clients_basis: ClientBasis = "year-end",
     include_england: bool = True,
+    ascof: Path | None = None,
 ) -> ImportResult:
-    """Import the named councils (codes or names), or every council when `councils` is None."""
+    """Import the named councils (codes or names), or every council when `councils` is None.
+
+    With `ascof` (NHS Digital's ASCOF open data), permanent care-home admissions are ASCOF 2A's counts;
+    without it they come from a proxy in the tables, which the import report flags.
+    """
     pub = tables if isinstance(tables, Publication) else Publication(Path(tables))
     shapes = EnglandShapes(pub, clients_basis)
+    admissions, ascof_year = ({}, "") if ascof is None else read_admissions(ascof)
+
+    def builder(code: str) -> CouncilBuilder:
+        found = admissions.get(code)
+        return CouncilBuilder(pub, code, clients_basis, shapes, admissions=(found, ascof_year) if found else None)
+
     codes = [resolve_council(pub, c) for c in councils] if councils is not None else list(council_codes(pub))
     result = ImportResult(publication=pub, clients_basis=clients_basis)
     for code in codes:
         try:
-            result.imported[code] = CouncilBuilder(pub, code, clients_basis, shapes).build()
+            result.imported[code] = builder(code).build()
         except Refused as why:
             result.refused.append(Refusal(code, council_codes(pub).get(code, code), str(why)))
     if include_england:
-        result.england = CouncilBuilder(pub, ENGLAND, clients_basis, shapes).build()
+        result.england = builder(ENGLAND).build()
     return result
 
 

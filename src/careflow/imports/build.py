@@ -219,8 +219,10 @@ class CouncilBuilder:
         shapes: EnglandShapes,
         population_bands: dict[PopulationBand, float] | None = None,
         population_source: Provenance | None = None,
+        admissions: tuple[dict[AgeBand, tuple[float, Quoted]], str] | None = None,
     ):
         self.pub, self.code, self.basis, self.shapes = pub, code, basis, shapes
+        self.ascof = admissions
         self.population_bands, self.population_source = population_bands, population_source
         summary = pub.table(1)
         if not summary.has_row(code):
@@ -679,6 +681,16 @@ class CouncilBuilder:
         return list(merged.values())
 
     def admissions(self) -> list[AdmissionRow]:
+        if self.ascof is not None and set(self.ascof[0]) == {"18-64", "65+"}:
+            counts, year = self.ascof
+            if year != self.pub.year:
+                self.warnings.append(
+                    f"Care-home admissions are ASCOF 2A for {year}; the rest of the baseline is {self.pub.year}."
+                )
+            return [
+                AdmissionRow(age_band=age, admissions=counts[age][0], sources={"admissions": counts[age][1]})
+                for age in AGE_BANDS
+            ]
         rows = []
         pairs: tuple[tuple[AgeBand, int], ...] = (("18-64", 10), ("65+", 11))
         for age, table in pairs:
@@ -731,4 +743,5 @@ class CouncilBuilder:
             adjustments=self.adjustments,
             fits=self.fits,
             adjustment_parts=self.adjustment_parts,
+            admissions_proxy=self.ascof is None or set(self.ascof[0]) != {"18-64", "65+"},
         )

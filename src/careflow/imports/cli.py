@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from careflow.baseline.schema import Baseline
     from careflow.imports.build import ClientBasis
 
+ASCOF_HELP = "NHS Digital ASCOF open data: care-home admissions from 2A(1)/2A(2) instead of a proxy"
 TABLES_HELP = "NHS Digital's ASC-FR and SALT data tables workbook (e.g. 'ASCFR and SALT Data Tables 2021-22.xlsx')"
 
 
@@ -48,7 +49,7 @@ def import_command(
     council: str | None = typer.Option(None, "--council", help="ONS code (E10000020), CASSR code (607) or exact name"),
     all_councils: bool = typer.Option(False, "--all", help="Every council in the tables, plus a summary and a report"),
     clients: str = typer.Option("year-end", "--clients", help="Long-term clients counted at year-end or during-year"),
-    ascof: Path | None = typer.Option(None, "--ascof", help="Not used yet: admissions come from a proxy (stated)"),
+    ascof: Path | None = typer.Option(None, "--ascof", help=ASCOF_HELP),
     population: Path | None = typer.Option(None, "--population", help="Not used yet: 65+ bands use England's shares"),
     out_dir: Path = typer.Option(..., "--out", help="Folder for the baselines (and, with --all, summary and report)"),
     force: bool = typer.Option(False, "--force", help="Replace files that already exist in --out"),
@@ -60,15 +61,11 @@ def import_command(
 
     if (council is None) == (not all_councils):
         raise InputError([Problem("command line", "neither or both of --council and --all", "exactly one of them")])
-    for given, name in ((ascof, "--ascof"), (population, "--population")):
-        if given is not None:
-            out.print(f"[yellow]{name} is accepted but not used yet; see docs/import.md.[/yellow]")
+    if population is not None:
+        out.print("[yellow]--population is accepted but not used yet; see docs/import.md.[/yellow]")
     started = time.perf_counter()
     result = import_councils(
-        tables,
-        [council] if council else None,
-        _basis(clients),
-        include_england=all_councils,
+        tables, [council] if council else None, _basis(clients), include_england=all_councils, ascof=ascof
     )
     imported = time.perf_counter() - started
     if council and result.refused:
@@ -109,6 +106,7 @@ def benchmark_command(
     tables: Path = typer.Option(..., "--tables", help=TABLES_HELP),
     neighbours: Path = typer.Option(..., "--neighbours", help=NEIGHBOURS_HELP),
     council: str = typer.Option(..., "--council", help="ONS code, CASSR code or exact name"),
+    ascof: Path | None = typer.Option(None, "--ascof", help=ASCOF_HELP),
     clients: str = typer.Option("year-end", "--clients", help="Long-term clients counted at year-end or during-year"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table"),
 ) -> None:
@@ -124,7 +122,7 @@ def benchmark_command(
     pub = Publication(tables)
     code = resolve_council(pub, council)
     ons = NearestNeighbours(neighbours)
-    result = import_councils(pub, None, _basis(clients), include_england=False)
+    result = import_councils(pub, None, _basis(clients), include_england=False, ascof=ascof)
     if code not in result.imported:
         reason = next((r.reason for r in result.refused if r.code == code), "not imported")
         raise InputError([Problem(str(tables), reason, "a council that submitted both returns")])
@@ -200,6 +198,7 @@ def atlas_command(
         ..., "--boundaries", help="ONS Counties and Unitary Authorities boundaries (GeoJSON, British National Grid)"
     ),
     clients: str = typer.Option("year-end", "--clients", help="Long-term clients counted at year-end or during-year"),
+    ascof: Path | None = typer.Option(None, "--ascof", help=ASCOF_HELP),
     out_dir: Path = typer.Option(..., "--out", help="Folder for atlas.html, atlas.csv and atlas.xlsx"),
     force: bool = typer.Option(False, "--force", help="Replace files that already exist in --out"),
 ) -> None:
@@ -213,7 +212,7 @@ def atlas_command(
     _refuse_existing([out_dir / n for n in names], force)
     shapes = read_boundaries(boundaries)
     started = time.perf_counter()
-    result = import_councils(tables, None, _basis(clients), include_england=False)
+    result = import_councils(tables, None, _basis(clients), include_england=False, ascof=ascof)
     lines = council_lines(result)
     with staged_directory(out_dir) as stage:
         (stage / "atlas.html").write_text(render_atlas(result, lines, shapes), encoding="utf-8")

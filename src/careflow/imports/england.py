@@ -2,7 +2,8 @@
 
 Unlike `england-2019-20`, whose bases were solved back from the printed results of *The Future of Adult
 Social Care* (so reproducing those results checks the arithmetic, not the model), this baseline is built
-from the published statistics alone, by the same importer as every council.
+from the published statistics alone, by the same importer as every council. Care-home admissions are ASCOF
+2A (2020-21, the open data beside the tables) when that file is present, else the tables' proxy.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from careflow.baseline.schema import Baseline
 from careflow.errors import InputError, Problem
 
 TABLES_2021_22 = "nhs-ascfr-salt-data-tables-2021-22.xlsx"
+ASCOF_2020_21 = "nhs-ascof-2020-21-open-data.xlsx"  # care-home admissions (2A); the proxy is used without it
 PUBLIC_DATA_ENV = "CAREFLOW_PUBLIC_DATA"
 
 
@@ -51,6 +53,8 @@ def tables_2021_22() -> Path:
 def england_2021_22() -> Baseline:
     from careflow.imports import import_councils
 
-    result = import_councils(tables_2021_22(), councils=[], include_england=True)
+    tables = tables_2021_22()
+    ascof = tables.parent / ASCOF_2020_21
+    result = import_councils(tables, councils=[], include_england=True, ascof=ascof if ascof.exists() else None)
     assert result.england is not None
     return result.england.baseline
