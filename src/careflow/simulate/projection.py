@@ -7,7 +7,10 @@ baseline and optimised share their random numbers (their difference is not blurr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,23 +167,52 @@ def summarise(values: np.ndarray, unit: str) -> SeriesSummary:
     return SeriesSummary(unit, p10.tolist(), p50.tolist(), p90.tolist(), values.mean(axis=0).tolist())
 
 
+def _block(model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, block: int) -> dict[str, np.ndarray]:
+    """Block `block` of a scenario's runs, from its own random stream: the per-run series."""
+    start = block * BLOCK
+    runs = min(BLOCK, settings.runs - start)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block,))))
+    paths = simulate(model, plan, settings.years, runs, rng)
+    return {name: values.astype(np.float64) for name, values in per_run_series(model, paths).items()}
+
+
+def run_scenarios(
+    model: FlowModel,
+    plans: list[LeverPlan],
+    settings: ProjectionSettings,
+    on_block: Callable[[int], None] | None = None,
+    threads: int | None = None,
+) -> list[dict[str, np.ndarray]]:
+    """All runs of each scenario, in blocks with their own random streams; the per-run series, one dict per plan.
+
+    Blocks run on `threads` threads (default: one per core): numpy's generator
+    releases the GIL while it draws, which is most of the work. Every block has its own stream, so the result
+    does not depend on the number of threads.
+    """
+    jobs = [(p, b) for p in range(len(plans)) for b in range((settings.runs + BLOCK - 1) // BLOCK)]
+    workers = min(threads or os.cpu_count() or 1, len(jobs))
+    done: list[dict[str, np.ndarray]] = []
+    with ThreadPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
+        pending = [pool.submit(_block, model, plans[p], settings, b) if pool else None for p, b in jobs]
+        for (p, b), future in zip(jobs, pending, strict=True):
+            done.append(future.result() if future else _block(model, plans[p], settings, b))
+            if on_block:
+                on_block(min(BLOCK, settings.runs - b * BLOCK))
+    results: list[dict[str, list[np.ndarray]]] = [{} for _ in plans]
+    for (p, _), series in zip(jobs, done, strict=True):
+        for name, values in series.items():
+            results[p].setdefault(name, []).append(values)
+    return [{name: np.concatenate(parts, axis=0) for name, parts in r.items()} for r in results]
+
+
 def run_scenario(
     model: FlowModel,
     plan: LeverPlan,
     settings: ProjectionSettings,
     on_block: Callable[[int], None] | None = None,
 ) -> dict[str, np.ndarray]:
-    """All runs of one scenario, in blocks with their own random streams; returns the per-run series."""
-    collected: dict[str, list[np.ndarray]] = {}
-    for block, start in enumerate(range(0, settings.runs, BLOCK)):
-        runs = min(BLOCK, settings.runs - start)
-        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block,))))
-        paths = simulate(model, plan, settings.years, runs, rng)
-        for name, values in per_run_series(model, paths).items():
-            collected.setdefault(name, []).append(values.astype(np.float64))
-        if on_block:
-            on_block(runs)
-    return {name: np.concatenate(parts, axis=0) for name, parts in collected.items()}
+    """All runs of one scenario (see `run_scenarios`)."""
+    return run_scenarios(model, [plan], settings, on_block)[0]
 
 
 def waterfall(model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, base_net: float) -> dict[str, Any]:
@@ -264,8 +296,9 @@ def project(
     base_gross = baseline.gross_spend()
     years = financial_years(baseline.council.financial_year, settings.years)
     results: dict[str, ScenarioResult] = {}
-    for name, plan in plans.items():
-        runs = run_scenario(model, plan, settings, on_block)
+    for (name, plan), runs in zip(
+        plans.items(), run_scenarios(model, list(plans.values()), settings, on_block), strict=True
+    ):
         results[name] = ScenarioResult(
             name=name,
             levers=[lever for lever in LEVERS if lever in plan.enabled],
