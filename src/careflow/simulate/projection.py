@@ -282,29 +282,27 @@ def scenario_for(name: str) -> Scenario | None:
     raise ValueError(f"unknown built-in scenario {name!r}")
 
 
-def project(
+def scenario_result(name: str, plan: LeverPlan, runs: dict[str, np.ndarray]) -> ScenarioResult:
+    """One scenario's runs summarised per year (P10, P50, P90, mean)."""
+    return ScenarioResult(
+        name=name,
+        levers=[lever for lever in LEVERS if lever in plan.enabled],
+        series={key: summarise(values, SERIES[key][0]) for key, values in runs.items()},
+        runs_net=runs["net_spend_gbp"],
+    )
+
+
+def assemble(
     baseline: Baseline,
-    scenarios: list[tuple[str, Scenario | None]],
+    model: FlowModel,
+    plans: dict[str, LeverPlan],
+    results: dict[str, ScenarioResult],
     settings: ProjectionSettings,
-    file: str = "scenario",
-    on_block: Callable[[int], None] | None = None,
+    steps: dict[str, Any],
 ) -> Projection:
-    """Project each (name, scenario) — None is the baseline, no levers; summaries, waterfall of the last, funding gap."""
-    model = flow_model(baseline, settings)
-    plans = {name: lever_plan(baseline, model, scenario, settings, file) for name, scenario in scenarios}
+    """The projection from its parts: scenario results, the last scenario's waterfall `steps`, and the funding gap."""
     base_net = model.annual_net()
-    base_gross = baseline.gross_spend()
     years = financial_years(baseline.council.financial_year, settings.years)
-    results: dict[str, ScenarioResult] = {}
-    for (name, plan), runs in zip(
-        plans.items(), run_scenarios(model, list(plans.values()), settings, on_block), strict=True
-    ):
-        results[name] = ScenarioResult(
-            name=name,
-            levers=[lever for lever in LEVERS if lever in plan.enabled],
-            series={key: summarise(values, SERIES[key][0]) for key, values in runs.items()},
-            runs_net=runs["net_spend_gbp"],
-        )
     chosen = list(plans)[-1]
     assumptions: dict[str, Provenance] = {
         **model.notes,
@@ -320,9 +318,25 @@ def project(
         years=years,
         settings=settings,
         base_net_gbp=base_net,
-        base_gross_gbp=base_gross,
+        base_gross_gbp=baseline.gross_spend(),
         scenarios=results,
-        waterfall={"scenario": chosen, **waterfall(model, plans[chosen], settings, base_net)},
+        waterfall={"scenario": chosen, **steps},
         funding_gap=funding_gap(settings, base_net, {n: r.runs_net for n, r in results.items()}, years),
         assumptions=assumptions,
     )
+
+
+def project(
+    baseline: Baseline,
+    scenarios: list[tuple[str, Scenario | None]],
+    settings: ProjectionSettings,
+    file: str = "scenario",
+    on_block: Callable[[int], None] | None = None,
+) -> Projection:
+    """Project each (name, scenario) — None is the baseline, no levers; summaries, waterfall of the last, funding gap."""
+    model = flow_model(baseline, settings)
+    plans = {name: lever_plan(baseline, model, scenario, settings, file) for name, scenario in scenarios}
+    runs = run_scenarios(model, list(plans.values()), settings, on_block)
+    results = {name: scenario_result(name, plan, r) for (name, plan), r in zip(plans.items(), runs, strict=True)}
+    last = list(plans.values())[-1]
+    return assemble(baseline, model, plans, results, settings, waterfall(model, last, settings, model.annual_net()))
