@@ -6,7 +6,6 @@ import json
 import sys
 from typing import Any
 
-from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
@@ -17,7 +16,7 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 def _default(obj: Any) -> Any:
-    if isinstance(obj, BaseModel):
+    if hasattr(obj, "model_dump"):  # pydantic models; duck-typed so printing needs no pydantic import
         return obj.model_dump(mode="json")
     if hasattr(obj, "tolist"):  # numpy arrays and scalars
         return obj.tolist()

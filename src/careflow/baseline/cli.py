@@ -29,8 +29,9 @@ def _load(baseline: str, scenario: Path | None) -> tuple[Baseline, OpportunityRe
 
 
 def _print_opportunity(result: OpportunityResult) -> None:
+    from careflow.console import gbp_m as m
     from careflow.opportunity import LEVER
-    from careflow.opportunity.report import CAVEAT, m
+    from careflow.opportunity.model import CAVEAT
 
     title = f"Optimised delivery opportunity — {result.baseline} {result.financial_year}"
     table = Table(title=title, title_justify="left")

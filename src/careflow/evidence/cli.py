@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from careflow.console import gbp_m, out, print_json
 from careflow.errors import InputError, Problem
-from careflow.evidence.analysis import (
-    average_spend,
-    lever_page,
-    quality_flags,
-    savings_per_year,
-    search_case_studies,
-    search_levers,
-    spend_series,
-    spend_trend_pct,
-    sum_checks,
-)
-from careflow.evidence.library import ANNEX, Library, load_library
-from careflow.evidence.peers import benchmarks, find_peers, load_subject, profile_of
+
+if TYPE_CHECKING:
+    from careflow.evidence.library import Library
 
 app = typer.Typer(
     help="The evidence library: what 48 councils did and saved, peers and benchmarks.", no_args_is_help=True
@@ -39,17 +29,25 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:+.1f}%"
 
 
-def _source(line: int, document: str = ANNEX) -> str:
-    return f"{document.split('_')[0]} L{line}"
+def _source(line: int, document: str | None = None) -> str:
+    from careflow.evidence.library import ANNEX
+
+    return f"{(document or ANNEX).split('_')[0]} L{line}"
 
 
 def _library() -> Library:
+    # The library and its analysis load only when a command runs, so `careflow --help` stays quick.
+    from careflow.evidence.library import load_library
+
     return load_library()
 
 
 @app.command("councils")
 def councils_command(json_output: bool = JSON) -> None:
     """List the 48 councils with spend, trend and normalised savings."""
+    from careflow.evidence.analysis import average_spend, savings_per_year, spend_trend_pct
+    from careflow.evidence.library import ANNEX
+
     library = _library()
     rows: list[dict[str, Any]] = []
     for council in library.councils:
@@ -101,6 +99,8 @@ def search_command(
     json_output: bool = JSON,
 ) -> None:
     """Levers across councils matching the text and filters, with amount, year, council and source line."""
+    from careflow.evidence.analysis import search_case_studies, search_levers
+
     library = _library()
     if lever and lever not in library.taxonomy.categories:
         raise InputError([Problem("--lever", repr(lever), "one of: " + ", ".join(library.taxonomy.categories))])
@@ -142,6 +142,8 @@ def council_command(
     name: str = typer.Argument(..., help="Council name or annex entry number."), json_output: bool = JSON
 ) -> None:
     """One council's profile: spend trend, savings per year and as % of spend, levers, metrics, flags."""
+    from careflow.evidence.library import ANNEX
+
     library = _library()
     council = library.council(name)
     profile = council_profile(library, council.name)
@@ -208,6 +210,16 @@ def council_command(
 
 def council_profile(library: Library, name: str) -> dict[str, Any]:
     """Everything the council page shows, as plain data."""
+    from careflow.evidence.analysis import (
+        average_spend,
+        quality_flags,
+        savings_per_year,
+        spend_series,
+        spend_trend_pct,
+        sum_checks,
+    )
+    from careflow.evidence.library import ANNEX
+
     council = library.council(name)
     view = savings_per_year(council)
     return {
@@ -259,6 +271,8 @@ def peers_command(
     json_output: bool = JSON,
 ) -> None:
     """The most similar councils by lever profile, size, spend trend and type, each with the reason it matched."""
+    from careflow.evidence.peers import find_peers, load_subject, profile_of
+
     library = _library()
     if neighbours is not None:
         _ons_peers(library, baseline, neighbours, top, json_output)
@@ -307,6 +321,8 @@ def benchmarks_command(
     json_output: bool = JSON,
 ) -> None:
     """Distributions of home care hourly rates, reablement 'no further service' rates and savings as % of spend."""
+    from careflow.evidence.peers import benchmarks
+
     library = _library()
     name = library.council(council).name if council else None
     result = benchmarks(library, name)
@@ -335,6 +351,8 @@ def benchmarks_command(
 @app.command("quality")
 def quality_command(json_output: bool = JSON) -> None:
     """Every data-quality flag: the printed value, how it was interpreted, and why."""
+    from careflow.evidence.analysis import quality_flags
+
     flags = quality_flags(_library())
     if json_output:
         print_json({"flags": [f.as_dict() for f in flags]})
@@ -388,6 +406,8 @@ def lever_command(
     json_output: bool = JSON,
 ) -> None:
     """A lever page: councils that pulled this lever, case studies, and what it is worth for you."""
+    from careflow.evidence.analysis import lever_page
+
     library = _library()
     values = _load_opportunity_values(opportunity) if opportunity else None
     page = lever_page(library, category, values)

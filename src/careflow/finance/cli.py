@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from careflow.console import out, print_json
 from careflow.errors import InputError, Problem
-from careflow.finance.tables import FinanceReport, build_report
+
+if TYPE_CHECKING:
+    from careflow.finance.tables import FinanceReport
 
 app = typer.Typer(help="Budget monitoring, savings, reserves, capital and the medium-term gap.", no_args_is_help=True)
 
 
 def _load_report(path: Path, period: int | None = None) -> FinanceReport:
+    from careflow.finance.tables import build_report
     from careflow.finance.workbook import load
 
     pack = load(path)

@@ -19,6 +19,13 @@ from careflow.opportunity.parameters import (
 from careflow.provenance import Value
 from careflow.scenario import Effect, Scenario
 
+# Printed under every opportunity table; here rather than in the report so the terminal table needs no renderer.
+CAVEAT = (
+    "These are opportunity figures, not guaranteed savings. They are net of income, and depend on the "
+    "foundations of reform being in place; a council may see them as a fall in spend, as slower growth in "
+    "spend, or both (seed 001, footnote 21, L613-621)."
+)
+
 
 class LeverResult(BaseModel):
     id: str

@@ -7,18 +7,12 @@ from typing import Any
 
 from careflow.baseline.schema import Baseline
 from careflow.console import gbp_m as m
-from careflow.opportunity.model import OpportunityResult
+from careflow.opportunity.model import CAVEAT, OpportunityResult
 from careflow.opportunity.overlaps import RULES
 from careflow.opportunity.parameters import LEVER, PARAMETER_DESCRIPTIONS
 from careflow.report import charts
 from careflow.report.excel import write_results
 from careflow.report.html import Section, chart, escape, paragraphs, render_page, table
-
-CAVEAT = (
-    "These are opportunity figures, not guaranteed savings. They are net of income, and depend on the "
-    "foundations of reform being in place; a council may see them as a fall in spend, as slower growth in "
-    "spend, or both (seed 001, footnote 21, L613-621)."
-)
 
 
 def slug(result: OpportunityResult) -> str:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-import yaml
 from rich.table import Table as RichTable
 
 from careflow.console import out, print_json
@@ -221,6 +220,8 @@ def reviews_calibrate(
     )
     scenario.description += f" {context}."
     document = scenario.model_dump(mode="json", exclude_none=True)
+    import yaml  # only this command writes YAML
+
     with staged_file(out_path) as stage:
         stage.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
     evidence = lever_evidence(reviews, NATIONAL, prior_strength)
