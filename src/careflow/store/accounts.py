@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,9 @@ from careflow.store.audit import record
 from careflow.store.models import ApiToken, Membership, Role, User, Workspace
 from careflow.store.models import Session as BrowserSession
 
-PASSWORDS = PasswordHasher()  # argon2id with the library's current recommended cost
+# argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 0.15 s per sign-in on a busy 2-core
+# server, which keeps sign-in responsive under load while making offline guessing costly.
+PASSWORDS = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 MIN_PASSWORD_LENGTH = 12
 LOCKOUT_AFTER = 5  # failed sign-ins in a row
 LOCKOUT_FOR = timedelta(minutes=15)
@@ -81,10 +84,8 @@ def check_password(db: Session, email: str, password: str, moment: datetime | No
     moment = moment or datetime.now(UTC)
     user = db.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        try:
+        with contextlib.suppress(VerificationError):
             PASSWORDS.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
         raise SignInRefused("The e-mail address or password is not right.")
     locked_until = _aware(user.locked_until)
     if locked_until is not None and locked_until > moment:

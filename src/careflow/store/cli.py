@@ -117,3 +117,40 @@ def _read_password(from_stdin: bool) -> str:
             [Problem("password", f"{len(password)} characters", f"at least {MIN_PASSWORD_LENGTH} characters")]
         )
     return password
+
+
+@admin_app.command("load-demo")
+def load_demo(
+    workspace: str = typer.Option(..., "--workspace", help="Workspace to put the demonstration baseline in"),
+    database: str | None = typer.Option(None, "--database", help=DATABASE_HELP),
+) -> None:
+    """Add the synthetic demonstration council's baseline to a workspace, as a workbook version like any upload."""
+    import tempfile
+    from pathlib import Path
+
+    from careflow.baseline.io import builtin, write_baseline_workbook
+    from careflow.store import accounts, records
+    from careflow.store.database import session_factory, transaction
+    from careflow.web.usecases import check_baseline
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "demo-baseline.xlsx"
+        write_baseline_workbook(path, builtin("demo"))
+        content = path.read_bytes()
+    baseline = check_baseline(content, "demo-baseline.xlsx")  # stored exactly as an upload of that workbook would be
+    engine = _engine(database)
+    _require_migrated(engine)
+    with transaction(session_factory(engine)) as db:
+        space = accounts.workspace_named(db, workspace.strip())
+        version = records.add_baseline(
+            db,
+            space.id,
+            "demo-baseline.xlsx",
+            content,
+            baseline.council.name,
+            baseline.council.financial_year,
+            baseline.model_dump_json(),
+            "command line",
+            None,
+        )
+    out.print(f"Demonstration baseline is version {version.number} in workspace '{workspace.strip()}'")

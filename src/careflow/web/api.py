@@ -15,7 +15,7 @@ from careflow.scenario import Scenario
 from careflow.store import accounts, records
 from careflow.store.models import BaselineVersion, Job, ScenarioVersion, Workspace
 from careflow.web import actions
-from careflow.web.auth import READ, CurrentVisitor, Db, Membership, NotFound, csrf_protected
+from careflow.web.auth import READ, CurrentVisitor, Db, Membership, NotFound, Writer, csrf_protected
 from careflow.web.uploads import MAX_UPLOAD_BYTES
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -124,7 +124,7 @@ def baselines(db: Db, who: Membership) -> list[BaselineOut]:
 
 
 @router.post("/workspaces/{workspace_id}/baselines", status_code=201, dependencies=[Csrf])
-async def upload_baseline(db: Db, who: Membership, workbook: Annotated[UploadFile, File()]) -> BaselineOut:
+async def upload_baseline(db: Db, who: Writer, workbook: Annotated[UploadFile, File()]) -> BaselineOut:
     """Upload a baseline workbook; 422 with every located problem if it does not pass, and nothing is stored."""
     content = await workbook.read(MAX_UPLOAD_BYTES + 1)
     return BaselineOut.of(actions.upload_baseline(db, who, workbook.filename, content))
@@ -149,7 +149,7 @@ def scenarios(db: Db, who: Membership) -> list[ScenarioOut]:
 
 
 @router.post("/workspaces/{workspace_id}/scenarios", status_code=201, dependencies=[Csrf])
-def save_scenario(db: Db, who: Membership, scenario: Scenario) -> ScenarioOut:
+def save_scenario(db: Db, who: Writer, scenario: Scenario) -> ScenarioOut:
     """Save a scenario document (the CLI's YAML as JSON) as the next version."""
     return ScenarioOut.of(actions.save_scenario(db, who, scenario))
 
@@ -160,7 +160,7 @@ def scenario(db: Db, who: Membership, number: int) -> ScenarioOut:
 
 
 @router.post("/workspaces/{workspace_id}/projections", status_code=202, dependencies=[Csrf])
-def start_projection(request: Request, db: Db, who: Membership, asked: ProjectionIn) -> JobOut:
+def start_projection(request: Request, db: Db, who: Writer, asked: ProjectionIn) -> JobOut:
     """Queue a projection; poll the job until its status is succeeded, failed or interrupted."""
     request_ = actions.ProjectionRequest(asked.baseline, asked.scenario, asked.runs, asked.years, asked.seed)
     return JobOut.of(actions.start_projection(db, who, request_, request.app.state.runner), db)

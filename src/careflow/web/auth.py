@@ -154,5 +154,12 @@ class SignInLimiter:
         self._recent(client).append(time.monotonic())
 
 
+def writer(who: Annotated[Member, Depends(member)]) -> Member:
+    """A member who may change things; checked before the request body is read, so others get 403, not 422."""
+    who.require(WRITE)
+    return who
+
+
 Membership = Annotated[Member, Depends(member)]
+Writer = Annotated[Member, Depends(writer)]
 CurrentVisitor = Annotated[Visitor, Depends(visitor)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
@@ -13,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from careflow.errors import InputError, Problem
+from careflow.opportunity.model import OpportunityResult
 from careflow.opportunity.parameters import LEVERS, PARAMETER_DESCRIPTIONS, default_effects, national_parameters
 from careflow.scenario import Effect, LeverSettings, Scenario
 from careflow.store import accounts, records
@@ -32,6 +34,7 @@ from careflow.web.auth import (
     Membership,
     NotFound,
     Visitor,
+    Writer,
     csrf_protected,
     new_sign_in_token,
     optional_visitor,
@@ -287,9 +290,7 @@ def baselines(request: Request, db: Db, who: Membership) -> Response:
 
 
 @router.post("/w/{workspace_id}/baselines", dependencies=[Csrf])
-async def upload_baseline(
-    request: Request, db: Db, who: Membership, workbook: Annotated[UploadFile, File()]
-) -> Response:
+async def upload_baseline(request: Request, db: Db, who: Writer, workbook: Annotated[UploadFile, File()]) -> Response:
     content = await workbook.read(MAX_UPLOAD_BYTES + 1)
     try:
         version = actions.upload_baseline(db, who, workbook.filename, content)
@@ -364,18 +365,25 @@ def opportunity(
     )
 
 
-@router.get("/w/{workspace_id}/opportunity/chart.svg")
-def opportunity_chart(db: Db, who: Membership, baseline: int | None = None, scenario: int | None = None) -> Response:
+@lru_cache(maxsize=64)
+def _opportunity_chart(baseline_sha: str, scenario_sha: str, result_json: str) -> str:
+    # Versions never change, so a chart drawn once for a pair of content hashes stays right.
     from careflow.report.charts import bar_with_range
 
-    _, _, result, _ = actions.opportunity(db, who, baseline, scenario)
-    svg = bar_with_range(
+    result = OpportunityResult.model_validate_json(result_json)
+    return bar_with_range(
         [lever.name for lever in result.levers],
         [lever.net_benefit_gbp / 1e6 for lever in result.levers],
         [lever.low_gbp / 1e6 for lever in result.levers],
         [lever.high_gbp / 1e6 for lever in result.levers],
         "£m a year, net of overlaps (bar: central; whiskers: low to high)",
     )
+
+
+@router.get("/w/{workspace_id}/opportunity/chart.svg")
+def opportunity_chart(db: Db, who: Membership, baseline: int | None = None, scenario: int | None = None) -> Response:
+    version, chosen, result, _ = actions.opportunity(db, who, baseline, scenario)
+    svg = _opportunity_chart(version.content_sha256, chosen.content_sha256 if chosen else "", result.model_dump_json())
     return Response(svg, media_type="image/svg+xml")
 
 
@@ -514,7 +522,7 @@ def scenarios(request: Request, db: Db, who: Membership) -> Response:
 
 
 @router.get("/w/{workspace_id}/scenarios/new")
-def scenario_editor(request: Request, db: Db, who: Membership, start: int | None = None) -> Response:
+def scenario_editor(request: Request, db: Db, who: Writer, start: int | None = None) -> Response:
     who.require(WRITE)
     base = actions.scenario_of(actions.scenario_version(db, who, start)) if start else None
     return render(
@@ -529,7 +537,7 @@ def scenario_editor(request: Request, db: Db, who: Membership, start: int | None
 
 
 @router.post("/w/{workspace_id}/scenarios", dependencies=[Csrf])
-async def save_scenario(request: Request, db: Db, who: Membership) -> Response:
+async def save_scenario(request: Request, db: Db, who: Writer) -> Response:
     who.require(WRITE)
     form = await request.form()
     try:
@@ -550,9 +558,7 @@ async def save_scenario(request: Request, db: Db, who: Membership) -> Response:
 
 
 @router.post("/w/{workspace_id}/scenarios/upload", dependencies=[Csrf])
-async def upload_scenario(
-    request: Request, db: Db, who: Membership, document: Annotated[UploadFile, File()]
-) -> Response:
+async def upload_scenario(request: Request, db: Db, who: Writer, document: Annotated[UploadFile, File()]) -> Response:
     content = await document.read(MAX_UPLOAD_BYTES + 1)
     try:
         version = actions.upload_scenario(db, who, document.filename, content)
@@ -613,7 +619,7 @@ def projections(request: Request, db: Db, who: Membership) -> Response:
 def start_projection(
     request: Request,
     db: Db,
-    who: Membership,
+    who: Writer,
     baseline: Annotated[int | None, Form()] = None,
     scenario: Annotated[str, Form()] = "",
     runs: Annotated[int, Form()] = 100,
@@ -648,7 +654,7 @@ def projection(request: Request, db: Db, who: Membership, job_id: int) -> Respon
 
 
 @router.post("/w/{workspace_id}/projections/{job_id}/rerun", dependencies=[Csrf])
-def rerun(request: Request, db: Db, who: Membership, job_id: int) -> Response:
+def rerun(request: Request, db: Db, who: Writer, job_id: int) -> Response:
     job = actions.rerun(db, who, job_id, request.app.state.runner)
     return see_other(f"/w/{who.workspace.id}/projections/{job.id}")
 
