@@ -99,6 +99,37 @@ def sign_in(client: object, email: str, password: str = PASSWORD) -> str:
 
 
 def csrf_of(client: object) -> str:
-    page = client.get("/account")  # type: ignore[attr-defined]
+    page = client.get("/account", follow_redirects=False)  # type: ignore[attr-defined]
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     return found.group(1) if found and page.status_code == 200 else ""
+
+
+def broken_workbook(workbook: bytes) -> bytes:
+    """The demo workbook with two mistakes a person makes: text in a count, and a negative number of people."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(workbook))
+    population = book["population"]
+    requests = book["requests"]
+    population.cell(row=4, column=2).value = -5
+    requests.cell(row=5, column=3).value = "lots"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def zip_bomb() -> bytes:
+    """A small .xlsx-looking zip (about 20 KB) whose one member expands to 20 MB of zeros (1,000 times its size)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(20):
+                member.write(chunk)
+    return out.getvalue()

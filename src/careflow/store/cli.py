@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 
+from typing import TYPE_CHECKING
+
 import typer
-from sqlalchemy import Engine
 
 from careflow.console import out
 from careflow.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 db_app = typer.Typer(
     help="Create and upgrade the web app's database (SQLite file by default, or PostgreSQL).", no_args_is_help=True
