@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CODE := src tests $(wildcard benchmarks)
 
-.PHONY: run test lint typecheck unit bench clean format web-assets serve-demo
+.PHONY: run test lint typecheck unit bench clean format web-assets bench-web
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ $(GOVUK_FRONTEND):
 	cd build/web-assets && npm install --no-audit --no-fund --silent govuk-frontend@5
 
 web-assets: $(GOVUK_FRONTEND)
+
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/web.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
