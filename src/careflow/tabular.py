@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from careflow.errors import Problem, Problems
+from careflow.safety import restore
 
 ColumnKind = Literal["text", "integer", "number", "percent"]
 Row = dict[str, Any]
@@ -74,7 +75,7 @@ def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tupl
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None, None
     if column.kind == "text":
-        text = str(value).strip()
+        text = restore(str(value).strip())  # careflow's own exports quote risky text; read it back as typed
         if column.choices:
             for choice in column.choices:
                 if normalise_header(choice) == normalise_header(text):
@@ -360,6 +361,8 @@ def write_workbook(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from careflow.safety import save_workbook
+
     workbook = Workbook()
     guide = workbook.active
     guide.title = "Instructions"
@@ -406,4 +409,4 @@ def write_workbook(
         sheet.freeze_panes = "A4"
         for data_row in (rows or {}).get(table.name, table.example_rows if rows is None else ()):
             sheet.append(list(data_row))
-    workbook.save(path)
+    save_workbook(workbook, path)
