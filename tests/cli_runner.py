@@ -20,7 +20,7 @@ def invoke(*args: str) -> tuple[int, str, str]:
     from careflow.cli import main
 
     saved = sys.argv
-    with CliRunner().isolation() as (stdout, stderr, *_):
+    with CliRunner().isolation(env={"COLUMNS": "1000"}) as (stdout, stderr, *_):  # no wrapping in tables
         sys.argv = ["careflow", *args]
         try:
             main()

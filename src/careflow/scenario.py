@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from careflow.errors import InputError, Problem
@@ -67,24 +66,10 @@ def problems_from_validation(file: str, error: ValidationError, sheet: str | Non
 
 
 def load_yaml_document(path: Path) -> Any:
-    """Read a YAML (or JSON) file; unreadable or malformed files become one located problem."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError([Problem(str(path), "no such file", "a YAML or JSON file")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (UnicodeDecodeError, OSError) as error:
-        raise InputError([Problem(str(path), f"an unreadable file ({type(error).__name__})", "UTF-8 text")]) from None
-    if not text.strip():
-        raise InputError([Problem(str(path), "an empty file", "a YAML or JSON document")])
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError(
-            [Problem(str(path), f"malformed YAML ({getattr(error, 'problem', error)})", "valid YAML", row=row)]
-        ) from None
+    """Read a YAML (or JSON) file through careflow's one safe reader; problems become located InputErrors."""
+    from careflow.safe_yaml import load_yaml_file
+
+    return load_yaml_file(path)
 
 
 def load_scenario(path: Path) -> Scenario:
