@@ -14,14 +14,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from careflow.errors import InputError, Problem
+from careflow.limits import MAX_NAME_CHARS, Finite
 from careflow.provenance import Provenance
 
 
 class Effect(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    central: float
-    low: float | None = None
-    high: float | None = None
+    central: Finite
+    low: Finite | None = None
+    high: Finite | None = None
     provenance: Provenance | None = None
 
 
@@ -33,7 +34,7 @@ class LeverSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     enabled: bool = True
     effects: dict[str, Effect] = Field(default_factory=dict)
-    phasing: list[float] | None = None  # share of the full effect in year 1, 2, ...; the last share continues
+    phasing: list[Finite] | None = None  # share of the full effect in year 1, 2, ...; the last share continues
 
     @field_validator("effects", mode="before")
     @classmethod
@@ -43,7 +44,7 @@ class LeverSettings(BaseModel):
 
 class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = "scenario"
+    name: str = Field(default="scenario", max_length=MAX_NAME_CHARS)
     description: str = ""
     levers: dict[str, LeverSettings] = Field(default_factory=dict)
     parameters: dict[str, Effect] = Field(default_factory=dict)  # model parameters by id, e.g. unit costs

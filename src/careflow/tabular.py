@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from careflow.errors import Problem, Problems
+from careflow.limits import MAX_TEXT_CHARS, number_problem
 from careflow.safety import restore
 
 ColumnKind = Literal["text", "integer", "number", "percent"]
@@ -76,6 +77,8 @@ def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tupl
         return None, None
     if column.kind == "text":
         text = restore(str(value).strip())  # careflow's own exports quote risky text; read it back as typed
+        if len(text) > MAX_TEXT_CHARS:
+            return None, f"text of {len(text):,} characters (at most {MAX_TEXT_CHARS:,})"
         if column.choices:
             for choice in column.choices:
                 if normalise_header(choice) == normalise_header(text):
@@ -99,8 +102,9 @@ def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tupl
             number = float(text)
         except ValueError:
             return None, f"text '{value}'"
-        if number != number or number in (float("inf"), float("-inf")):
-            return None, f"'{value}'"
+    wrong = number_problem(number)
+    if wrong is not None:
+        return None, wrong
     if column.kind == "integer":
         if abs(number - round(number)) > 1e-9:
             return None, f"{number:g} (not a whole number)"
