@@ -28,7 +28,8 @@ def _default(obj: Any) -> Any:
 
 
 def to_json(obj: Any) -> str:
-    return json.dumps(obj, default=_default, indent=2, ensure_ascii=False)
+    # allow_nan=False: a bare NaN token is not JSON; inputs are checked so that none can reach here
+    return json.dumps(obj, default=_default, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def print_json(obj: Any) -> None:

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from careflow.errors import Problem, Problems
+from careflow.limits import MAX_TEXT_CHARS, number_problem
+from careflow.safety import restore
 
 ColumnKind = Literal["text", "integer", "number", "percent"]
 Row = dict[str, Any]
@@ -74,7 +76,9 @@ def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tupl
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None, None
     if column.kind == "text":
-        text = str(value).strip()
+        text = restore(str(value).strip())  # careflow's own exports quote risky text; read it back as typed
+        if len(text) > MAX_TEXT_CHARS:
+            return None, f"text of {len(text):,} characters (at most {MAX_TEXT_CHARS:,})"
         if column.choices:
             for choice in column.choices:
                 if normalise_header(choice) == normalise_header(text):
@@ -98,8 +102,9 @@ def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tupl
             number = float(text)
         except ValueError:
             return None, f"text '{value}'"
-        if number != number or number in (float("inf"), float("-inf")):
-            return None, f"'{value}'"
+    wrong = number_problem(number)
+    if wrong is not None:
+        return None, wrong
     if column.kind == "integer":
         if abs(number - round(number)) > 1e-9:
             return None, f"{number:g} (not a whole number)"
@@ -361,6 +366,8 @@ def write_workbook(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from careflow.safety import save_workbook
+
     workbook = Workbook()
     guide = workbook.active
     guide.title = "Instructions"
@@ -409,4 +416,4 @@ def write_workbook(
             sheet.append(list(data_row))
     if extra is not None:  # e.g. a baseline's `sources` sheet
         extra(workbook)
-    workbook.save(path)
+    save_workbook(workbook, path)

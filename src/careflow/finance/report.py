@@ -96,7 +96,7 @@ def _html_table(t: ReportTable, report: FinanceReport, numbers: dict[tuple[str, 
         classes: list[str] = ["total"] if r.style == "total" else []
         if r.rag:
             classes.append(f"rag-{r.rag}")
-        cls = f' class="{" ".join(classes)}"' if classes else ""
+        cls = f' class="{page.escape(" ".join(classes))}"' if classes else ""
         label = ("&nbsp;&nbsp;" * r.indent) + page.escape(r.label)
         if r.style == "subtotal":
             label = f"<strong>{label}</strong>"
@@ -111,12 +111,12 @@ def _html_table(t: ReportTable, report: FinanceReport, numbers: dict[tuple[str, 
                     f' <span class="flag" title="{page.escape(report.flags[key].describe())}">†{numbers[key]}</span>'
                 )
                 css += " flagged"
-            cells.append(f'<td class="{css.strip()}">{text}</td>')
+            cells.append(f'<td class="{page.escape(css.strip())}">{text}</td>')
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     note = f'<p class="note">{page.escape(t.note)}</p>' if t.note else ""
     return (
-        f'<h3 id="{t.key}">{page.escape(t.title)}</h3>'
-        f'<table data-table="{t.key}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
+        f'<h3 id="{page.escape(t.key)}">{page.escape(t.title)}</h3>'
+        f'<table data-table="{page.escape(t.key)}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
     )
 
 
@@ -373,6 +373,8 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
+    from careflow.safety import save_workbook
+
     numbers = flag_numbers(report)
     workbook = Workbook()
     about = workbook.active
@@ -439,7 +441,7 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
         sheet.column_dimensions["A"].width = 50
         sheet.column_dimensions["B"].width = 60
         sheet.column_dimensions["C"].width = 50
-    workbook.save(path)
+    save_workbook(workbook, path)
 
 
 # ---------------------------------------------------------------- JSON

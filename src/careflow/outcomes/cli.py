@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from rich.table import Table as RichTable
 from careflow.console import out, print_json
 from careflow.errors import InputError, Problem
 from careflow.files import staged_directory, staged_file
+from careflow.safety import csv_writer
 from careflow.tabular import write_workbook
 
 reviews_app = typer.Typer(
@@ -58,7 +58,7 @@ def reviews_template(
             write_workbook(stage, [REVIEWS], "careflow case reviews", TEMPLATE_INSTRUCTIONS)
         else:
             with stage.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
+                writer = csv_writer(handle)
                 writer.writerow([c.name for c in REVIEWS.columns])
                 writer.writerows(REVIEWS.example_rows)
     out.print(f"Wrote the case-review template to {out_path}")
@@ -91,7 +91,7 @@ def reviews_export(
             write_workbook(stage, [REVIEWS], "careflow case reviews", TEMPLATE_INSTRUCTIONS, rows={REVIEWS.name: rows})
         else:
             with stage.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
+                writer = csv_writer(handle)
                 writer.writerow([c.name for c in REVIEWS.columns])
                 writer.writerows(rows)
     out.print(f"Wrote {len(reviews)} case reviews to {out_path}")
@@ -109,7 +109,7 @@ def reviews_synthetic(
 
     _check_output_suffix(out_path, (".csv",))
     with staged_file(out_path) as stage, stage.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv_writer(handle, lineterminator="\n")
         writer.writerow([f"# {SYNTHETIC_LABEL} (seed {seed})"])
         writer.writerow([c.name for c in REVIEWS.columns])
         writer.writerows(review_row(r) for r in generate_reviews(count, seed))
