@@ -21,8 +21,22 @@ class Quoted(BaseModel):
     location: str | None = None
     conversion: str | None = None
 
+    def cite(self) -> str:
+        """The source in words, at a place a reader can look up (page or section); the file name only if unknown."""
+        from careflow.reference.bibliography import cite, locate
+
+        location = self.location or locate(self.source_id or self.document, self.line)
+        if self.source_id:
+            return cite(self.source_id, location=location)
+        return cite(self.document, location=location or self.line)
+
     def describe(self) -> str:
-        return f"quoted: {self.document} {self.line} — printed as “{self.as_printed}”"
+        text = f"{self.cite()} — printed as “{self.as_printed}”"
+        return f"{text} ({self.conversion})" if self.conversion else text
+
+    def machine(self) -> str:
+        """The machine pinpoint tests check: file name and line."""
+        return f"{self.document} {self.line}"
 
 
 class Derived(BaseModel):
