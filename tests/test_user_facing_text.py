@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 INTERNAL_NAME = re.compile(r"\d{3}_[0-9a-f]{16}(\.txt)?")
 # "seed" for a source document; a random-number seed is always written "random seed" or as the --seed option.
-SEED_WORD = re.compile(r"(?<!random )(?<!-)\bseeds?\b", re.IGNORECASE)
+SEED_WORD = re.compile(r"(?<!random )(?<![-/])\bseeds?\b", re.IGNORECASE)
 
 
 def offences(text: str) -> list[str]:

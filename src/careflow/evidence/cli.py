@@ -23,6 +23,7 @@ from careflow.evidence.analysis import (
 )
 from careflow.evidence.library import ANNEX, Library, load_library
 from careflow.evidence.peers import benchmarks, find_peers, load_subject, profile_of
+from careflow.reference.bibliography import cite
 
 app = typer.Typer(
     help="The evidence library: what 48 councils did and saved, peers and benchmarks.", no_args_is_help=True
@@ -40,7 +41,7 @@ def _pct(value: float | None) -> str:
 
 
 def _source(line: int, document: str = ANNEX) -> str:
-    return f"{document.split('_')[0]} L{line}"
+    return cite(document, f"L{line}")
 
 
 def _library() -> Library:
@@ -70,7 +71,7 @@ def councils_command(json_output: bool = JSON) -> None:
     if json_output:
         print_json({"councils": rows})
         return
-    table = Table(title=f"{len(rows)} councils in the annex ({ANNEX})")
+    table = Table(title=f"{len(rows)} councils in the annex ({cite(ANNEX)})")
     for heading in ("#", "council", "type", "avg spend £m", "trend", "savings £m/yr", "% of spend", "levers", "line"):
         table.add_column(heading, justify="right" if heading not in ("council", "type") else "left")
     for r in rows:
@@ -148,7 +149,7 @@ def council_command(
     if json_output:
         print_json(profile)
         return
-    out.print(f"[bold]{council.full_name}[/bold] — annex entry {council.number}, {ANNEX} L{council.line}")
+    out.print(f"[bold]{council.full_name}[/bold] — annex entry {council.number}, {cite(ANNEX, council.line)}")
     if council.joint_entry:
         out.print(council.joint_entry)
     spend = Table(title=f"Spend ({council.spend_measure.replace('_', ' ')})")

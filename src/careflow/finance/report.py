@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from careflow.finance.tables import DECIMALS, Column, FinanceReport, Flag, ReportTable, Row
+from careflow.reference.bibliography import cite
 from careflow.report import html as page
 from careflow.report.charts import PALETTE, figure, to_svg
 
@@ -100,7 +101,7 @@ def _html_table(t: ReportTable, report: FinanceReport, numbers: dict[tuple[str, 
         label = ("&nbsp;&nbsp;" * r.indent) + page.escape(r.label)
         if r.style == "subtotal":
             label = f"<strong>{label}</strong>"
-        where = f"{report.pack.document} {r.source}".strip() if r.source else "computed"
+        where = _cited(report, r.source) if r.source else "computed"
         cells = [f'<td title="{page.escape(where)}">{label}</td>']
         for c in t.columns:
             key = (t.namespace, r.item, c.measure)
@@ -211,13 +212,20 @@ def flag_rows(report: FinanceReport, numbers: dict[tuple[str, str, str], int]) -
                 format_value(f.computed, f.kind),
                 format_value(f.difference, f.kind),
                 f.nature,
-                f.source,
+                _cited(report, f.source),
             ]
         )
     return rows
 
 
 SOURCE_HEADERS = ["Table", "Row", "Source"]
+
+
+def _cited(report: FinanceReport, line: str) -> str:
+    """Where a figure was printed, in words: the publication and its page or section (or the council's own file)."""
+    if not report.pack.document:
+        return line
+    return cite(report.pack.document, line)
 
 
 def source_rows(report: FinanceReport) -> list[list[str]]:
@@ -228,7 +236,7 @@ def source_rows(report: FinanceReport) -> list[list[str]]:
         for r in t.rows:
             if r.source and (t.namespace, r.item) not in seen:
                 seen.add((t.namespace, r.item))
-                rows.append([t.title, r.label, f"{report.pack.document} {r.source}".strip()])
+                rows.append([t.title, r.label, _cited(report, r.source)])
     return rows
 
 
@@ -273,7 +281,7 @@ def render_html(report: FinanceReport) -> str:
                 + page.table(SOURCE_HEADERS, sources),
             )
         )
-    document = f" Source document: {report.pack.document}." if report.pack.document else ""
+    document = f" Source: {cite(report.pack.document)}." if report.pack.document else ""
     return page.render_page(
         f"{s.department}: finance monitoring, period {report.monitoring.period} {s.financial_year}",
         sections,
@@ -425,7 +433,7 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
                     f.computed,
                     f.difference,
                     f.nature,
-                    f.source,
+                    _cited(report, f.source),
                 ],
                 start=1,
             ):
@@ -450,8 +458,7 @@ def report_json(report: FinanceReport) -> dict[str, Any]:
 
     def row_json(t: ReportTable, r: Row) -> dict[str, Any]:
         out: dict[str, Any] = {"label": r.label, "item": r.item, "style": r.style, "values": r.values}
-        document = report.pack.document
-        out["source"] = f"{document} {r.source}".strip() if r.source else "computed from the rows it totals"
+        out["source"] = _cited(report, r.source) if r.source else "computed from the rows it totals"
         if r.rag:
             out["rag"] = r.rag
         flags = {

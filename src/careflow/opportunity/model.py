@@ -176,7 +176,7 @@ def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "
         baseline=baseline.council.name,
         financial_year=baseline.council.financial_year,
         synthetic=baseline.council.synthetic,
-        scenario=scenario.name if scenario else "central (seed 001 defaults)",
+        scenario=scenario.name if scenario else "central (defaults from CCN/ACCE/Newton Europe, 2021)",
         levers=results,
         overlap_removed_gbp=sum(removed.values()),
         total_net_benefit_gbp=sum(net.values()),

@@ -10,6 +10,8 @@ from careflow.console import gbp_m as m
 from careflow.opportunity.model import OpportunityResult
 from careflow.opportunity.overlaps import RULES
 from careflow.opportunity.parameters import LEVER, PARAMETER_DESCRIPTIONS
+from careflow.reference.bibliography import cite
+from careflow.reference.national import OPTIMISED
 from careflow.report import charts
 from careflow.report.excel import write_results
 from careflow.report.html import Section, chart, escape, paragraphs, render_page, table
@@ -17,7 +19,7 @@ from careflow.report.html import Section, chart, escape, paragraphs, render_page
 CAVEAT = (
     "These are opportunity figures, not guaranteed savings. They are net of income, and depend on the "
     "foundations of reform being in place; a council may see them as a fall in spend, as slower growth in "
-    "spend, or both (seed 001, footnote 21, L613-621)."
+    "spend, or both (" + cite(OPTIMISED, "L613") + ", footnote 21)."
 )
 
 
@@ -96,7 +98,7 @@ def baseline_glance(baseline: Baseline) -> list[list[str]]:
 
 
 def peer_evidence_rows(result: OpportunityResult) -> list[list[str]]:
-    """For each lever: the councils in the evidence library that pulled a linked lever (seed 002 annex)."""
+    """For each lever: the councils in the evidence library that pulled a linked lever (the LGA savings annex)."""
     from careflow.evidence.analysis import evidence_for_opportunity
     from careflow.evidence.library import load_library
 

@@ -99,8 +99,9 @@ def locate(document: str, line: str | int) -> str | None:
 def cite(source: str, line: str | int | None = None, location: str | None = None) -> str:
     """Cite a source in words, by record key or internal file name, at a location or a line resolved to one."""
     found = records().get(source) or record_for_document(source)
-    if found is None:
-        return source if location is None else f"{source}, {location}"
+    if found is None:  # not a publication in the bibliography (e.g. a council's own file): name it as given
+        place = location or (f"L{line}" if isinstance(line, int) else line)
+        return f"{source}, {place}" if place else source
     if location is None and line is not None:
         location = locate(found.document, line)
     return found.cite(location)
