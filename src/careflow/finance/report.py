@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from careflow.finance.tables import DECIMALS, Column, FinanceReport, Flag, ReportTable, Row
-from careflow.reference.bibliography import cite
+from careflow.reference.bibliography import cite, references_for
 from careflow.report import html as page
 from careflow.report.charts import PALETTE, figure, to_svg
 
@@ -228,6 +228,12 @@ def _cited(report: FinanceReport, line: str) -> str:
     return cite(report.pack.document, line)
 
 
+def _cited_text(report: FinanceReport) -> str:
+    """Every citation the report makes, for its references list."""
+    parts = [row[-1] for row in source_rows(report)] + [_cited(report, f.source) for f in report.flags.values()]
+    return " ".join(parts) + (f" {cite(report.pack.document)}" if report.pack.document else "")
+
+
 def source_rows(report: FinanceReport) -> list[list[str]]:
     """Each entered row once, with the document and line its figures were taken from."""
     seen: set[tuple[str, str]] = set()
@@ -370,6 +376,11 @@ def render_docx(report: FinanceReport, path: Path) -> None:
         for row in sources:
             for cell, text in zip(table.add_row().cells, row, strict=True):
                 cell.text = text
+    cited = references_for(_cited_text(report))
+    if cited:
+        doc.add_heading("References", 1)
+        for entry in cited:
+            doc.add_paragraph(entry.replace("*", ""), style="List Number")
     doc.save(str(path))
 
 
@@ -447,6 +458,13 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
         sheet.column_dimensions["A"].width = 50
         sheet.column_dimensions["B"].width = 60
         sheet.column_dimensions["C"].width = 50
+    cited = references_for(_cited_text(report))
+    if cited:
+        sheet = workbook.create_sheet("References")
+        sheet.append(["reference"])
+        for entry in cited:
+            sheet.append([entry])
+        sheet.column_dimensions["A"].width = 120
     workbook.save(path)
 
 

@@ -103,11 +103,32 @@ def cite(source: str, line: str | int | None = None, location: str | None = None
         place = location or (f"L{line}" if isinstance(line, int) else line)
         return f"{source}, {place}" if place else source
     if location is None and line is not None:
-        location = locate(found.document, line)
+        # several pinpoints ("L490; L635") become each distinct place, in order
+        places = [locate(found.document, part) for part in str(line).split(";")] if isinstance(line, str) else []
+        places = places or [locate(found.document, line)]
+        location = "; ".join(dict.fromkeys(p for p in places if p)) or None
     return found.cite(location)
 
 
 def references(keys: list[str] | set[str]) -> list[str]:
     """Full entries for a references list, in author order, each once."""
-    chosen = {records()[k] for k in keys if k in records()} if keys else set()
+    chosen = {records()[k] for k in keys if k in records()}
     return [r.reference() for r in sorted(chosen, key=lambda r: (r.authors, r.year, r.title))]
+
+
+def references_for(text: str) -> list[str]:
+    """The references list for a text: every record it cites in words."""
+    return references({r.id for r in cited_in(text)})
+
+
+def cited_in(text: str) -> list[Record]:
+    """The records a text cites in words, as `cite` writes them (plain, or as HTML with the title in <em>)."""
+    import html
+
+    found = []
+    for r in records().values():
+        lead, title = f"{r.short} ({r.year}), ", r.short_title or r.title
+        plain = f"{lead}*{title}*"
+        if plain in text or f"{html.escape(lead)}<em>{html.escape(title)}</em>" in text:
+            found.append(r)
+    return sorted(found, key=lambda r: (r.authors, r.year, r.title))
