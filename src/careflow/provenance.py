@@ -178,3 +178,8 @@ def assumed(value: float, reason: str, unit: str = "") -> Value:
 
 def local(value: float, source: str, detail: str = "", unit: str = "") -> Value:
     return Value(value=value, unit=unit, provenance=Local(source=source, detail=detail))
+
+
+def calibrated(value: float, formula: str, unit: str = "", *, target: str, **inputs: float) -> Value:
+    """A base solved back from a printed result (`target`, cited in words) so that the result is reproduced."""
+    return Value(value=value, unit=unit, provenance=Calibrated(formula=formula, target=target, inputs=inputs))

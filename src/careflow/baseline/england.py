@@ -25,7 +25,7 @@ from careflow.baseline.schema import (
     ShortTermRow,
     SupportReason,
 )
-from careflow.provenance import Assumed, Derived, Provenance, Value, assumed, derived
+from careflow.provenance import Assumed, Derived, Provenance, Value, assumed, calibrated, derived
 from careflow.reference import national as n
 from careflow.reference.bibliography import cite
 from careflow.reference.national import CHALLENGING_TIMES, OPTIMISED
@@ -136,6 +136,8 @@ INCOME_SHARE: dict[tuple[AgeBand, Setting], float] = {
     ("65+", "supported_living"): 0.15,
 }
 WORKING_AGE_INCOME_SHARE = 0.08
+CARE_HOME_INCOME = INCOME_SHARE[("65+", "residential")]
+assert INCOME_SHARE[("65+", "nursing")] == CARE_HOME_INCOME  # the care-home back-solve relies on one share
 INCOME_REASON = (
     "assumed share of gross recovered as client and NHS contributions; the national report gives no net/gross split"
 )
@@ -188,11 +190,12 @@ def _long_term() -> list[LongTermRow]:
     # Trusted providers: 5% of older adults' domiciliary net spend is £75m (L689), so that spend is £1.5bn.
     older_dom_net = n.TRUSTED_PRINTED.value / n.TRUSTED_HOURS_REDUCTION.value
     older_dom_income = INCOME_SHARE[("65+", "home_care")]
-    older_dom_weekly = derived(
+    older_dom_weekly = calibrated(
         older_dom_net / (older_dom * WEEKS_PER_YEAR * (1 - older_dom_income)),
         "(£75m ÷ 5%) ÷ (225,000 people × weeks per year × (1 − income share)): older adults' domiciliary "
         "net spend implied by the trusted-providers figure (L689, L687)",
         "£/week",
+        target=f"£75 million a year from trusted providers ({cite(OPTIMISED, 'L689')})",
         printed_gbp=n.TRUSTED_PRINTED.value,
         reduction=n.TRUSTED_HOURS_REDUCTION.value,
         people=older_dom,
@@ -212,11 +215,12 @@ def _long_term() -> list[LongTermRow]:
     weight = sum(c * r for c, r in LD_COMMUNITY_SETTINGS.values())
     base_weekly = ld_net / (weight * WEEKS_PER_YEAR * (1 - WORKING_AGE_INCOME_SHARE))
     for setting, (ld_clients, relative) in LD_COMMUNITY_SETTINGS.items():
-        weekly = derived(
+        weekly = calibrated(
             base_weekly * relative,
             "(£261m ÷ 8%) spread over working-age LD community clients by assumed relative package cost "
             "(L643; supported living ×2.5 of home care), net of income share",
             "£/week",
+            target=f"£261 million a year from fewer learning-disability support hours ({cite(OPTIMISED, 'L643')})",
             ld_net_spend=ld_net,
             relative_cost=relative,
         )
@@ -226,18 +230,21 @@ def _long_term() -> list[LongTermRow]:
 
     # Care homes for older people: £178m a year (L649) from 18% of 60,000 admissions living in a more
     # independent setting, each worth (average care-home weekly cost − upper-quartile home-care package) a
-    # week (fn 24, L657). With the package assumed, the care-home weekly cost is the base that reproduces it.
+    # week (fn 24, L657), net of income. With the package assumed, the care-home weekly cost is the base that
+    # reproduces it (care homes share one income share, so the net difference fixes the gross cost).
     diverted = n.CARE_HOME_ADMISSIONS_65.value * n.CARE_HOME_SHARE_DIVERTED.value
     difference = n.CARE_HOME_PRINTED.value / (diverted * WEEKS_PER_YEAR)
     package = UPPER_QUARTILE_PACKAGE_RATIO.value * older_dom_weekly.value
     home_clients = sum(c for c, _, _ in OLDER_CARE_HOMES.values())
     home_weight = sum(c * rel for c, rel, _ in OLDER_CARE_HOMES.values()) / home_clients
     for setting, (total, relative, split) in OLDER_CARE_HOMES.items():
-        weekly = derived(
-            (package + difference) * relative / home_weight,
-            "average care-home cost = upper-quartile package (1.5 × average older home-care package, assumed) "
-            "+ £178m ÷ (60,000 × 18% × weeks per year) (L649, fn 24 L657); nursing 1.2 × residential (assumed)",
+        weekly = calibrated(
+            (package * (1 - older_dom_income) + difference) / (1 - CARE_HOME_INCOME) * relative / home_weight,
+            "average care-home cost = (upper-quartile package net of income (1.5 × average older home-care "
+            "package, assumed) + £178m ÷ (60,000 × 18% × weeks per year)) ÷ (1 − care-home income share) "
+            "(L649, fn 24 L657; the printed figures are net of income); nursing 1.2 × residential (assumed)",
             "£/week",
+            target=f"£178 million a year from care-home admissions ({cite(OPTIMISED, 'L649')})",
             printed_gbp=n.CARE_HOME_PRINTED.value,
             diverted_people=diverted,
             upper_quartile_package=package,
@@ -254,11 +261,12 @@ def _long_term() -> list[LongTermRow]:
     all_home_care_net = (n.FRONT_DOOR_PRINTED.value + overlap) / n.FRONT_DOOR_HOURS_REDUCTION.value
     known_home_care_net = sum(r.net_gbp for r in rows if r.setting == "home_care")
     wa_clients = sum(WORKING_AGE_HOME_CARE.values())
-    wa_home_care_weekly = derived(
+    wa_home_care_weekly = calibrated(
         (all_home_care_net - known_home_care_net) / (wa_clients * WEEKS_PER_YEAR * (1 - WORKING_AGE_INCOME_SHARE)),
         "((£95m + overlap with trusted providers) ÷ 4.7% − home-care net spend already placed) ÷ "
         "(working-age home-care clients outside LD × weeks per year × (1 − income share))",
         "£/week",
+        target=f"£95 million a year from the community front door ({cite(OPTIMISED, 'L663')})",
         printed_gbp=n.FRONT_DOOR_PRINTED.value,
         overlap_gbp=overlap,
         reduction=n.FRONT_DOOR_HOURS_REDUCTION.value,

@@ -33,10 +33,12 @@ class LeverResult(BaseModel):
     people_affected: float
     gross_benefit_gbp: float
     overlap_removed_gbp: float
-    net_benefit_gbp: float
+    net_benefit_gbp: float  # the offset on care spend, overlaps removed (the report's definition, e.g. £867m)
     low_gbp: float
     high_gbp: float
     inputs: dict[str, Value]
+    added_cost_gbp: float = 0.0  # what running the lever adds (extra short-term episodes), net of income
+    net_of_added_cost_gbp: float = 0.0  # net_benefit_gbp − added_cost_gbp: what the projection counts
 
 
 class OpportunityResult(BaseModel):
@@ -50,6 +52,8 @@ class OpportunityResult(BaseModel):
     total_low_gbp: float
     total_high_gbp: float
     parameters: dict[str, Value]
+    total_added_cost_gbp: float = 0.0
+    total_net_of_added_cost_gbp: float = 0.0
 
 
 def lever_effects(scenario: Scenario | None = None, file: str = "scenario") -> dict[str, dict[str, Effect]]:
@@ -160,6 +164,8 @@ def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "
                 net_benefit_gbp=net[lever.id],
                 low_gbp=min(lever_low, lever_high),
                 high_gbp=max(lever_low, lever_high),
+                added_cost_gbp=outcome.added_cost_gbp,
+                net_of_added_cost_gbp=net[lever.id] - outcome.added_cost_gbp,
                 inputs={
                     f"{lever.effect_name}": Value(
                         value=central[lever.id],
@@ -183,6 +189,8 @@ def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "
         total_low_gbp=total_low,
         total_high_gbp=total_high,
         parameters=params,
+        total_added_cost_gbp=sum(o.added_cost_gbp for o in outcomes.values()),
+        total_net_of_added_cost_gbp=sum(net.values()) - sum(o.added_cost_gbp for o in outcomes.values()),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from careflow.provenance import Value, assumed, derived
+from careflow.provenance import Value, assumed, calibrated
 from careflow.reference import national as n
 from careflow.reference.bibliography import cite
 from careflow.reference.national import OPTIMISED
@@ -100,8 +100,9 @@ LEVERS: tuple[LeverInfo, ...] = (
         n.LD_RESIDENTIAL_SHARE_MOVED,
         _range(
             0.215,
-            "half the report's 'up to 43%': Leicestershire found 47% could move but only 4% of reviews led to a "
-            "move in the first year (" + cite(OPTIMISED, "L1050") + ")",
+            "half the report's 'up to 43%': Leicestershire's review found 47% could have been placed in supported "
+            "living, but only 4% of reviews resulted in a move (" + cite(OPTIMISED, "L1050") + "); separately, 42 "
+            "people moved in the programme's first year (" + cite(OPTIMISED, "L1052") + ")",
         ),
         n.LD_RESIDENTIAL_SHARE_MOVED,
         "1.3 Long-term services",
@@ -150,10 +151,11 @@ def national_parameters() -> dict[str, Value]:
         "short_term_effectiveness_current_gbp": n.REABLEMENT_AVOIDED_COST,
         "upper_quartile_package_ratio": UPPER_QUARTILE_PACKAGE_RATIO,
         "short_term_care_home_overlap": SHORT_TERM_CARE_HOME_OVERLAP,
-        "ld_residential_move_saving_gbp": derived(
+        "ld_residential_move_saving_gbp": calibrated(
             n.LD_RESIDENTIAL_PRINTED.value / ld_moved,
             "£74m ÷ (27,000 adults × 43%) (L673): yearly package difference per person who moves",
-            "£/person/yr",
+            "£/person",
+            target=f"£74 million a year from learning-disability moves ({cite(OPTIMISED, 'L673')})",
             printed_gbp=n.LD_RESIDENTIAL_PRINTED.value,
             people_moved=ld_moved,
         ),
@@ -166,11 +168,12 @@ def national_parameters() -> dict[str, Value]:
         england, n.CARE_HOME_SHARE_DIVERTED.value, UPPER_QUARTILE_PACKAGE_RATIO.value
     )
     current = n.REABLEMENT_AVOIDED_COST.value
-    params["short_term_effectiveness_uq_gbp"] = derived(
+    params["short_term_effectiveness_uq_gbp"] = calibrated(
         ((n.SHORT_TERM_PRINTED.value + overlap) / older + current) / (1 + uplift),
         "((£867m + overlap with care homes) ÷ older people in short-term services + £8,700) ÷ (1 + 40%): "
         "long-term care avoided per person by an upper-quartile service (L633, L877)",
         "£/person",
+        target=f"£867 million a year from short-term services ({cite(OPTIMISED, 'L633')})",
         printed_gbp=n.SHORT_TERM_PRINTED.value,
         overlap_gbp=overlap,
         older_people=older,
