@@ -164,7 +164,7 @@ def test_summary_cli_writes_page_and_workbook(tmp_path: Path, examples: Path) ->
     assert result["cases"] == 300
     assert result["more_independent"]["low"] < result["more_independent"]["share"] < result["more_independent"]["high"]
     page = (out / "reviews_summary.html").read_text(encoding="utf-8")
-    assert "Wilson" in page and "<svg" in page and "L1472" in page
+    assert "Wilson" in page and "<svg" in page and "The Future of Adult Social Care" in page and "L1472" not in page
     assert (out / "reviews_summary.xlsx").stat().st_size > 0
 
 

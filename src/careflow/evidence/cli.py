@@ -10,6 +10,7 @@ from rich.table import Table
 
 from careflow.console import gbp_m, out, print_json
 from careflow.errors import InputError, Problem
+from careflow.reference.bibliography import cite
 
 if TYPE_CHECKING:
     from careflow.evidence.library import Library
@@ -32,7 +33,7 @@ def _pct(value: float | None) -> str:
 def _source(line: int, document: str | None = None) -> str:
     from careflow.evidence.library import ANNEX
 
-    return f"{(document or ANNEX).split('_')[0]} L{line}"
+    return cite(document or ANNEX, f"L{line}")
 
 
 def _library() -> Library:
@@ -68,7 +69,7 @@ def councils_command(json_output: bool = JSON) -> None:
     if json_output:
         print_json({"councils": rows})
         return
-    table = Table(title=f"{len(rows)} councils in the annex ({ANNEX})")
+    table = Table(title=f"{len(rows)} councils in the annex ({cite(ANNEX)})")
     for heading in ("#", "council", "type", "avg spend £m", "trend", "savings £m/yr", "% of spend", "levers", "line"):
         table.add_column(heading, justify="right" if heading not in ("council", "type") else "left")
     for r in rows:
@@ -150,7 +151,7 @@ def council_command(
     if json_output:
         print_json(profile)
         return
-    out.print(f"[bold]{council.full_name}[/bold] — annex entry {council.number}, {ANNEX} L{council.line}")
+    out.print(f"[bold]{council.full_name}[/bold] — annex entry {council.number}, {cite(ANNEX, council.line)}")
     if council.joint_entry:
         out.print(council.joint_entry)
     spend = Table(title=f"Spend ({council.spend_measure.replace('_', ' ')})")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from careflow.finance.tables import DECIMALS, Column, FinanceReport, Flag, ReportTable, Row
+from careflow.reference.bibliography import cite, references_for
 from careflow.report import html as page
 from careflow.report.charts import PALETTE, figure, to_svg
 
@@ -100,7 +101,7 @@ def _html_table(t: ReportTable, report: FinanceReport, numbers: dict[tuple[str, 
         label = ("&nbsp;&nbsp;" * r.indent) + page.escape(r.label)
         if r.style == "subtotal":
             label = f"<strong>{label}</strong>"
-        where = f"{report.pack.document} {r.source}".strip() if r.source else "computed"
+        where = _cited(report, r.source) if r.source else "computed"
         cells = [f'<td title="{page.escape(where)}">{label}</td>']
         for c in t.columns:
             key = (t.namespace, r.item, c.measure)
@@ -211,13 +212,26 @@ def flag_rows(report: FinanceReport, numbers: dict[tuple[str, str, str], int]) -
                 format_value(f.computed, f.kind),
                 format_value(f.difference, f.kind),
                 f.nature,
-                f.source,
+                _cited(report, f.source),
             ]
         )
     return rows
 
 
 SOURCE_HEADERS = ["Table", "Row", "Source"]
+
+
+def _cited(report: FinanceReport, line: str) -> str:
+    """Where a figure was printed, in words: the publication and its page or section (or the council's own file)."""
+    if not report.pack.document:
+        return line
+    return cite(report.pack.document, line)
+
+
+def _cited_text(report: FinanceReport) -> str:
+    """Every citation the report makes, for its references list."""
+    parts = [row[-1] for row in source_rows(report)] + [_cited(report, f.source) for f in report.flags.values()]
+    return " ".join(parts) + (f" {cite(report.pack.document)}" if report.pack.document else "")
 
 
 def source_rows(report: FinanceReport) -> list[list[str]]:
@@ -228,7 +242,7 @@ def source_rows(report: FinanceReport) -> list[list[str]]:
         for r in t.rows:
             if r.source and (t.namespace, r.item) not in seen:
                 seen.add((t.namespace, r.item))
-                rows.append([t.title, r.label, f"{report.pack.document} {r.source}".strip()])
+                rows.append([t.title, r.label, _cited(report, r.source)])
     return rows
 
 
@@ -273,7 +287,7 @@ def render_html(report: FinanceReport) -> str:
                 + page.table(SOURCE_HEADERS, sources),
             )
         )
-    document = f" Source document: {report.pack.document}." if report.pack.document else ""
+    document = f" Source: {cite(report.pack.document)}." if report.pack.document else ""
     return page.render_page(
         f"{s.department}: finance monitoring, period {report.monitoring.period} {s.financial_year}",
         sections,
@@ -362,6 +376,11 @@ def render_docx(report: FinanceReport, path: Path) -> None:
         for row in sources:
             for cell, text in zip(table.add_row().cells, row, strict=True):
                 cell.text = text
+    cited = references_for(_cited_text(report))
+    if cited:
+        doc.add_heading("References", 1)
+        for entry in cited:
+            doc.add_paragraph(entry.replace("*", ""), style="List Number")
     doc.save(str(path))
 
 
@@ -427,7 +446,7 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
                     f.computed,
                     f.difference,
                     f.nature,
-                    f.source,
+                    _cited(report, f.source),
                 ],
                 start=1,
             ):
@@ -441,6 +460,13 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
         sheet.column_dimensions["A"].width = 50
         sheet.column_dimensions["B"].width = 60
         sheet.column_dimensions["C"].width = 50
+    cited = references_for(_cited_text(report))
+    if cited:
+        sheet = workbook.create_sheet("References")
+        sheet.append(["reference"])
+        for entry in cited:
+            sheet.append([entry])
+        sheet.column_dimensions["A"].width = 120
     save_workbook(workbook, path)
 
 
@@ -452,8 +478,7 @@ def report_json(report: FinanceReport) -> dict[str, Any]:
 
     def row_json(t: ReportTable, r: Row) -> dict[str, Any]:
         out: dict[str, Any] = {"label": r.label, "item": r.item, "style": r.style, "values": r.values}
-        document = report.pack.document
-        out["source"] = f"{document} {r.source}".strip() if r.source else "computed from the rows it totals"
+        out["source"] = _cited(report, r.source) if r.source else "computed from the rows it totals"
         if r.rag:
             out["rag"] = r.rag
         flags = {

@@ -17,13 +17,15 @@ from careflow.opportunity.parameters import (
     national_parameters,
 )
 from careflow.provenance import Value
+from careflow.reference.bibliography import cite
+from careflow.reference.national import OPTIMISED
 from careflow.scenario import Effect, Scenario
 
 # Printed under every opportunity table; here rather than in the report so the terminal table needs no renderer.
 CAVEAT = (
     "These are opportunity figures, not guaranteed savings. They are net of income, and depend on the "
     "foundations of reform being in place; a council may see them as a fall in spend, as slower growth in "
-    "spend, or both (seed 001, footnote 21, L613-621)."
+    "spend, or both (" + cite(OPTIMISED, "L613") + ", footnote 21)."
 )
 
 
@@ -40,10 +42,12 @@ class LeverResult(BaseModel):
     people_affected: float
     gross_benefit_gbp: float
     overlap_removed_gbp: float
-    net_benefit_gbp: float
+    net_benefit_gbp: float  # the offset on care spend, overlaps removed (the report's definition, e.g. £867m)
     low_gbp: float
     high_gbp: float
     inputs: dict[str, Value]
+    added_cost_gbp: float = 0.0  # what running the lever adds (extra short-term episodes), net of income
+    net_of_added_cost_gbp: float = 0.0  # net_benefit_gbp − added_cost_gbp: what the projection counts
 
 
 class OpportunityResult(BaseModel):
@@ -57,6 +61,8 @@ class OpportunityResult(BaseModel):
     total_low_gbp: float
     total_high_gbp: float
     parameters: dict[str, Value]
+    total_added_cost_gbp: float = 0.0
+    total_net_of_added_cost_gbp: float = 0.0
 
 
 def lever_effects(scenario: Scenario | None = None, file: str = "scenario") -> dict[str, dict[str, Effect]]:
@@ -167,6 +173,8 @@ def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "
                 net_benefit_gbp=net[lever.id],
                 low_gbp=min(lever_low, lever_high),
                 high_gbp=max(lever_low, lever_high),
+                added_cost_gbp=outcome.added_cost_gbp,
+                net_of_added_cost_gbp=net[lever.id] - outcome.added_cost_gbp,
                 inputs={
                     f"{lever.effect_name}": Value(
                         value=central[lever.id],
@@ -183,13 +191,15 @@ def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "
         baseline=baseline.council.name,
         financial_year=baseline.council.financial_year,
         synthetic=baseline.council.synthetic,
-        scenario=scenario.name if scenario else "central (seed 001 defaults)",
+        scenario=scenario.name if scenario else "central (defaults from CCN/ACCE/Newton Europe, 2021)",
         levers=results,
         overlap_removed_gbp=sum(removed.values()),
         total_net_benefit_gbp=sum(net.values()),
         total_low_gbp=total_low,
         total_high_gbp=total_high,
         parameters=params,
+        total_added_cost_gbp=sum(o.added_cost_gbp for o in outcomes.values()),
+        total_net_of_added_cost_gbp=sum(net.values()) - sum(o.added_cost_gbp for o in outcomes.values()),
     )
 
 

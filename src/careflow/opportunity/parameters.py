@@ -1,7 +1,7 @@
 """The opportunity model's levers, their default effects and ranges, and its national parameters.
 
-Effects are fractions. Where the seed gives a range it is used; where it gives a single figure the range
-is assumed and the reason stated. National parameters the seed does not print are back-calculated from
+Effects are fractions. Where the report gives a range it is used; where it gives a single figure the range
+is assumed and the reason stated. National parameters the report does not print are back-calculated from
 the England baseline so that it reproduces the printed figures (and marked derived).
 """
 
@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from careflow.provenance import Value, assumed, derived
+from careflow.provenance import Value, assumed, calibrated
 from careflow.reference import national as n
+from careflow.reference.bibliography import cite
+from careflow.reference.national import OPTIMISED
 from careflow.scenario import Effect
 
 
@@ -47,11 +49,11 @@ LEVERS: tuple[LeverInfo, ...] = (
         "older people receiving short-term services a year, and the long-term care each one avoids",
         "access_uplift",
         n.SHORT_TERM_ACCESS_UPLIFT,
-        _range(0.30, "the seed says 'at least' 40% more; a council short of capacity may reach a quarter less"),
-        _range(0.50, "assumed a quarter above the seed's 40%, since 40% is printed as a floor"),
+        _range(0.30, "the report says 'at least' 40% more; a council short of capacity may reach a quarter less"),
+        _range(0.50, "assumed a quarter above the report's 40%, since 40% is printed as a floor"),
         "1.2 Short-term services",
         "65+ short-term services",
-        3.0,  # the seed's case reviews found almost twice as many could benefit (L922); 4× today is a generous cap
+        3.0,  # the report's case reviews found almost twice as many could benefit (L922); 4× today is a generous cap
     ),
     LeverInfo(
         "ld_community_hours",
@@ -60,8 +62,8 @@ LEVERS: tuple[LeverInfo, ...] = (
         "net spend on their non-residential long-term support (home care, direct payments, supported living)",
         "hours_reduction",
         n.LD_HOURS_REDUCTION,
-        _range(0.06, "the seed gives only the 8% average; a quarter either side is assumed"),
-        _range(0.10, "the seed gives only the 8% average; a quarter either side is assumed"),
+        _range(0.06, "the report gives only the 8% average; a quarter either side is assumed"),
+        _range(0.10, "the report gives only the 8% average; a quarter either side is assumed"),
         "4 Practice",
         "18–64 LD, community",
     ),
@@ -98,8 +100,9 @@ LEVERS: tuple[LeverInfo, ...] = (
         n.LD_RESIDENTIAL_SHARE_MOVED,
         _range(
             0.215,
-            "half the seed's 'up to 43%': Leicestershire found 47% could move but only 4% of reviews led to a "
-            "move in the first year (seed 001 L1050-1054)",
+            "half the report's 'up to 43%': Leicestershire's review found 47% could have been placed in supported "
+            "living, but only 4% of reviews resulted in a move (" + cite(OPTIMISED, "L1050") + "); separately, 42 "
+            "people moved in the programme's first year (" + cite(OPTIMISED, "L1052") + ")",
         ),
         n.LD_RESIDENTIAL_SHARE_MOVED,
         "1.3 Long-term services",
@@ -112,8 +115,8 @@ LEVERS: tuple[LeverInfo, ...] = (
         "net spend on older adults' domiciliary care (home care and direct payments)",
         "hours_reduction",
         n.TRUSTED_HOURS_REDUCTION,
-        _range(0.04, "the seed gives only the 5% average; the front door's ±1 point is assumed"),
-        _range(0.06, "the seed gives only the 5% average; the front door's ±1 point is assumed"),
+        _range(0.04, "the report gives only the 5% average; the front door's ±1 point is assumed"),
+        _range(0.06, "the report gives only the 5% average; the front door's ±1 point is assumed"),
         "3 Partner and provider relationships",
         "65+ home care and DPs",
     ),
@@ -148,10 +151,11 @@ def national_parameters() -> dict[str, Value]:
         "short_term_effectiveness_current_gbp": n.REABLEMENT_AVOIDED_COST,
         "upper_quartile_package_ratio": UPPER_QUARTILE_PACKAGE_RATIO,
         "short_term_care_home_overlap": SHORT_TERM_CARE_HOME_OVERLAP,
-        "ld_residential_move_saving_gbp": derived(
+        "ld_residential_move_saving_gbp": calibrated(
             n.LD_RESIDENTIAL_PRINTED.value / ld_moved,
             "£74m ÷ (27,000 adults × 43%) (L673): yearly package difference per person who moves",
-            "£/person/yr",
+            "£/person",
+            target=f"£74 million a year from learning-disability moves ({cite(OPTIMISED, 'L673')})",
             printed_gbp=n.LD_RESIDENTIAL_PRINTED.value,
             people_moved=ld_moved,
         ),
@@ -164,11 +168,12 @@ def national_parameters() -> dict[str, Value]:
         england, n.CARE_HOME_SHARE_DIVERTED.value, UPPER_QUARTILE_PACKAGE_RATIO.value
     )
     current = n.REABLEMENT_AVOIDED_COST.value
-    params["short_term_effectiveness_uq_gbp"] = derived(
+    params["short_term_effectiveness_uq_gbp"] = calibrated(
         ((n.SHORT_TERM_PRINTED.value + overlap) / older + current) / (1 + uplift),
         "((£867m + overlap with care homes) ÷ older people in short-term services + £8,700) ÷ (1 + 40%): "
         "long-term care avoided per person by an upper-quartile service (L633, L877)",
         "£/person",
+        target=f"£867 million a year from short-term services ({cite(OPTIMISED, 'L633')})",
         printed_gbp=n.SHORT_TERM_PRINTED.value,
         overlap_gbp=overlap,
         older_people=older,

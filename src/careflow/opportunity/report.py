@@ -10,6 +10,7 @@ from careflow.console import gbp_m as m
 from careflow.opportunity.model import CAVEAT, OpportunityResult
 from careflow.opportunity.overlaps import RULES
 from careflow.opportunity.parameters import LEVER, PARAMETER_DESCRIPTIONS
+from careflow.provenance import named_quantity, quantity
 from careflow.report import charts
 from careflow.report.excel import write_results
 from careflow.report.html import Section, chart, escape, paragraphs, render_page, table
@@ -52,14 +53,18 @@ def lever_rows(result: OpportunityResult) -> list[list[Any]]:
     ]
 
 
+def _label(name: str) -> str:
+    return PARAMETER_DESCRIPTIONS.get(name) or name.replace("_gbp", " (£)").replace("_", " ")
+
+
 def provenance_rows(result: OpportunityResult, baseline: Baseline) -> list[list[str]]:
+    """[used in, figure's label, figure's id, value in words, where it came from] for every figure the result used."""
     rows: list[list[str]] = []
     for lever in result.levers:
         for name, value in lever.inputs.items():
-            rows.append([f"lever: {lever.id}", name, f"{value.value:,.6g} {value.unit}".strip(), value.describe()])
+            rows.append([lever.name, _label(name), name, quantity(value.value, value.unit), value.describe()])
     for name, value in result.parameters.items():
-        label = PARAMETER_DESCRIPTIONS.get(name, name)
-        rows.append([f"parameter: {label}", name, f"{value.value:,.6g} {value.unit}".strip(), value.describe()])
+        rows.append(["parameter", _label(name), name, quantity(value.value, value.unit), value.describe()])
     for table_name in (
         "population",
         "requests",
@@ -73,8 +78,27 @@ def provenance_rows(result: OpportunityResult, baseline: Baseline) -> list[list[
             key = " / ".join(str(v) for k, v in row.model_dump().items() if isinstance(v, str))
             for field, source in row.sources.items():
                 value = getattr(row, field)
-                rows.append([f"baseline: {table_name} {index} ({key})", field, f"{value:,.6g}", source.describe()])
+                rows.append(
+                    [
+                        f"baseline {table_name.replace('_', ' ')}, row {index} ({key})",
+                        field.replace("_", " "),
+                        field,
+                        named_quantity(field, value),
+                        source.describe(),
+                    ]
+                )
     return rows
+
+
+def provenance_html(rows: list[list[str]]) -> str:
+    """The appendix table: each figure by its label, with its id in small type."""
+    cells = "".join(
+        f"<tr><td>{escape(used)}</td><td>{escape(label)}<br><small><code>{escape(name)}</code></small></td>"
+        f'<td class="num">{escape(value)}</td><td>{escape(source)}</td></tr>'
+        for used, label, name, value, source in rows
+    )
+    head = "".join(f"<th>{h}</th>" for h in ("Used in", "Figure", "Value", "Where it comes from"))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>"
 
 
 def baseline_glance(baseline: Baseline) -> list[list[str]]:
@@ -90,7 +114,7 @@ def baseline_glance(baseline: Baseline) -> list[list[str]]:
 
 
 def peer_evidence_rows(result: OpportunityResult) -> list[list[str]]:
-    """For each lever: the councils in the evidence library that pulled a linked lever (seed 002 annex)."""
+    """For each lever: the councils in the evidence library that pulled a linked lever (the LGA savings annex)."""
     from careflow.evidence.analysis import evidence_for_opportunity
     from careflow.evidence.library import load_library
 
@@ -179,11 +203,13 @@ def render_html(result: OpportunityResult, baseline: Baseline) -> str:
         Section(
             "Appendix: where every number comes from",
             paragraphs(
-                "quoted = printed in a named source (document and line); derived = computed, with the formula; "
-                "assumed = a modelling choice, with the reason; local = the council's own data.",
+                "A citation = printed in the named publication, at the page or section given; derived = computed, "
+                "with the formula; calibrated = solved back so that a published result is reproduced (checks the "
+                "arithmetic, not the model); assumed = a modelling choice, with the reason; local = the council's "
+                "own data.",
                 css="note",
             )
-            + table(["Used in", "Figure", "Value", "Provenance"], provenance_rows(result, baseline)),
+            + provenance_html(provenance_rows(result, baseline)),
         ),
     ]
     banner = (
@@ -253,7 +279,10 @@ def write_excel(path: Path, result: OpportunityResult, baseline: Baseline) -> No
                 ],
                 levers,
             ),
-            "Provenance": (["used_in", "figure", "value", "provenance"], provenance_rows(result, baseline)),
+            "Provenance": (
+                ["used in", "figure", "id", "value", "where it comes from"],
+                provenance_rows(result, baseline),
+            ),
         },
         notes=[f"Optimised delivery opportunity — {result.baseline}, {result.financial_year}", *summary_lines(result)],
     )

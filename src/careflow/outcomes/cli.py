@@ -101,7 +101,7 @@ def reviews_export(
 def reviews_synthetic(
     out_path: Path = typer.Option(..., "--out", help="A .csv file to write"),
     count: int = typer.Option(300, min=1, help="How many reviews"),
-    seed: int = typer.Option(2024, help="Random seed (the same seed gives the same file)"),
+    seed: int = typer.Option(2024, help="Random seed (the same random seed gives the same file)"),
 ) -> None:
     """Write deterministic SYNTHETIC case reviews (for trying careflow; not real people)."""
     from careflow.outcomes.reviews import REVIEWS, review_row
@@ -110,7 +110,7 @@ def reviews_synthetic(
     _check_output_suffix(out_path, (".csv",))
     with staged_file(out_path) as stage, stage.open("w", newline="", encoding="utf-8") as handle:
         writer = csv_writer(handle, lineterminator="\n")
-        writer.writerow([f"# {SYNTHETIC_LABEL} (seed {seed})"])
+        writer.writerow([f"# {SYNTHETIC_LABEL} (random seed {seed})"])
         writer.writerow([c.name for c in REVIEWS.columns])
         writer.writerows(review_row(r) for r in generate_reviews(count, seed))
     out.print(f"Wrote {count} synthetic case reviews to {out_path}")
@@ -164,7 +164,7 @@ def reviews_summary(
                 + (f" [yellow]{money.warning}[/yellow]" if money.warning else "")
             )
     reasons = RichTable(title="Reasons for gaps (share of cases with a gap)")
-    for h in ("reason", "cases (of those with a gap)", "share", "95% interval", "warning", "seed reference"):
+    for h in ("reason", "cases (of those with a gap)", "share", "95% interval", "warning", "national reference"):
         reasons.add_column(h)
     for name, share in summary.gap_reasons.items():
         ref = REFERENCE_GAP_REASONS.get(name)

@@ -117,7 +117,7 @@ def render_dashboard(
             Section(
                 "Compared with similar councils",
                 paragraphs(
-                    "Reference values by council type as printed in the seeds. Periods and definitions "
+                    "Reference values by council type as printed in the source reports. Periods and definitions "
                     "differ from yours; the caveat says how.",
                     css="note",
                 )

@@ -103,7 +103,7 @@ def _print_summary(projection: Any) -> None:
 
     table = Table(
         title=f"Projection — {projection.council}, {projection.settings.years} years from "
-        f"{projection.financial_year}, {projection.settings.runs:,} runs, seed {projection.settings.seed}",
+        f"{projection.financial_year}, {projection.settings.runs:,} runs, random seed {projection.settings.seed}",
         title_justify="left",
     )
     for i, heading in enumerate(SUMMARY_HEADERS):
@@ -124,7 +124,7 @@ def project_command(
     scenario: str = typer.Option("optimised", "--scenario", help=SCENARIO_HELP),
     years: int | None = typer.Option(None, "--years", help="Horizon in years, 1–20 (default 10)"),
     runs: int | None = typer.Option(None, "--runs", help="Monte Carlo runs, 1–100,000 (default 1,000)"),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed; the same seed gives the same output"),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed; the same random seed gives the same output"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for projection.html and projection.xlsx"),
 ) -> None:

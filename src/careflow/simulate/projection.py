@@ -18,6 +18,8 @@ import numpy as np
 
 from careflow.baseline.schema import AGE_BANDS, SETTINGS, SUPPORT_REASONS, Baseline
 from careflow.provenance import Provenance
+from careflow.reference.bibliography import cite
+from careflow.reference.national import CHALLENGING_TIMES
 from careflow.scenario import Scenario
 from careflow.simulate.engine import Paths, simulate
 from careflow.simulate.levers import LEVERS, LeverPlan, lever_plan
@@ -262,7 +264,9 @@ def funding_gap(
         "income": {"lines": lines, "total": income.tolist()},
         "scenarios": gaps,
         "quick": {
-            "method": "spend grows at demand growth (2.0%) + unit-cost growth (2–3%) a year (seed 000 L266)",
+            "method": "spend grows at demand growth (2.0%) + unit-cost growth (2–3%) a year ("
+            + cite(CHALLENGING_TIMES, "L266")
+            + ")",
             "spend": quick,
             "gap": {k: (np.array(v) - income).tolist() for k, v in quick.items()},
         },
