@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from careflow.console import gbp_m, out, print_json
+from careflow.console import FORCE, gbp_m, out, print_json
 from careflow.errors import InputError, Problem
 from careflow.reference.bibliography import cite
 
@@ -441,9 +441,11 @@ def _load_opportunity_values(path: Path) -> dict[str, float]:
 
 
 @app.command("report")
-def report_command(out_dir: Path = typer.Option(..., "--out", help="Folder to write evidence.html into.")) -> None:
+def report_command(
+    out_dir: Path = typer.Option(..., "--out", help="Folder to write evidence.html into."), force: bool = FORCE
+) -> None:
     """Write a self-contained HTML page: the library by lever and council, with charts."""
     from careflow.evidence.report import write_report
 
-    path = write_report(_library(), out_dir)
+    path = write_report(_library(), out_dir, force=force)
     out.print(f"Wrote {path}")

@@ -79,8 +79,13 @@ def lever_effects(scenario: Scenario | None = None, file: str = "scenario") -> d
                 problems.append(Problem(file, f"effect '{name}' at {where}", f"'{LEVER[lever_id].effect_name}'"))
                 continue
             default = effects[lever_id][name]
-            low = effect.low if effect.low is not None else min(default.low or effect.central, effect.central)
-            high = effect.high if effect.high is not None else max(default.high or effect.central, effect.central)
+            spread_low, spread_high = _relative_spread(default)
+            # A central value given alone keeps the national range's relative spread around it, so that the
+            # override is not left sitting at one edge of a range drawn around a different central value.
+            low = effect.low if effect.low is not None else effect.central * spread_low
+            high = (
+                effect.high if effect.high is not None else min(effect.central * spread_high, LEVER[lever_id].maximum)
+            )
             for label, value in (("central", effect.central), ("low", low), ("high", high)):
                 if not 0.0 <= value <= LEVER[lever_id].maximum:
                     problems.append(Problem(file, f"{value:g} at {where} → {label}", LEVER[lever_id].expected()))
@@ -106,6 +111,15 @@ def lever_effects(scenario: Scenario | None = None, file: str = "scenario") -> d
     if problems:
         raise InputError(problems)
     return effects
+
+
+def _relative_spread(default: Effect) -> tuple[float, float]:
+    """The national range as multiples of its central value (1, 1 when there is no range)."""
+    if not default.central:
+        return 1.0, 1.0
+    low = default.low if default.low is not None else default.central
+    high = default.high if default.high is not None else default.central
+    return low / default.central, high / default.central
 
 
 def model_parameters(scenario: Scenario | None = None, file: str = "scenario") -> dict[str, Value]:
@@ -139,8 +153,19 @@ def _net_by_lever(
 
 def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "scenario") -> OpportunityResult:
     """The opportunity for one council: central, low and high for each lever, and the total, net of overlaps."""
-    effects = lever_effects(scenario, file)
-    params = model_parameters(scenario, file)
+    problems: list[Problem] = []  # lever and parameter problems are reported in one round
+    effects: dict[str, dict[str, Effect]] = {}
+    params: dict[str, Value] = {}
+    try:
+        effects = lever_effects(scenario, file)
+    except InputError as error:
+        problems.extend(error.problems)
+    try:
+        params = model_parameters(scenario, file)
+    except InputError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
     enabled = [
         lever
         for lever in LEVERS

@@ -288,12 +288,12 @@ def write_excel(path: Path, result: OpportunityResult, baseline: Baseline) -> No
     )
 
 
-def write_report(out: Path, result: OpportunityResult, baseline: Baseline) -> list[Path]:
+def write_report(out: Path, result: OpportunityResult, baseline: Baseline, force: bool = False) -> list[Path]:
     """Write the HTML and Excel reports into `out` (staged, so nothing is half-written)."""
     from careflow.files import staged_directory
 
     name = f"opportunity-{slug(result)}"
-    with staged_directory(out) as stage:
+    with staged_directory(out, force) as stage:
         (stage / f"{name}.html").write_text(render_html(result, baseline), encoding="utf-8")
         write_excel(stage / f"{name}.xlsx", result, baseline)
     return [Path(out) / f"{name}.html", Path(out) / f"{name}.xlsx"]
