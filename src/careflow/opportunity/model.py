@@ -14,6 +14,7 @@ from careflow.opportunity.parameters import (
     LEVERS,
     PARAMETER_DESCRIPTIONS,
     default_effects,
+    local_parameters,
     national_parameters,
 )
 from careflow.provenance import Value
@@ -131,7 +132,7 @@ def _net_by_lever(
 def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "scenario") -> OpportunityResult:
     """The opportunity for one council: central, low and high for each lever, and the total, net of overlaps."""
     effects = lever_effects(scenario, file)
-    params = model_parameters(scenario, file)
+    params = local_parameters(baseline, model_parameters(scenario, file))
     enabled = [
         lever
         for lever in LEVERS
