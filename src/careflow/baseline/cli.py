@@ -41,6 +41,7 @@ def _print_opportunity(result: OpportunityResult) -> None:
         ("People", "right"),
         ("Central £m", "right"),
         ("Low–high £m", "right"),
+        ("Net of added cost £m", "right"),
     ):
         table.add_column(heading, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for lever in result.levers:
@@ -50,14 +51,16 @@ def _print_opportunity(result: OpportunityResult) -> None:
             f"{lever.people_affected:,.0f}",
             m(lever.net_benefit_gbp),
             f"{m(lever.low_gbp)}–{m(lever.high_gbp)}",
+            m(lever.net_of_added_cost_gbp),
         )
-    table.add_row("overlap removed", "", "", f"({m(result.overlap_removed_gbp)})", "", style="dim")
+    table.add_row("overlap removed", "", "", f"({m(result.overlap_removed_gbp)})", "", "", style="dim")
     table.add_row(
         "total",
         "",
         "",
         m(result.total_net_benefit_gbp),
         f"{m(result.total_low_gbp)}–{m(result.total_high_gbp)}",
+        m(result.total_net_of_added_cost_gbp),
         style="bold",
     )
     out.print(table)
@@ -81,6 +84,8 @@ def opportunity_json(result: OpportunityResult) -> dict[str, Any]:
                 "gross_benefit_gbp": lever.gross_benefit_gbp,
                 "overlap_removed_gbp": lever.overlap_removed_gbp,
                 "net_benefit_gbp": lever.net_benefit_gbp,
+                "added_cost_gbp": lever.added_cost_gbp,
+                "net_of_added_cost_gbp": lever.net_of_added_cost_gbp,
                 "low_gbp": lever.low_gbp,
                 "high_gbp": lever.high_gbp,
                 "inputs": {
@@ -92,6 +97,8 @@ def opportunity_json(result: OpportunityResult) -> dict[str, Any]:
         ],
         "overlap_removed_gbp": result.overlap_removed_gbp,
         "total_net_benefit_gbp": result.total_net_benefit_gbp,
+        "total_added_cost_gbp": result.total_added_cost_gbp,
+        "total_net_of_added_cost_gbp": result.total_net_of_added_cost_gbp,
         "total_low_gbp": result.total_low_gbp,
         "total_high_gbp": result.total_high_gbp,
     }

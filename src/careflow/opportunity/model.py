@@ -14,6 +14,7 @@ from careflow.opportunity.parameters import (
     LEVERS,
     PARAMETER_DESCRIPTIONS,
     default_effects,
+    local_parameters,
     national_parameters,
 )
 from careflow.provenance import Value
@@ -166,6 +167,7 @@ def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "
         problems.extend(error.problems)
     if problems:
         raise InputError(problems)
+    params = local_parameters(baseline, params)
     enabled = [
         lever
         for lever in LEVERS

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from careflow.provenance import Value, assumed, calibrated
+from careflow.baseline.schema import Baseline
+from careflow.provenance import Value, assumed, calibrated, derived
 from careflow.reference import national as n
 from careflow.reference.bibliography import cite
 from careflow.reference.national import OPTIMISED
@@ -181,6 +182,55 @@ def national_parameters() -> dict[str, Value]:
         uplift=uplift,
     )
     return params
+
+
+# Per-person £ values printed for England that scale with the council's own unit costs and income: the care a
+# short-term service avoids is older people's long-term care; an LD move saves on working-age LD residential care.
+LOCALISED = {
+    "short_term_effectiveness_current_gbp": "older",
+    "short_term_effectiveness_uq_gbp": "older",
+    "ld_residential_move_saving_gbp": "ld_residential",
+}
+COHORT_LABEL = {
+    "older": "older people's long-term care (65+)",
+    "ld_residential": "residential care for working-age adults with a learning disability",
+}
+
+
+def cohort_net_weekly(b: Baseline, cohort: str) -> float:
+    """Client-weighted weekly cost net of income for the cohort a per-person value is measured on (0 if none)."""
+    rows = (
+        b.long_term_rows("65+")
+        if cohort == "older"
+        else b.long_term_rows("18-64", ("residential",), "learning_disability")
+    )
+    clients = sum(r.clients for r in rows)
+    return sum(r.clients * r.weekly_cost_gbp * (1 - r.income_share) for r in rows) / clients if clients else 0.0
+
+
+def local_parameters(b: Baseline, params: dict[str, Value]) -> dict[str, Value]:
+    """The national per-person values (the prior) scaled to this council's net unit costs; on England's own baseline
+    the scale is exactly 1 and the national value is kept. A value a scenario sets is used as given."""
+    from careflow.baseline.england import england_2019_20
+
+    national = national_parameters()
+    england = england_2019_20()
+    local = dict(params)
+    for name, cohort in LOCALISED.items():
+        if params[name] is not national[name]:
+            continue
+        here, there = cohort_net_weekly(b, cohort), cohort_net_weekly(england, cohort)
+        if here == there or there <= 0:
+            continue
+        local[name] = derived(
+            national[name].value * here / there,
+            f"national value × (this council's ÷ England's weekly cost net of income of {COHORT_LABEL[cohort]})",
+            national[name].unit,
+            national_value=national[name].value,
+            local_net_weekly_cost=here,
+            england_net_weekly_cost=there,
+        )
+    return local
 
 
 PARAMETER_DESCRIPTIONS = {

@@ -29,6 +29,13 @@ def summary_lines(result: OpportunityResult) -> list[str]:
         f"to £{m(result.total_high_gbp)}m), after removing £{m(result.overlap_removed_gbp)}m counted twice "
         "between levers.",
     ]
+    if result.total_added_cost_gbp > 0:
+        lines.append(
+            f"These are offsets on care spend, as the report defines them. Serving more people with short-term "
+            f"services also costs about £{m(result.total_added_cost_gbp)}m a year for the extra episodes; net of "
+            f"that, the opportunity is £{m(result.total_net_of_added_cost_gbp)}m a year, which is what the "
+            "projection counts."
+        )
     if top:
         lines.append(
             f"The largest is '{top.name.lower()}': £{m(top.net_benefit_gbp)}m a year, reaching about "
@@ -48,6 +55,8 @@ def lever_rows(result: OpportunityResult) -> list[list[Any]]:
             m(lever.net_benefit_gbp),
             f"{m(lever.low_gbp)}–{m(lever.high_gbp)}",
             m(lever.overlap_removed_gbp),
+            m(lever.added_cost_gbp),
+            m(lever.net_of_added_cost_gbp),
         ]
         for lever in result.levers
     ]
@@ -140,6 +149,8 @@ LEVER_HEADERS = [
     "Central £m/yr",
     "Low–high £m/yr",
     "Overlap removed £m",
+    "Added cost £m/yr",
+    "Net of added cost £m/yr",
 ]
 
 
@@ -172,13 +183,15 @@ def render_html(result: OpportunityResult, baseline: Baseline) -> str:
             m(result.total_net_benefit_gbp),
             f"{m(result.total_low_gbp)}–{m(result.total_high_gbp)}",
             m(result.overlap_removed_gbp),
+            m(result.total_added_cost_gbp),
+            m(result.total_net_of_added_cost_gbp),
         ]
     ]
     sections = [
         Section("Summary", "<div class='summary'>" + paragraphs(*summary_lines(result)) + "</div>"),
         Section("The opportunity by lever", chart(by_lever, "Central estimate with its low–high range, £m a year.")),
         Section("Who it reaches", chart(by_cohort, "People affected by each lever, by the cohort it acts on.")),
-        Section("The figures", table(LEVER_HEADERS, rows, numeric=(3, 4, 5, 6), total_rows=(len(rows) - 1,))),
+        Section("The figures", table(LEVER_HEADERS, rows, numeric=(3, 4, 5, 6, 7, 8), total_rows=(len(rows) - 1,))),
         Section(
             "Counted once, not twice",
             "<ul>"
@@ -240,6 +253,8 @@ def write_excel(path: Path, result: OpportunityResult, baseline: Baseline) -> No
             lever.net_benefit_gbp,
             lever.low_gbp,
             lever.high_gbp,
+            lever.added_cost_gbp,
+            lever.net_of_added_cost_gbp,
         ]
         for lever in result.levers
     ]
@@ -257,6 +272,8 @@ def write_excel(path: Path, result: OpportunityResult, baseline: Baseline) -> No
             result.total_net_benefit_gbp,
             result.total_low_gbp,
             result.total_high_gbp,
+            result.total_added_cost_gbp,
+            result.total_net_of_added_cost_gbp,
         ]
     )
     write_results(
@@ -276,6 +293,8 @@ def write_excel(path: Path, result: OpportunityResult, baseline: Baseline) -> No
                     "net_benefit_gbp",
                     "low_gbp",
                     "high_gbp",
+                    "added_cost_gbp",
+                    "net_of_added_cost_gbp",
                 ],
                 levers,
             ),

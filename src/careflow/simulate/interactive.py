@@ -114,7 +114,10 @@ def what_if(
         return scenario_result(n, plans[n], run_scenarios(model, [plans[n]], settings)[0])
 
     results = {n: replace(_results.get((kb, ks, key), partial(rerun, n)), name=n) for n, key in keys.items()}
-    steps = _waterfalls.get((kb, ks, kc), lambda: waterfall(model, plans[name], settings, model.annual_net()))
+    final_mean = results[name].series["net_spend_gbp"].mean[-1]
+    steps = _waterfalls.get(
+        (kb, ks, kc), lambda: waterfall(model, plans[name], settings, model.annual_net(), final_mean)
+    )
     projection = assemble(baseline, model, plans, results, settings, steps)
     return WhatIf(projection=projection, charts=charts(projection))
 

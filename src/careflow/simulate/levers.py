@@ -142,9 +142,10 @@ def lever_plan(
 ) -> LeverPlan:
     """Turn a scenario into the flow model's levers, using the opportunity model's effects and parameters."""
     from careflow.opportunity import lever_effects, model_parameters
+    from careflow.opportunity.parameters import local_parameters
 
     effects = lever_effects(scenario, file)
-    params = model_parameters(scenario, file)
+    params = local_parameters(baseline, model_parameters(scenario, file))
     chosen = scenario.levers if scenario else {}
     enabled = frozenset(
         lever for lever in LEVERS if scenario is not None and (lever not in chosen or chosen[lever].enabled)
