@@ -212,3 +212,23 @@ def test_ascof_admissions_replace_the_proxy_and_say_their_year(tables: Path, tmp
     assert isinstance(source, Quoted) and source.line == "row 4" and source.source_id == "nhs-ascof-2020-21"
     assert any("ASCOF 2A for 2020-21" in w and "2021-22" in w for w in northshire.warnings)
     assert southborough.admissions_proxy  # not in the ASCOF file: the proxy, flagged
+
+
+def test_population_file_splits_65_plus_by_the_councils_own_shares(tables: Path, tmp_path: Path) -> None:
+    ages = [str(a) for a in range(0, 90)] + ["90+"]
+    counts = {a: (100 if a in ("65", "66") else 50 if a == "90+" else 0) for a in ages}
+    path = tmp_path / "mid-2024.csv"
+    path.write_text(
+        "Code,Name,Geography,All ages,"
+        + ",".join(ages)
+        + "\n"
+        + "E10000901,Northshire,County,300,"
+        + ",".join(str(counts[a]) for a in ages)
+        + "\n",
+        encoding="utf-8",
+    )
+    item = import_councils(tables, ["E10000901"], population=path, include_england=False).imported["E10000901"]
+    bands = {p.age_band: p.people for p in item.baseline.population}
+    older = 160_000  # Table 12's 65+ total is kept; the file gives only the shares (200 : 0 : 50)
+    assert bands["65-74"] == 0.8 * older and bands["75-84"] == 0 and bands["85+"] == 0.2 * older
+    assert "mid-2024" in item.baseline.population[1].sources["people"].describe()

@@ -217,13 +217,12 @@ class CouncilBuilder:
         code: str,
         basis: ClientBasis,
         shapes: EnglandShapes,
-        population_bands: dict[PopulationBand, float] | None = None,
-        population_source: Provenance | None = None,
+        older_shares: tuple[dict[PopulationBand, float], str] | None = None,
         admissions: tuple[dict[AgeBand, tuple[float, Quoted]], str] | None = None,
     ):
         self.pub, self.code, self.basis, self.shapes = pub, code, basis, shapes
         self.ascof = admissions
-        self.population_bands, self.population_source = population_bands, population_source
+        self.older_shares = older_shares
         summary = pub.table(1)
         if not summary.has_row(code):
             raise Refused(f"{code} is not a row of Table 1 of the {pub.year} tables")
@@ -297,18 +296,8 @@ class CouncilBuilder:
         working, w_cell = self.value(12, "18 to 64", "Population")
         older, o_cell = self.value(12, "65 and over", "Population")
         rows = [PopulationRow(age_band="18-64", people=working, sources={"people": self.quote(w_cell)})]
-        if self.population_bands is not None and self.population_source is not None:
-            older_bands: tuple[PopulationBand, ...] = ("65-74", "75-84", "85+")
-            for band in older_bands:
-                rows.append(
-                    PopulationRow(
-                        age_band=band,
-                        people=self.population_bands[band],
-                        sources={"people": self.population_source},
-                    )
-                )
-            return rows
-        bands = whole_numbers(np.array([older * share for share in OLDER_BAND_SHARES.values()]))
+        shares, source = self.older_shares or (OLDER_BAND_SHARES, "England's shares (ONS mid-2020 estimates)")
+        bands = whole_numbers(np.array([older * shares[band] for band in OLDER_BAND_SHARES]))
         for band, people in zip(OLDER_BAND_SHARES, bands, strict=True):
             rows.append(
                 PopulationRow(
@@ -316,8 +305,8 @@ class CouncilBuilder:
                     people=float(people),
                     sources={
                         "people": Assumed(
-                            reason=f"population aged 65+ ({o_cell.line}, {self.where(o_cell)}) split by England's "
-                            f"shares of 65–74, 75–84 and 85+ (ONS mid-2020 estimates); the tables give no finer bands"
+                            reason=f"population aged 65+ ({o_cell.line}, {self.where(o_cell)}) split into 65–74, "
+                            f"75–84 and 85+ by {source}; the tables give no finer bands"
                         )
                     },
                 )

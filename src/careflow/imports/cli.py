@@ -50,7 +50,9 @@ def import_command(
     all_councils: bool = typer.Option(False, "--all", help="Every council in the tables, plus a summary and a report"),
     clients: str = typer.Option("year-end", "--clients", help="Long-term clients counted at year-end or during-year"),
     ascof: Path | None = typer.Option(None, "--ascof", help=ASCOF_HELP),
-    population: Path | None = typer.Option(None, "--population", help="Not used yet: 65+ bands use England's shares"),
+    population: Path | None = typer.Option(
+        None, "--population", help="ONS mid-year estimates CSV: split 65+ into 65–74/75–84/85+ by the council's shares"
+    ),
     out_dir: Path = typer.Option(..., "--out", help="Folder for the baselines (and, with --all, summary and report)"),
     force: bool = typer.Option(False, "--force", help="Replace files that already exist in --out"),
 ) -> None:
@@ -61,11 +63,14 @@ def import_command(
 
     if (council is None) == (not all_councils):
         raise InputError([Problem("command line", "neither or both of --council and --all", "exactly one of them")])
-    if population is not None:
-        out.print("[yellow]--population is accepted but not used yet; see docs/import.md.[/yellow]")
     started = time.perf_counter()
     result = import_councils(
-        tables, [council] if council else None, _basis(clients), include_england=all_councils, ascof=ascof
+        tables,
+        [council] if council else None,
+        _basis(clients),
+        include_england=all_councils,
+        ascof=ascof,
+        population=population,
     )
     imported = time.perf_counter() - started
     if council and result.refused:
