@@ -233,6 +233,7 @@ class CouncilBuilder:
         self.adjustments: list[str] = []
         self.fits: list[FitRecord] = []
         self.adjustment_parts: dict[tuple[str, str], float] = {}
+        self.prison_suppressed = False
         self._check_submitted()
 
     def _cassr(self, table: PublishedTable) -> str:
@@ -412,11 +413,9 @@ class CouncilBuilder:
             value, cells = self.total(by_setting, [(label, c) for c in columns], base=base)
             salt[setting] = value
             inputs.update(cells)
-        prison = sum(
-            self.pub.table(by_setting).cell(self.code, label, c).estimate()
-            for c in PRISON
-            if self.pub.table(by_setting).cell(self.code, label, c).status in ("value", "suppressed")
-        )
+        prison_cells = [self.pub.table(by_setting).cell(self.code, label, c) for c in PRISON]
+        prison = sum(c.estimate() for c in prison_cells if c.status in ("value", "suppressed"))
+        self.prison_suppressed = any(c.status == "suppressed" for c in prison_cells)
         home_care, _ = self.total(43 if age == "18-64" else 44, [(c,) for c in SPEND_SETTINGS["home_care"]], True)
         living, _ = self.total(43 if age == "18-64" else 44, [(c,) for c in SPEND_SETTINGS["supported_living"]], True)
         share = home_care / (home_care + living) if home_care + living > 0 else 0.5
@@ -466,7 +465,8 @@ class CouncilBuilder:
             )
             if prison:
                 self.warnings.append(
-                    f"{prison:,.0f} clients aged {age} supported in prison are not modelled (no prison setting)."
+                    f"{prison:,.0f} clients aged {age} supported in prison are not modelled (no prison setting)"
+                    + (": suppressed “[c]” cells (0–4) counted as 2 each." if self.prison_suppressed else ".")
                 )
             spend, spend_inputs, adjust = self._setting_spend(age, settings)
             adjustments += adjust
