@@ -232,3 +232,34 @@ def test_population_file_splits_65_plus_by_the_councils_own_shares(tables: Path,
     older = 160_000  # Table 12's 65+ total is kept; the file gives only the shares (200 : 0 : 50)
     assert bands["65-74"] == 0.8 * older and bands["75-84"] == 0 and bands["85+"] == 0.2 * older
     assert "mid-2024" in item.baseline.population[1].sources["people"].describe()
+
+
+def test_a_renamed_column_is_a_located_input_problem(tables: Path, tmp_path: Path) -> None:
+    from careflow.errors import InputError
+
+    book = load_workbook(tables)
+    book["T44"]["G7"] = "Care homes"  # was "Residential"
+    broken = tmp_path / "renamed.xlsx"
+    book.save(broken)
+    with pytest.raises(InputError) as caught:
+        import_councils(broken, ["E10000901"], include_england=False)
+    problem = caught.value.problems[0]
+    assert problem.sheet == "T44" and "'Residential'" in problem.found and "Table 44" in problem.found
+    done = run_careflow("import", "--tables", str(broken), "--council", "901", "--out", str(tmp_path / "o"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr and not (tmp_path / "o").exists()
+
+
+def test_bad_options_and_a_missing_england_file_are_clear(tables: Path, tmp_path: Path, monkeypatch) -> None:
+    from careflow.errors import InputError
+    from careflow.imports import england
+
+    done = run_careflow(
+        "import", "--tables", str(tables), "--council", "901", "--clients", "sometimes", "--out", str(tmp_path)
+    )
+    assert done.returncode == 2 and "year-end or during-year" in done.stderr
+    monkeypatch.setenv(england.PUBLIC_DATA_ENV, str(tmp_path / "nowhere"))
+    england.england_2021_22.cache_clear()
+    with pytest.raises(InputError) as caught:
+        england.england_2021_22()
+    assert "2021-22 ASC-FR and SALT data tables" in str(caught.value)
+    england.england_2021_22.cache_clear()
