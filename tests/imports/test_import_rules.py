@@ -263,3 +263,12 @@ def test_bad_options_and_a_missing_england_file_are_clear(tables: Path, tmp_path
         england.england_2021_22()
     assert "2021-22 ASC-FR and SALT data tables" in str(caught.value)
     england.england_2021_22.cache_clear()
+
+
+def test_request_outcomes_come_from_what_happened_next(result) -> None:
+    b = result.imported["E10000901"].baseline
+    for age in ("18-64", "65+"):
+        outcomes = sum(r.requests for r in b.request_outcomes if r.age_band == age)
+        assert outcomes == pytest.approx(b.total_requests(age), rel=0.01)
+    short = next(r for r in b.request_outcomes if r.age_band == "65+" and r.outcome == "short_term")
+    assert isinstance(short.sources["requests"], Quoted) and short.sources["requests"].line.startswith("T11!")

@@ -28,6 +28,7 @@ from careflow.baseline.schema import (
     OtherSpendRow,
     PopulationBand,
     PopulationRow,
+    RequestOutcomeRow,
     RequestRow,
     ShortTermRow,
 )
@@ -96,6 +97,19 @@ SHORT_TERM_LABELS: dict[str, tuple[str, ...]] = {
         "No Services Provided Universal Services/ signposted to other services",
         "No Services Provided No identified needs",
     ),
+}
+# SALT's "what happened next" to a request (Tables 10 and 11) → careflow's request outcomes.
+REQUEST_OUTCOME_LABELS: dict[str, tuple[str, ...]] = {
+    "short_term": ("Short Term Care: to maximise independence",),
+    "long_term": (
+        "Long Term Care: Nursing",
+        "Long Term Care: Residential",
+        "Long Term Care: Community",
+        "Long Term Care: Prison",
+    ),
+    "low_level": ("Ongoing Low Level Support", "Short Term Care: other short term"),
+    "universal_or_signposted": ("Universal Services/ Signposted to other services",),
+    "no_services": ("100% NHS Funded Care", "End of Life", "No Services Provided - Deceased", "No Services Provided"),
 }
 # England's split of people aged 65+ by band, used only when no population file is given (ONS mid-2020
 # estimates for England: 65–74 5.68m, 75–84 3.63m, 85+ 1.38m).
@@ -346,6 +360,35 @@ class CouncilBuilder:
                     },
                 ),
             ]
+        return rows
+
+    def request_outcomes(self) -> list[RequestOutcomeRow]:
+        rows = []
+        for age, table in (("18-64", 10), ("65+", 11)):
+            for outcome, labels in REQUEST_OUTCOME_LABELS.items():
+                found = [self.pub.table(table).cell(self.code, x) for x in labels]
+                for cell in found:
+                    if cell.status == "not_submitted":  # e.g. prison for a council with no prison
+                        self.warnings.append(f"{self.where(cell)} (cell {cell.line}) is printed “[x]”: counted as 0.")
+                    elif cell.status == "suppressed":
+                        self.suppressed.append(cell)
+                cells = {c.line: c.estimate() for c in found if c.status != "not_submitted"}
+                value = sum(cells.values())
+                if len(labels) == 1:
+                    source: Provenance = self.quote(found[0])
+                else:
+                    source = Derived(
+                        formula=f"sum of Table {table} columns {', '.join(repr(x) for x in labels)}, {self.name}",
+                        inputs=cells,
+                    )
+                rows.append(
+                    RequestOutcomeRow(
+                        age_band=age,
+                        outcome=outcome,
+                        requests=value,
+                        sources={"requests": source},
+                    )
+                )
         return rows
 
     def short_term(self) -> list[ShortTermRow]:
@@ -716,6 +759,7 @@ class CouncilBuilder:
             ),
             population=self.population(),
             requests=self.requests(),
+            request_outcomes=self.request_outcomes(),
             short_term=self.short_term(),
             long_term=long_term,
             admissions=self.admissions(),
