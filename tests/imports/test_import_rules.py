@@ -155,6 +155,7 @@ def test_workbook_keeps_provenance_kinds_when_read_back(result, tmp_path: Path) 
     assert isinstance(back.long_term[0].sources["weekly_cost_gbp"], Derived)
     # A figure the user changes is the user's own from then on.
     book = load_workbook(path)
+    assert "clients year end" in book["sources"]["F2"].value  # the clients basis is recorded in the workbook
     book["population"]["B4"] = 123_456
     book.save(path)
     edited = read_baseline_file(path)
