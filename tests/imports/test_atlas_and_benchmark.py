@@ -88,3 +88,20 @@ def test_benchmark_ranks_among_ons_neighbours_and_england(files: dict[str, Path]
 def test_rank_and_quartile() -> None:
     assert rank_and_quartile(10.0, [1.0, 2.0, 3.0]) == (1, 1)
     assert rank_and_quartile(0.0, [1.0, 2.0, 3.0]) == (4, 4)
+
+
+def test_import_report_flags_councils_far_above_their_neighbours(files: dict[str, Path], monkeypatch) -> None:
+    from careflow.imports import import_councils, report
+    from careflow.imports.peers import NearestNeighbours
+
+    result = import_councils(files["tables"], include_england=False)
+    neighbours = NearestNeighbours(files["neighbours"])
+
+    def flagged() -> set[str]:
+        lines = report.council_lines(result, neighbours)
+        return {line.item.code for line in lines for f in line.review.flags if "nearest neighbours" in f.what}
+
+    monkeypatch.setattr(report, "PEER_SHARE_LIMIT", 100.0)
+    assert flagged() == set()
+    monkeypatch.setattr(report, "PEER_SHARE_LIMIT", 0.01)  # every council is "far above" its peers
+    assert flagged() == set(result.imported)

@@ -101,7 +101,7 @@ def test_suppressed_cells_keep_their_bounds_and_warn_under_a_lever(result) -> No
     warnings = " ".join(item.warnings)
     assert "learning-disability clients aged 18-64 in residential care lever rests on a suppressed cell" in warnings
     assert "meaning 0–4" in warnings
-    assert not any("suppressed" in w for w in result.imported["E10000901"].warnings)
+    assert not any("rests on a suppressed cell" in w for w in result.imported["E10000901"].warnings)
 
 
 def test_a_council_that_did_not_submit_is_refused_with_the_reason(result) -> None:
@@ -155,6 +155,7 @@ def test_workbook_keeps_provenance_kinds_when_read_back(result, tmp_path: Path) 
     assert isinstance(back.long_term[0].sources["weekly_cost_gbp"], Derived)
     # A figure the user changes is the user's own from then on.
     book = load_workbook(path)
+    assert "clients year end" in book["sources"]["F2"].value  # the clients basis is recorded in the workbook
     book["population"]["B4"] = 123_456
     book.save(path)
     edited = read_baseline_file(path)
@@ -212,3 +213,63 @@ def test_ascof_admissions_replace_the_proxy_and_say_their_year(tables: Path, tmp
     assert isinstance(source, Quoted) and source.line == "row 4" and source.source_id == "nhs-ascof-2020-21"
     assert any("ASCOF 2A for 2020-21" in w and "2021-22" in w for w in northshire.warnings)
     assert southborough.admissions_proxy  # not in the ASCOF file: the proxy, flagged
+
+
+def test_population_file_splits_65_plus_by_the_councils_own_shares(tables: Path, tmp_path: Path) -> None:
+    ages = [str(a) for a in range(0, 90)] + ["90+"]
+    counts = {a: (100 if a in ("65", "66") else 50 if a == "90+" else 0) for a in ages}
+    path = tmp_path / "mid-2024.csv"
+    path.write_text(
+        "Code,Name,Geography,All ages,"
+        + ",".join(ages)
+        + "\n"
+        + "E10000901,Northshire,County,300,"
+        + ",".join(str(counts[a]) for a in ages)
+        + "\n",
+        encoding="utf-8",
+    )
+    item = import_councils(tables, ["E10000901"], population=path, include_england=False).imported["E10000901"]
+    bands = {p.age_band: p.people for p in item.baseline.population}
+    older = 160_000  # Table 12's 65+ total is kept; the file gives only the shares (200 : 0 : 50)
+    assert bands["65-74"] == 0.8 * older and bands["75-84"] == 0 and bands["85+"] == 0.2 * older
+    assert "mid-2024" in item.baseline.population[1].sources["people"].describe()
+
+
+def test_a_renamed_column_is_a_located_input_problem(tables: Path, tmp_path: Path) -> None:
+    from careflow.errors import InputError
+
+    book = load_workbook(tables)
+    book["T44"]["G7"] = "Care homes"  # was "Residential"
+    broken = tmp_path / "renamed.xlsx"
+    book.save(broken)
+    with pytest.raises(InputError) as caught:
+        import_councils(broken, ["E10000901"], include_england=False)
+    problem = caught.value.problems[0]
+    assert problem.sheet == "T44" and "'Residential'" in problem.found and "Table 44" in problem.found
+    done = run_careflow("import", "--tables", str(broken), "--council", "901", "--out", str(tmp_path / "o"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr and not (tmp_path / "o").exists()
+
+
+def test_bad_options_and_a_missing_england_file_are_clear(tables: Path, tmp_path: Path, monkeypatch) -> None:
+    from careflow.errors import InputError
+    from careflow.imports import england
+
+    done = run_careflow(
+        "import", "--tables", str(tables), "--council", "901", "--clients", "sometimes", "--out", str(tmp_path)
+    )
+    assert done.returncode == 2 and "year-end or during-year" in done.stderr
+    monkeypatch.setenv(england.PUBLIC_DATA_ENV, str(tmp_path / "nowhere"))
+    england.england_2021_22.cache_clear()
+    with pytest.raises(InputError) as caught:
+        england.england_2021_22()
+    assert "2021-22 ASC-FR and SALT data tables" in str(caught.value)
+    england.england_2021_22.cache_clear()
+
+
+def test_request_outcomes_come_from_what_happened_next(result) -> None:
+    b = result.imported["E10000901"].baseline
+    for age in ("18-64", "65+"):
+        outcomes = sum(r.requests for r in b.request_outcomes if r.age_band == age)
+        assert outcomes == pytest.approx(b.total_requests(age), rel=0.01)
+    short = next(r for r in b.request_outcomes if r.age_band == "65+" and r.outcome == "short_term")
+    assert isinstance(short.sources["requests"], Quoted) and short.sources["requests"].line.startswith("T11!")

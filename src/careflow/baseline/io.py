@@ -228,6 +228,8 @@ def source_rows(baseline: s.Baseline) -> list[list[Any]]:
                         provenance.model_dump_json(exclude_none=True),
                     ]
                 )
+    if out and baseline.council.note:  # e.g. which publication, and whether clients are year-end or during-year
+        out.insert(0, ["council", baseline.council.name, "note", None, "note", baseline.council.note, None])
     return out
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from careflow.baseline.schema import Baseline
 from careflow.imports.ascof import read_admissions
 from careflow.imports.build import ENGLAND, ClientBasis, CouncilBuilder, EnglandShapes, Imported, Refused
+from careflow.imports.population import read_older_shares
 from careflow.imports.tables import CODE, Publication, label
 
 
@@ -83,19 +84,25 @@ def import_councils(
     clients_basis: ClientBasis = "year-end",
     include_england: bool = True,
     ascof: Path | None = None,
+    population: Path | None = None,
 ) -> ImportResult:
     """Import the named councils (codes or names), or every council when `councils` is None.
 
     With `ascof` (NHS Digital's ASCOF open data), permanent care-home admissions are ASCOF 2A's counts;
-    without it they come from a proxy in the tables, which the import report flags.
+    without it they come from a proxy in the tables, which the import report flags. With `population` (an
+    ONS mid-year estimates CSV), the 65+ total is split into 65–74/75–84/85+ by the council's own shares.
     """
     pub = tables if isinstance(tables, Publication) else Publication(Path(tables))
     shapes = EnglandShapes(pub, clients_basis)
     admissions, ascof_year = ({}, "") if ascof is None else read_admissions(ascof)
+    shares, population_source = ({}, "") if population is None else read_older_shares(population)
 
     def builder(code: str) -> CouncilBuilder:
         found = admissions.get(code)
-        return CouncilBuilder(pub, code, clients_basis, shapes, admissions=(found, ascof_year) if found else None)
+        older = (shares[code], f"{population_source}, row for {code}") if code in shares else None
+        return CouncilBuilder(
+            pub, code, clients_basis, shapes, older_shares=older, admissions=(found, ascof_year) if found else None
+        )
 
     codes = [resolve_council(pub, c) for c in councils] if councils is not None else list(council_codes(pub))
     result = ImportResult(publication=pub, clients_basis=clients_basis)

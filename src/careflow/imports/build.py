@@ -28,6 +28,7 @@ from careflow.baseline.schema import (
     OtherSpendRow,
     PopulationBand,
     PopulationRow,
+    RequestOutcomeRow,
     RequestRow,
     ShortTermRow,
 )
@@ -96,6 +97,19 @@ SHORT_TERM_LABELS: dict[str, tuple[str, ...]] = {
         "No Services Provided Universal Services/ signposted to other services",
         "No Services Provided No identified needs",
     ),
+}
+# SALT's "what happened next" to a request (Tables 10 and 11) → careflow's request outcomes.
+REQUEST_OUTCOME_LABELS: dict[str, tuple[str, ...]] = {
+    "short_term": ("Short Term Care: to maximise independence",),
+    "long_term": (
+        "Long Term Care: Nursing",
+        "Long Term Care: Residential",
+        "Long Term Care: Community",
+        "Long Term Care: Prison",
+    ),
+    "low_level": ("Ongoing Low Level Support", "Short Term Care: other short term"),
+    "universal_or_signposted": ("Universal Services/ Signposted to other services",),
+    "no_services": ("100% NHS Funded Care", "End of Life", "No Services Provided - Deceased", "No Services Provided"),
 }
 # England's split of people aged 65+ by band, used only when no population file is given (ONS mid-2020
 # estimates for England: 65–74 5.68m, 75–84 3.63m, 85+ 1.38m).
@@ -217,13 +231,12 @@ class CouncilBuilder:
         code: str,
         basis: ClientBasis,
         shapes: EnglandShapes,
-        population_bands: dict[PopulationBand, float] | None = None,
-        population_source: Provenance | None = None,
+        older_shares: tuple[dict[PopulationBand, float], str] | None = None,
         admissions: tuple[dict[AgeBand, tuple[float, Quoted]], str] | None = None,
     ):
         self.pub, self.code, self.basis, self.shapes = pub, code, basis, shapes
         self.ascof = admissions
-        self.population_bands, self.population_source = population_bands, population_source
+        self.older_shares = older_shares
         summary = pub.table(1)
         if not summary.has_row(code):
             raise Refused(f"{code} is not a row of Table 1 of the {pub.year} tables")
@@ -234,6 +247,7 @@ class CouncilBuilder:
         self.adjustments: list[str] = []
         self.fits: list[FitRecord] = []
         self.adjustment_parts: dict[tuple[str, str], float] = {}
+        self.prison_suppressed = False
         self._check_submitted()
 
     def _cassr(self, table: PublishedTable) -> str:
@@ -297,18 +311,8 @@ class CouncilBuilder:
         working, w_cell = self.value(12, "18 to 64", "Population")
         older, o_cell = self.value(12, "65 and over", "Population")
         rows = [PopulationRow(age_band="18-64", people=working, sources={"people": self.quote(w_cell)})]
-        if self.population_bands is not None and self.population_source is not None:
-            older_bands: tuple[PopulationBand, ...] = ("65-74", "75-84", "85+")
-            for band in older_bands:
-                rows.append(
-                    PopulationRow(
-                        age_band=band,
-                        people=self.population_bands[band],
-                        sources={"people": self.population_source},
-                    )
-                )
-            return rows
-        bands = whole_numbers(np.array([older * share for share in OLDER_BAND_SHARES.values()]))
+        shares, source = self.older_shares or (OLDER_BAND_SHARES, "England's shares (ONS mid-2020 estimates)")
+        bands = whole_numbers(np.array([older * shares[band] for band in OLDER_BAND_SHARES]))
         for band, people in zip(OLDER_BAND_SHARES, bands, strict=True):
             rows.append(
                 PopulationRow(
@@ -316,8 +320,8 @@ class CouncilBuilder:
                     people=float(people),
                     sources={
                         "people": Assumed(
-                            reason=f"population aged 65+ ({o_cell.line}, {self.where(o_cell)}) split by England's "
-                            f"shares of 65–74, 75–84 and 85+ (ONS mid-2020 estimates); the tables give no finer bands"
+                            reason=f"population aged 65+ ({o_cell.line}, {self.where(o_cell)}) split into 65–74, "
+                            f"75–84 and 85+ by {source}; the tables give no finer bands"
                         )
                     },
                 )
@@ -356,6 +360,35 @@ class CouncilBuilder:
                     },
                 ),
             ]
+        return rows
+
+    def request_outcomes(self) -> list[RequestOutcomeRow]:
+        rows = []
+        for age, table in (("18-64", 10), ("65+", 11)):
+            for outcome, labels in REQUEST_OUTCOME_LABELS.items():
+                found = [self.pub.table(table).cell(self.code, x) for x in labels]
+                for cell in found:
+                    if cell.status == "not_submitted":  # e.g. prison for a council with no prison
+                        self.warnings.append(f"{self.where(cell)} (cell {cell.line}) is printed “[x]”: counted as 0.")
+                    elif cell.status == "suppressed":
+                        self.suppressed.append(cell)
+                cells = {c.line: c.estimate() for c in found if c.status != "not_submitted"}
+                value = sum(cells.values())
+                if len(labels) == 1:
+                    source: Provenance = self.quote(found[0])
+                else:
+                    source = Derived(
+                        formula=f"sum of Table {table} columns {', '.join(repr(x) for x in labels)}, {self.name}",
+                        inputs=cells,
+                    )
+                rows.append(
+                    RequestOutcomeRow(
+                        age_band=age,
+                        outcome=outcome,
+                        requests=value,
+                        sources={"requests": source},
+                    )
+                )
         return rows
 
     def short_term(self) -> list[ShortTermRow]:
@@ -423,11 +456,9 @@ class CouncilBuilder:
             value, cells = self.total(by_setting, [(label, c) for c in columns], base=base)
             salt[setting] = value
             inputs.update(cells)
-        prison = sum(
-            self.pub.table(by_setting).cell(self.code, label, c).estimate()
-            for c in PRISON
-            if self.pub.table(by_setting).cell(self.code, label, c).status in ("value", "suppressed")
-        )
+        prison_cells = [self.pub.table(by_setting).cell(self.code, label, c) for c in PRISON]
+        prison = sum(c.estimate() for c in prison_cells if c.status in ("value", "suppressed"))
+        self.prison_suppressed = any(c.status == "suppressed" for c in prison_cells)
         home_care, _ = self.total(43 if age == "18-64" else 44, [(c,) for c in SPEND_SETTINGS["home_care"]], True)
         living, _ = self.total(43 if age == "18-64" else 44, [(c,) for c in SPEND_SETTINGS["supported_living"]], True)
         share = home_care / (home_care + living) if home_care + living > 0 else 0.5
@@ -477,7 +508,8 @@ class CouncilBuilder:
             )
             if prison:
                 self.warnings.append(
-                    f"{prison:,.0f} clients aged {age} supported in prison are not modelled (no prison setting)."
+                    f"{prison:,.0f} clients aged {age} supported in prison are not modelled (no prison setting)"
+                    + (": suppressed “[c]” cells (0–4) counted as 2 each." if self.prison_suppressed else ".")
                 )
             spend, spend_inputs, adjust = self._setting_spend(age, settings)
             adjustments += adjust
@@ -727,6 +759,7 @@ class CouncilBuilder:
             ),
             population=self.population(),
             requests=self.requests(),
+            request_outcomes=self.request_outcomes(),
             short_term=self.short_term(),
             long_term=long_term,
             admissions=self.admissions(),

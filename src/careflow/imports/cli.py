@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from careflow.baseline.schema import Baseline
     from careflow.imports.build import ClientBasis
 
+NEIGHBOURS_HELP = "ONS 'Local authority statistical nearest neighbours, England' workbook (2025)"
 ASCOF_HELP = "NHS Digital ASCOF open data: care-home admissions from 2A(1)/2A(2) instead of a proxy"
 TABLES_HELP = "NHS Digital's ASC-FR and SALT data tables workbook (e.g. 'ASCFR and SALT Data Tables 2021-22.xlsx')"
 
@@ -50,22 +51,31 @@ def import_command(
     all_councils: bool = typer.Option(False, "--all", help="Every council in the tables, plus a summary and a report"),
     clients: str = typer.Option("year-end", "--clients", help="Long-term clients counted at year-end or during-year"),
     ascof: Path | None = typer.Option(None, "--ascof", help=ASCOF_HELP),
-    population: Path | None = typer.Option(None, "--population", help="Not used yet: 65+ bands use England's shares"),
+    population: Path | None = typer.Option(
+        None, "--population", help="ONS mid-year estimates CSV: split 65+ into 65–74/75–84/85+ by the council's shares"
+    ),
+    neighbours: Path | None = typer.Option(
+        None, "--neighbours", help=NEIGHBOURS_HELP + ": with --all, flag councils far above their neighbours"
+    ),
     out_dir: Path = typer.Option(..., "--out", help="Folder for the baselines (and, with --all, summary and report)"),
     force: bool = typer.Option(False, "--force", help="Replace files that already exist in --out"),
 ) -> None:
     """Build careflow baselines from the published ASC-FR and SALT tables, each figure quoted from its cell."""
     from careflow.files import staged_directory
     from careflow.imports import import_councils
+    from careflow.imports.peers import NearestNeighbours
     from careflow.imports.report import council_lines, render_report, summary_rows, write_summary
 
     if (council is None) == (not all_councils):
         raise InputError([Problem("command line", "neither or both of --council and --all", "exactly one of them")])
-    if population is not None:
-        out.print("[yellow]--population is accepted but not used yet; see docs/import.md.[/yellow]")
     started = time.perf_counter()
     result = import_councils(
-        tables, [council] if council else None, _basis(clients), include_england=all_councils, ascof=ascof
+        tables,
+        [council] if council else None,
+        _basis(clients),
+        include_england=all_councils,
+        ascof=ascof,
+        population=population,
     )
     imported = time.perf_counter() - started
     if council and result.refused:
@@ -81,7 +91,7 @@ def import_command(
         written = time.perf_counter() - started - imported
         if all_councils:
             t0 = time.perf_counter()
-            lines = council_lines(result)
+            lines = council_lines(result, NearestNeighbours(neighbours) if neighbours else None)
             opportunity = time.perf_counter() - t0
             write_summary(stage, summary_rows(result, lines))
             timings = {
@@ -97,9 +107,6 @@ def import_command(
     )
     for refusal in result.refused:
         out.print(f"  refused: {escape(refusal.reason)}")
-
-
-NEIGHBOURS_HELP = "ONS 'Local authority statistical nearest neighbours, England' workbook (2025)"
 
 
 def benchmark_command(

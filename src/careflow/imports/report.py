@@ -38,8 +38,12 @@ class CouncilLine:
     share: float
 
 
-def council_lines(result: ImportResult) -> list[CouncilLine]:
-    """Review and opportunity for every imported council (England last, if imported)."""
+def council_lines(result: ImportResult, neighbours: Any = None) -> list[CouncilLine]:
+    """Review and opportunity for every imported council (England last, if imported).
+
+    With ONS nearest neighbours (`careflow.imports.peers.NearestNeighbours`), each council's opportunity
+    share is also compared with its 15 neighbours' median.
+    """
     from careflow.opportunity import evaluate
 
     pub = result.publication
@@ -58,7 +62,35 @@ def council_lines(result: ImportResult) -> list[CouncilLine]:
                 outcome.total_net_benefit_gbp / net if net else 0.0,
             )
         )
+    if neighbours is not None:
+        _flag_against_neighbours(lines, neighbours)
     return lines
+
+
+PEER_SHARE_LIMIT = 2.0  # × the neighbours' median opportunity share
+
+
+def _flag_against_neighbours(lines: list[CouncilLine], neighbours: Any) -> None:
+    from statistics import median
+
+    from careflow.imports.peers import PEER_COUNT
+    from careflow.imports.reconcile import Flag
+
+    share = {line.item.code: line.share for line in lines}
+    for line in lines:
+        peers = neighbours.neighbours(line.item.code, PEER_COUNT, set(share))
+        if not peers:
+            continue
+        typical = median(share[p] for p in peers)
+        if typical > 0 and line.share > PEER_SHARE_LIMIT * typical:
+            line.review.flags.append(
+                Flag(
+                    "Opportunity far above the ONS nearest neighbours",
+                    f"{line.share * 100:.1f}% of net spend is {line.share / typical:.1f}× the median of its "
+                    f"{len(peers)} nearest neighbours ({typical * 100:.1f}%; ONS statistical nearest "
+                    "neighbours, 2025). Check the bases of the largest lever before relying on it.",
+                )
+            )
 
 
 def summary_rows(result: ImportResult, lines: list[CouncilLine]) -> list[list[Any]]:
