@@ -218,3 +218,19 @@ def test_unfinished_jobs_are_marked_interrupted_at_restart_and_can_run_again(sit
 
             time.sleep(0.1)
         assert status == "succeeded"
+
+
+def test_request_log_is_json_with_the_request_id(site: tuple[object, Seeded], caplog: pytest.LogCaptureFixture) -> None:
+    import json
+    import logging
+
+    from careflow.web.logs import JsonLines
+
+    client, _, seeded = _client(site)
+    with caplog.at_level(logging.INFO, logger="careflow.web"):
+        answer = client.get(f"/w/{seeded.own}", headers={"X-Request-Id": "trace-me-123"})
+    assert answer.headers["x-request-id"] == "trace-me-123"
+    lines = [
+        json.loads(JsonLines().format(r)) for r in caplog.records if getattr(r, "request_id", "") == "trace-me-123"
+    ]
+    assert lines and lines[0]["status"] == 200 and lines[0]["path"] == f"/w/{seeded.own}" and lines[0]["ms"] >= 0
