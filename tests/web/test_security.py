@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,6 @@ from careflow.store.models import AuditEvent, BaselineVersion, Job, JobStatus
 from careflow.web.app import WebConfig, create_app
 from careflow.web.auth import SESSION_COOKIE
 from web_support import PASSWORD, Seeded, broken_workbook, seed, sign_in, zip_bomb
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, demo_workbook: bytes) -> Iterator[tuple[object, Seeded]]:
-    """One SQLite-backed app for this module (the matrix and migration tests cover PostgreSQL too)."""
-    folder = tmp_path_factory.mktemp("security")
-    seeded = seed(f"sqlite:///{folder / 'careflow.sqlite3'}", demo_workbook)
-    application = create_app(WebConfig(seeded.url, job_processes=False))
-    with TestClient(application):
-        yield application, seeded
 
 
 def _client(site: tuple[object, Seeded], role: str = "analyst") -> tuple[TestClient, str, Seeded]:

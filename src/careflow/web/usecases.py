@@ -72,7 +72,16 @@ def scenario_from_yaml(text: str, name: str) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         raise InputError(problems_from_validation(name, error)) from None
-    lever_effects(scenario, name)  # unknown levers, effects outside their range
+    from careflow.simulate.settings import projection_settings
+
+    problems = []
+    for check in (lambda: lever_effects(scenario, name), lambda: projection_settings(scenario.projection, name)):
+        try:
+            check()  # unknown levers, effects outside their range; projection settings out of range
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
     return scenario
 
 
