@@ -773,6 +773,49 @@ def projection_file(db: Db, who: Membership, job_id: int, name: str) -> Response
     return Response(found.content, media_type=found.media_type, headers={"Content-Disposition": disposition})
 
 
+# --- case reviews (practitioners and admins only) ----------------------------------------------------------------
+
+
+@router.get("/w/{workspace_id}/reviews")
+def reviews(request: Request, db: Db, who: Membership) -> Response:
+    who.require(CASE_REVIEWS)
+    return render(request, "reviews.html", who, sets=records.review_sets(db, who.workspace.id), problems=[])
+
+
+@router.post("/w/{workspace_id}/reviews", dependencies=[Csrf])
+async def upload_reviews(request: Request, db: Db, who: Membership, reviews: Annotated[UploadFile, File()]) -> Response:
+    who.require(CASE_REVIEWS)
+    content = await reviews.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        found = actions.upload_reviews(db, who, reviews.filename, content)
+    except InputError as error:
+        return render(
+            request,
+            "reviews.html",
+            who,
+            sets=records.review_sets(db, who.workspace.id),
+            problems=error.problems,
+            status=422,
+        )
+    return see_other(f"/w/{who.workspace.id}/reviews/{found.number}")
+
+
+@router.get("/w/{workspace_id}/reviews/{number}")
+def review_summary(request: Request, db: Db, who: Membership, number: int) -> Response:
+    from careflow.outcomes.analysis import summarise
+    from careflow.outcomes.review_report import share_rows
+
+    found, cases = actions.review_set(db, who, number)
+    summary = summarise(cases)
+    return render(request, "review.html", who, found=found, summary=summary, shares=share_rows(summary))
+
+
+@router.post("/w/{workspace_id}/reviews/{number}/calibrate", dependencies=[Csrf])
+def calibrate(request: Request, db: Db, who: Membership, number: int) -> Response:
+    version = actions.calibrate(db, who, number)
+    return see_other(f"/w/{who.workspace.id}/scenarios/{version.number}?saved=1")
+
+
 # --- administration ------------------------------------------------------------------------------------------------
 
 
