@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from careflow.store.models import Role
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+REVIEWS = Path(__file__).resolve().parents[1] / "examples" / "case_reviews_synthetic.csv"
 PASSWORD = "correct horse battery staple"
 
 
@@ -29,6 +31,7 @@ class Seeded:
     url: str
     own: int
     other: int
+    reviews: bytes = b""
     emails: dict[str, str] = field(default_factory=dict)  # role (or 'outsider') → e-mail
     job: dict[str, int] = field(default_factory=dict)  # workspace label → id of a finished job
 
@@ -67,6 +70,7 @@ def seed(url: str, workbook: bytes) -> Seeded:
                 None,
             )
             records.add_scenario(db, space.id, "first", "name: first\nlevers: {}\n", "test", None)
+            records.add_review_set(db, space.id, "reviews.csv", REVIEWS.read_bytes(), 0, "test", None)
             job = Job(
                 workspace_id=space.id,
                 kind="projection",

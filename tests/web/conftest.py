@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from web_support import POSTGRES, Seeded, postgres_reachable, seed
 
@@ -61,3 +62,15 @@ def app(seeded: Seeded) -> Iterator[object]:
     application = create_app(WebConfig(database_url(seeded.url), job_processes=False))
     with TestClient(application):  # runs the lifespan: interrupted jobs marked, worker started
         yield application
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, demo_workbook: bytes) -> Iterator[tuple[object, Seeded]]:
+    """One SQLite-backed app for a whole test module (the matrix, migration and backup tests cover PostgreSQL too)."""
+    folder = tmp_path_factory.mktemp("site")
+    seeded = seed(f"sqlite:///{folder / 'careflow.sqlite3'}", demo_workbook)
+    from careflow.web.app import WebConfig, create_app
+
+    application = create_app(WebConfig(seeded.url, job_processes=False))
+    with TestClient(application):
+        yield application, seeded

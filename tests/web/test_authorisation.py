@@ -6,12 +6,13 @@ from fastapi.testclient import TestClient
 
 from web_support import Seeded, sign_in
 
-READ, WRITE, ADMIN = "read", "write", "admin"
+READ, WRITE, ADMIN, REVIEWS = "read", "write", "admin", "reviews"
 ROLES = ("viewer", "analyst", "finance", "practitioner", "admin")
 ALLOWED = {
     READ: set(ROLES),
     WRITE: {"analyst", "admin"},
     ADMIN: {"admin"},
+    REVIEWS: {"practitioner", "admin"},
 }
 
 # (method, path with {w} for the workspace and {job} for its job, what it needs, status when allowed).
@@ -37,6 +38,10 @@ ROUTES: list[tuple[str, str, str, int]] = [
     ("GET", "/w/{w}/projections/{job}", READ, 200),
     ("GET", "/w/{w}/projections/{job}/files/projection.html", READ, 200),
     ("POST", "/w/{w}/projections/{job}/rerun", WRITE, 303),
+    ("GET", "/w/{w}/reviews", REVIEWS, 200),
+    ("POST", "/w/{w}/reviews", REVIEWS, 422),
+    ("GET", "/w/{w}/reviews/1", REVIEWS, 200),
+    ("POST", "/w/{w}/reviews/1/calibrate", REVIEWS, 303),
     ("GET", "/w/{w}/audit", ADMIN, 200),
     ("GET", "/w/{w}/members", ADMIN, 200),
     ("GET", "/api/v1/workspaces/{w}/baselines", READ, 200),
@@ -54,6 +59,7 @@ BAD_INPUT: dict[str, dict[str, object]] = {
     "/scenarios": {"data": {"name": ""}},
     "/scenarios/upload": {"files": {"document": ("empty.yaml", b"", "text/plain")}},
     "/projections": {"data": {"runs": "0"}},
+    "/reviews": {"files": {"reviews": ("empty.csv", b"", "text/csv")}},
 }
 API_BAD_INPUT: dict[str, dict[str, object]] = {
     "/baselines": {"files": {"workbook": ("empty.xlsx", b"", "application/octet-stream")}},

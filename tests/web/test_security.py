@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,6 @@ from careflow.store.models import AuditEvent, BaselineVersion, Job, JobStatus
 from careflow.web.app import WebConfig, create_app
 from careflow.web.auth import SESSION_COOKIE
 from web_support import PASSWORD, Seeded, broken_workbook, seed, sign_in, zip_bomb
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, demo_workbook: bytes) -> Iterator[tuple[object, Seeded]]:
-    """One SQLite-backed app for this module (the matrix and migration tests cover PostgreSQL too)."""
-    folder = tmp_path_factory.mktemp("security")
-    seeded = seed(f"sqlite:///{folder / 'careflow.sqlite3'}", demo_workbook)
-    application = create_app(WebConfig(seeded.url, job_processes=False))
-    with TestClient(application):
-        yield application, seeded
 
 
 def _client(site: tuple[object, Seeded], role: str = "analyst") -> tuple[TestClient, str, Seeded]:
@@ -218,3 +207,19 @@ def test_unfinished_jobs_are_marked_interrupted_at_restart_and_can_run_again(sit
 
             time.sleep(0.1)
         assert status == "succeeded"
+
+
+def test_request_log_is_json_with_the_request_id(site: tuple[object, Seeded], caplog: pytest.LogCaptureFixture) -> None:
+    import json
+    import logging
+
+    from careflow.web.logs import JsonLines
+
+    client, _, seeded = _client(site)
+    with caplog.at_level(logging.INFO, logger="careflow.web"):
+        answer = client.get(f"/w/{seeded.own}", headers={"X-Request-Id": "trace-me-123"})
+    assert answer.headers["x-request-id"] == "trace-me-123"
+    lines = [
+        json.loads(JsonLines().format(r)) for r in caplog.records if getattr(r, "request_id", "") == "trace-me-123"
+    ]
+    assert lines and lines[0]["status"] == 200 and lines[0]["path"] == f"/w/{seeded.own}" and lines[0]["ms"] >= 0

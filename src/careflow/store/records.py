@@ -10,10 +10,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from careflow.store.audit import record, sha256
-from careflow.store.models import BaselineVersion, Job, JobArtefact, JobStatus, ScenarioVersion
+from careflow.store.models import BaselineVersion, Job, JobArtefact, JobStatus, ReviewSet, ScenarioVersion
 
 
-def _next_number(db: Session, model: type[BaselineVersion] | type[ScenarioVersion], workspace_id: int) -> int:
+def _next_number(
+    db: Session, model: type[BaselineVersion] | type[ScenarioVersion] | type[ReviewSet], workspace_id: int
+) -> int:
     latest = db.scalar(select(func.max(model.number)).where(model.workspace_id == workspace_id))
     return (latest or 0) + 1
 
@@ -75,7 +77,13 @@ def baseline(db: Session, workspace_id: int, number: int) -> BaselineVersion | N
 
 
 def add_scenario(
-    db: Session, workspace_id: int, name: str, yaml_text: str, actor: str, user_id: int | None
+    db: Session,
+    workspace_id: int,
+    name: str,
+    yaml_text: str,
+    actor: str,
+    user_id: int | None,
+    review_set_id: int | None = None,
 ) -> ScenarioVersion:
     """Save a scenario document as the workspace's next scenario version; the previous one of that name stays."""
     previous = db.scalar(
@@ -92,6 +100,7 @@ def add_scenario(
         yaml_text=yaml_text,
         content_sha256=sha256(content) or "",
         created_by=user_id,
+        review_set_id=review_set_id,
     )
     db.add(version)
     db.flush()
@@ -177,3 +186,30 @@ def mark_interrupted(db: Session) -> int:
         .values(status=JobStatus.interrupted.value, finished_at=datetime.now(UTC))
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def add_review_set(
+    db: Session, workspace_id: int, file_name: str, content: bytes, cases: int, actor: str, user_id: int | None
+) -> ReviewSet:
+    review_set = ReviewSet(
+        workspace_id=workspace_id,
+        number=_next_number(db, ReviewSet, workspace_id),
+        file_name=file_name,
+        cases=cases,
+        content=content,
+        content_sha256=sha256(content) or "",
+        created_by=user_id,
+    )
+    db.add(review_set)
+    db.flush()
+    record(db, actor, "reviews.upload", f"review set {review_set.number}", workspace_id, after=content, user_id=user_id)
+    return review_set
+
+
+def review_sets(db: Session, workspace_id: int) -> list[ReviewSet]:
+    query = select(ReviewSet).where(ReviewSet.workspace_id == workspace_id)
+    return list(db.scalars(query.order_by(ReviewSet.number.desc())))
+
+
+def review_set(db: Session, workspace_id: int, number: int) -> ReviewSet | None:
+    return db.scalar(select(ReviewSet).where(ReviewSet.workspace_id == workspace_id, ReviewSet.number == number))

@@ -13,10 +13,10 @@ from careflow.errors import InputError, Problem
 from careflow.opportunity.model import OpportunityResult
 from careflow.scenario import Scenario
 from careflow.store import records
-from careflow.store.models import BaselineVersion, Job, ScenarioVersion
+from careflow.store.models import BaselineVersion, Job, ReviewSet, ScenarioVersion
 from careflow.web import usecases
-from careflow.web.auth import READ, WRITE, Member, NotFound
-from careflow.web.uploads import WORKBOOK_SUFFIXES, YAML_SUFFIXES, check_upload, display_name
+from careflow.web.auth import CASE_REVIEWS, READ, WRITE, Member, NotFound
+from careflow.web.uploads import REVIEW_SUFFIXES, WORKBOOK_SUFFIXES, YAML_SUFFIXES, check_upload, display_name
 
 MAX_WEB_RUNS = 5_000  # a web job stays within a couple of minutes on a shared server; the CLI allows more
 MAX_WEB_YEARS = 20
@@ -176,3 +176,30 @@ def rerun(db: Any, who: Member, job_id: int, runner: Any) -> Job:
     db.commit()
     runner.submit(job.id)
     return job
+
+
+def upload_reviews(db: Any, who: Member, file_name: str | None, content: bytes) -> ReviewSet:
+    """Check pseudonymous case reviews as the command line does; keep them only if every row passes."""
+    who.require(CASE_REVIEWS)
+    name = display_name(file_name)
+    check_upload(content, name, REVIEW_SUFFIXES)
+    reviews = usecases.check_reviews(content, name)
+    return records.add_review_set(db, who.workspace.id, name, content, len(reviews), who.visitor.actor, who.user.id)
+
+
+def review_set(db: Any, who: Member, number: int) -> tuple[ReviewSet, list[Any]]:
+    who.require(CASE_REVIEWS)
+    found = records.review_set(db, who.workspace.id, number)
+    if found is None:
+        raise NotFound("No such set of case reviews in this workspace.")
+    return found, usecases.check_reviews(found.content, found.file_name)
+
+
+def calibrate(db: Any, who: Member, number: int) -> ScenarioVersion:
+    """A new scenario version whose lever effects come from a review set, linked to that set."""
+    found, reviews = review_set(db, who, number)
+    scenario = usecases.calibrated_scenario(reviews, f"review set {found.number} ({found.file_name})")
+    text = scenario_yaml(scenario)
+    return records.add_scenario(
+        db, who.workspace.id, scenario.name, text, who.visitor.actor, who.user.id, review_set_id=found.id
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
 import typer
@@ -28,8 +27,9 @@ def serve(
 
     from careflow.store.database import NotMigrated, database_url
     from careflow.web.app import WebConfig, create_app, find_govuk_frontend
+    from careflow.web.logs import configure
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure()
     assets = find_govuk_frontend()
     if assets is None:
         err.print("GOV.UK Frontend is not installed (run: make web-assets); pages use careflow's own CSS only.")
@@ -40,7 +40,7 @@ def serve(
     except NotMigrated as error:
         err.print(f"[red]careflow serve: {error}[/red]")
         sys.exit(2)
-    uvicorn.run(app, host=host, port=port, proxy_headers=tls, log_level="info")
+    uvicorn.run(app, host=host, port=port, proxy_headers=tls, log_level="warning", access_log=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ import json
 import logging
 import multiprocessing
 import time
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from sqlalchemy import update
@@ -103,19 +103,50 @@ def _finish(
 
 
 class JobRunner:
-    """Hands jobs to worker processes (spawned, so no state leaks from the server); the request never waits."""
+    """Hands jobs to worker processes (spawned, so no state leaks from the server); the request never waits.
+
+    If a worker dies or fails outside the job's own error handling, the job is marked failed rather than left
+    queued, and a broken pool is replaced so later jobs still run."""
 
     def __init__(self, database_url: str, workers: int = 1, processes: bool = True):
         self.database_url = database_url
-        self.executor: Executor = (
-            ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-            if processes
-            else ThreadPoolExecutor(max_workers=workers, thread_name_prefix="careflow-job")
+        self.workers, self.processes = workers, processes
+        self.sessions = session_factory(make_engine(database_url))
+        self.executor = self._start()
+
+    def _start(self) -> Executor:
+        executor: Executor = (
+            ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+            if self.processes
+            else ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="careflow-job")
         )
-        self.executor.submit(warm_up)
+        executor.submit(warm_up)
+        return executor
 
     def submit(self, job_id: int) -> Future[str]:
-        return self.executor.submit(run_projection_job, self.database_url, job_id)
+        try:
+            future = self.executor.submit(run_projection_job, self.database_url, job_id)
+        except BrokenExecutor:
+            self.executor = self._start()
+            future = self.executor.submit(run_projection_job, self.database_url, job_id)
+        future.add_done_callback(lambda done: self._settle(job_id, done))
+        return future
+
+    def _settle(self, job_id: int, future: Future[str]) -> None:
+        error = None if future.cancelled() else future.exception()
+        if error is None:
+            return
+        log.error("projection job %s: the worker stopped (%s)", job_id, type(error).__name__)
+        with transaction(self.sessions) as db:
+            db.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status.in_([JobStatus.queued.value, JobStatus.running.value]))
+                .values(
+                    status=JobStatus.failed.value,
+                    finished_at=datetime.now(UTC),
+                    error=f"the worker stopped before finishing ({type(error).__name__}); run it again",
+                )
+            )
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from urllib.parse import urlparse
 
 import pyotp
+import yaml
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from careflow.errors import InputError, Problem
 from careflow.opportunity.model import OpportunityResult
 from careflow.opportunity.parameters import LEVERS, PARAMETER_DESCRIPTIONS, default_effects, national_parameters
+from careflow.provenance import Assumed
 from careflow.scenario import Effect, LeverSettings, Scenario
 from careflow.store import accounts, records
 from careflow.store.audit import events, record
@@ -447,11 +449,21 @@ def editor_parameters(scenario: Scenario | None) -> list[dict[str, Any]]:
                 "id": name,
                 "label": PARAMETER_DESCRIPTIONS.get(name, name.replace("_", " ")),
                 "central": f"{override.central:g}" if override else "",
+                "low": f"{override.low:g}" if override and override.low is not None else "",
+                "high": f"{override.high:g}" if override and override.high is not None else "",
                 "default": f"{value.value:,.6g}",
                 "unit": value.unit,
             }
         )
     return rows
+
+
+PROJECTION_FIELDS = ("years", "runs", "seed")  # as boxes; every other projection setting as YAML
+
+
+def editor_projection_yaml(scenario: Scenario | None) -> str:
+    rest = {k: v for k, v in (scenario.projection if scenario else {}).items() if k not in PROJECTION_FIELDS}
+    return yaml.safe_dump(rest, sort_keys=False, allow_unicode=True) if rest else ""
 
 
 def _number(form: Any, key: str, problems: list[Problem], percent: bool = False) -> float | None:
@@ -469,15 +481,50 @@ def _number(form: Any, key: str, problems: list[Problem], percent: bool = False)
     return value / 100 if percent else value
 
 
-def scenario_from_form(form: Any) -> Scenario:
-    """A scenario document from the editor's fields; every problem reported with the field it came from."""
+EDITED = Assumed(reason="set in careflow's scenario editor (the workspace's audit log records by whom)")
+
+
+def _effect(
+    form: Any, key: str, problems: list[Problem], percent: bool, kept: Effect | None, published: Effect | None
+) -> Effect | None:
+    """The effect entered, keeping the provenance of an unchanged one; None when it equals the published value."""
+    central = _number(form, f"{key}.central", problems, percent)
+    if central is None:
+        return None
+    low, high = _number(form, f"{key}.low", problems, percent), _number(form, f"{key}.high", problems, percent)
+
+    def same(other: Effect | None) -> bool:
+        return other is not None and all(
+            (x is None and y is None) or (x is not None and y is not None and abs(x - y) < 1e-9)
+            for x, y in ((central, other.central), (low, other.low), (high, other.high))
+        )
+
+    if same(kept):
+        return kept
+    if same(published):
+        return None
+    return Effect(central=central, low=low, high=high, provenance=EDITED)
+
+
+def scenario_from_form(form: Any, base: Scenario | None = None) -> Scenario:
+    """A scenario document from the editor's fields; every problem reported with the field it came from.
+
+    Values left as they were keep their provenance (the published source, or the edited scenario's own); values
+    equal to the published ones are not written, so the document stays short and the sources stay attached."""
     problems: list[Problem] = []
+    published = default_effects()
     levers: dict[str, LeverSettings] = {}
     for lever in LEVERS:
         key = f"lever.{lever.id}"
-        central = _number(form, f"{key}.central", problems, percent=True)
-        low = _number(form, f"{key}.low", problems, percent=True)
-        high = _number(form, f"{key}.high", problems, percent=True)
+        before = base.levers.get(lever.id) if base else None
+        effect = _effect(
+            form,
+            key,
+            problems,
+            True,
+            before.effects.get(lever.effect_name) if before else None,
+            published[lever.id][lever.effect_name],
+        )
         phasing: list[float] = []
         for i, part in enumerate(p for p in str(form.get(f"{key}.phasing", "")).split(",") if p.strip()):
             value = _number({"x": part}, "x", problems, percent=True)
@@ -487,17 +534,47 @@ def scenario_from_form(form: Any) -> Scenario:
                 )
             if value is not None:
                 phasing.append(value)
-        effects = {lever.effect_name: Effect(central=central, low=low, high=high)} if central is not None else {}
+        enabled = form.get(f"{key}.enabled") == "on"
+        if enabled and effect is None and not phasing:
+            continue  # the published lever as it stands: nothing to write
         levers[lever.id] = LeverSettings(
-            enabled=form.get(f"{key}.enabled") == "on", effects=effects, phasing=phasing or None
+            enabled=enabled, effects={lever.effect_name: effect} if effect else {}, phasing=phasing or None
         )
     parameters = {}
     for name in national_parameters():
-        central = _number(form, f"param.{name}.central", problems)
-        if central is not None:
-            parameters[name] = Effect(central=central)
+        kept = base.parameters.get(name) if base else None
+        override = _effect(form, f"param.{name}", problems, False, kept, None)
+        if override is not None:
+            parameters[name] = override
     projection: dict[str, Any] = {}
-    for field in ("years", "runs", "seed"):
+    extra = str(form.get("projection.other", "")).strip()
+    if extra:
+        try:
+            loaded = yaml.safe_load(extra)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            problems.append(
+                Problem(
+                    "scenario form",
+                    f"malformed YAML ({getattr(error, 'problem', error)})",
+                    "valid YAML",
+                    row=mark.line + 1 if mark else None,
+                    column="other projection settings",
+                )
+            )
+            loaded = {}
+        if isinstance(loaded, dict):
+            projection.update(loaded)
+        elif loaded is not None:
+            problems.append(
+                Problem(
+                    "scenario form",
+                    f"a {type(loaded).__name__}",
+                    "settings written as 'name: value' lines",
+                    column="other projection settings",
+                )
+            )
+    for field in PROJECTION_FIELDS:
         value = _number(form, f"projection.{field}", problems)
         if value is not None:
             projection[field] = int(value)
@@ -521,39 +598,65 @@ def scenarios(request: Request, db: Db, who: Membership) -> Response:
     return render(request, "scenarios.html", who, versions=records.scenarios(db, who.workspace.id), problems=[])
 
 
-@router.get("/w/{workspace_id}/scenarios/new")
-def scenario_editor(request: Request, db: Db, who: Writer, start: int | None = None) -> Response:
-    who.require(WRITE)
-    base = actions.scenario_of(actions.scenario_version(db, who, start)) if start else None
+def editor(
+    request: Request,
+    who: Member,
+    base: Scenario | None,
+    start: int | None,
+    form: Any = None,
+    problems: list[Problem] | None = None,
+) -> Response:
+    """The editor page, filled from the scenario being edited and then from what was typed, if it came back."""
+    levers, parameters = editor_levers(base), editor_parameters(base)
+    fields = {
+        "name": base.name if base else "",
+        "description": base.description if base else "",
+        "other": editor_projection_yaml(base),
+        **{f: str(base.projection.get(f, "")) if base else "" for f in PROJECTION_FIELDS},
+    }
+    if form is not None:
+        for row in levers:
+            row["enabled"] = form.get(f"lever.{row['id']}.enabled") == "on"
+            for part in ("low", "central", "high", "phasing"):
+                row[part] = str(form.get(f"lever.{row['id']}.{part}", ""))
+        for row in parameters:
+            for part in ("low", "central", "high"):
+                row[part] = str(form.get(f"param.{row['id']}.{part}", ""))
+        fields.update(
+            name=str(form.get("name", "")),
+            description=str(form.get("description", "")),
+            other=str(form.get("projection.other", "")),
+        )
+        fields.update({f: str(form.get(f"projection.{f}", "")) for f in PROJECTION_FIELDS})
     return render(
         request,
         "scenario_edit.html",
         who,
-        scenario=base,
-        levers=editor_levers(base),
-        parameters=editor_parameters(base),
-        problems=[],
+        levers=levers,
+        parameters=parameters,
+        fields=fields,
+        start=start or "",
+        problems=problems or [],
+        status=422 if problems else 200,
     )
+
+
+@router.get("/w/{workspace_id}/scenarios/new")
+def scenario_editor(request: Request, db: Db, who: Writer, start: int | None = None) -> Response:
+    base = actions.scenario_of(actions.scenario_version(db, who, start)) if start else None
+    return editor(request, who, base, start)
 
 
 @router.post("/w/{workspace_id}/scenarios", dependencies=[Csrf])
 async def save_scenario(request: Request, db: Db, who: Writer) -> Response:
     who.require(WRITE)
     form = await request.form()
+    start = str(form.get("start", ""))
+    base = actions.scenario_of(actions.scenario_version(db, who, int(start))) if start.isdigit() else None
     try:
-        version = actions.save_scenario(db, who, scenario_from_form(form))
+        version = actions.save_scenario(db, who, scenario_from_form(form, base))
     except InputError as error:
-        draft = Scenario(name=str(form.get("name", ""))[:200], description=str(form.get("description", ""))[:2000])
-        return render(
-            request,
-            "scenario_edit.html",
-            who,
-            scenario=draft,
-            levers=editor_levers(None),
-            parameters=editor_parameters(None),
-            problems=error.problems,
-            status=422,
-        )
+        return editor(request, who, base, int(start) if start.isdigit() else None, form, error.problems)
     return see_other(f"/w/{who.workspace.id}/scenarios/{version.number}?saved=1")
 
 
@@ -668,6 +771,49 @@ def projection_file(db: Db, who: Membership, job_id: int, name: str) -> Response
         raise NotFound("No such file for this projection.")
     disposition = "inline" if name.endswith(".svg") else f'attachment; filename="{name}"'
     return Response(found.content, media_type=found.media_type, headers={"Content-Disposition": disposition})
+
+
+# --- case reviews (practitioners and admins only) ----------------------------------------------------------------
+
+
+@router.get("/w/{workspace_id}/reviews")
+def reviews(request: Request, db: Db, who: Membership) -> Response:
+    who.require(CASE_REVIEWS)
+    return render(request, "reviews.html", who, sets=records.review_sets(db, who.workspace.id), problems=[])
+
+
+@router.post("/w/{workspace_id}/reviews", dependencies=[Csrf])
+async def upload_reviews(request: Request, db: Db, who: Membership, reviews: Annotated[UploadFile, File()]) -> Response:
+    who.require(CASE_REVIEWS)
+    content = await reviews.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        found = actions.upload_reviews(db, who, reviews.filename, content)
+    except InputError as error:
+        return render(
+            request,
+            "reviews.html",
+            who,
+            sets=records.review_sets(db, who.workspace.id),
+            problems=error.problems,
+            status=422,
+        )
+    return see_other(f"/w/{who.workspace.id}/reviews/{found.number}")
+
+
+@router.get("/w/{workspace_id}/reviews/{number}")
+def review_summary(request: Request, db: Db, who: Membership, number: int) -> Response:
+    from careflow.outcomes.analysis import summarise
+    from careflow.outcomes.review_report import share_rows
+
+    found, cases = actions.review_set(db, who, number)
+    summary = summarise(cases)
+    return render(request, "review.html", who, found=found, summary=summary, shares=share_rows(summary))
+
+
+@router.post("/w/{workspace_id}/reviews/{number}/calibrate", dependencies=[Csrf])
+def calibrate(request: Request, db: Db, who: Membership, number: int) -> Response:
+    version = actions.calibrate(db, who, number)
+    return see_other(f"/w/{who.workspace.id}/scenarios/{version.number}?saved=1")
 
 
 # --- administration ------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ MAX_RATIO = 100  # deflate rarely exceeds 20:1 on real workbooks; bombs reach th
 ZIP_MAGIC = b"PK\x03\x04"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
+REVIEW_SUFFIXES = (".xlsx", ".csv")
 
 
 def display_name(file_name: str | None) -> str:

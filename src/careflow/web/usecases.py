@@ -72,7 +72,16 @@ def scenario_from_yaml(text: str, name: str) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         raise InputError(problems_from_validation(name, error)) from None
-    lever_effects(scenario, name)  # unknown levers, effects outside their range
+    from careflow.simulate.settings import projection_settings
+
+    problems = []
+    for check in (lambda: lever_effects(scenario, name), lambda: projection_settings(scenario.projection, name)):
+        try:
+            check()  # unknown levers, effects outside their range; projection settings out of range
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
     return scenario
 
 
@@ -124,3 +133,30 @@ def project(
     files["waterfall.svg"] = waterfall_chart(projection).encode()
     files["gap.svg"] = gap_chart(projection).encode()
     return projection.as_dict(), files
+
+
+def check_reviews(data: bytes, name: str) -> list[Any]:
+    """Checked case reviews from an upload; identifying content is refused without being repeated back."""
+    from careflow.outcomes.reviews import load_reviews
+
+    with _as_file(data, name) as path:
+        try:
+            return load_reviews(path)
+        except InputError as error:
+            raise InputError(
+                [_without_cell_text(replace(p, file=p.file.replace(str(path), name))) for p in error.problems]
+            ) from None
+
+
+def _without_cell_text(problem: Problem) -> Problem:
+    # A case-review cell may hold a name or an NHS number: say what kind of thing was found, never the thing.
+    if not problem.found.startswith(("'", '"', "text ")):
+        return problem
+    kind = problem.found.split(", which ", 1)[1] if ", which " in problem.found else None
+    return replace(problem, found=f"a value that {kind} (not shown)" if kind else "a value (not shown on this page)")
+
+
+def calibrated_scenario(reviews: list[Any], label: str) -> Scenario:
+    from careflow.outcomes.calibrate import NATIONAL, calibrate
+
+    return calibrate(reviews, NATIONAL, source=f"case reviews in {label}")
