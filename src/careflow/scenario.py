@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from careflow.errors import FieldProblems, InputError, Problem, problems_from_validation
+from careflow.limits import MAX_NAME_CHARS, Finite
 from careflow.provenance import Provenance
 from careflow.simulate.settings import ProjectionSettings
 
@@ -68,9 +68,9 @@ class Effect(BaseModel):
     """A value with an optional low–high range and where it came from; a bare number is the central value."""
 
     model_config = ConfigDict(extra="forbid")
-    central: float
-    low: float | None = None
-    high: float | None = None
+    central: Finite
+    low: Finite | None = None
+    high: Finite | None = None
     provenance: Provenance | None = None
 
     @model_validator(mode="after")
@@ -86,7 +86,7 @@ def _as_effect(value: Any) -> Any:
     return {"central": value} if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Share = Annotated[Finite, Field(ge=0.0, le=1.0)]
 
 
 class LeverSettings(BaseModel):
@@ -111,7 +111,7 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     schema_version: Literal[1] = 1  # SCHEMA_VERSION; files without it are version 1
-    name: str = "scenario"
+    name: str = Field(default="scenario", max_length=MAX_NAME_CHARS)
     description: str = ""
     levers: dict[str, LeverSettings] = Field(
         default_factory=dict, json_schema_extra={"propertyNames": {"enum": list(LEVER_EFFECTS)}}
@@ -164,34 +164,24 @@ def parameter_problems(parameters: dict[str, Effect]) -> list[tuple[str, str, st
 
 
 def parse_yaml(data: bytes | str, name: str) -> Any:
-    """Parse a YAML (or JSON) document; the one place careflow turns YAML text into data. Problems name `name`."""
+    """Parse the bytes or text of a YAML (or JSON) document (an upload) with careflow's one safe reader."""
+    from careflow.safe_yaml import load_yaml_text
+
     if isinstance(data, bytes):
         try:
-            data = data.decode("utf-8")
+            data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError([Problem(name, "an unreadable file (UnicodeDecodeError)", "UTF-8 text")]) from None
     if not data.strip():
         raise InputError([Problem(name, "an empty file", "a YAML or JSON document")])
-    try:
-        return yaml.safe_load(data)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError(
-            [Problem(name, f"malformed YAML ({getattr(error, 'problem', error)})", "valid YAML", row=row)]
-        ) from None
+    return load_yaml_text(data, name)
 
 
 def load_yaml_document(path: Path) -> Any:
-    """Read a YAML (or JSON) file; unreadable or malformed files become one located problem."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError([Problem(str(path), "no such file", "a YAML or JSON file")])
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError([Problem(str(path), f"an unreadable file ({type(error).__name__})", "UTF-8 text")]) from None
-    return parse_yaml(data, str(path))
+    """Read a YAML (or JSON) file through careflow's one safe reader; problems become located InputErrors."""
+    from careflow.safe_yaml import load_yaml_file
+
+    return load_yaml_file(path)
 
 
 def scenario_from_document(data: Any, name: str) -> Scenario:

@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from careflow.console import emit_json, gbp_m, out
-from careflow.evidence.library import ANNEX
+from careflow.console import FORCE, emit_json, gbp_m, out
+from careflow.reference.bibliography import cite
 
 app = typer.Typer(
     help="The evidence library: what 48 councils did and saved, peers and benchmarks.", no_args_is_help=True
@@ -25,20 +25,23 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:+.1f}%"
 
 
-def _source(line: int, document: str = ANNEX) -> str:
-    return f"{document.split('_')[0]} L{line}"
+def _source(line: int, document: str | None = None) -> str:
+    from careflow.evidence.library import ANNEX
+
+    return cite(document or ANNEX, f"L{line}")
 
 
 @app.command("councils")
 def councils_command(json_output: bool = JSON) -> None:
     """List the 48 councils with spend, trend and normalised savings."""
+    from careflow.evidence.library import ANNEX
     from careflow.services import list_councils
 
     result = list_councils()
     if json_output:
         emit_json(result)
         return
-    table = Table(title=f"{len(result.councils)} councils in the annex ({ANNEX})")
+    table = Table(title=f"{len(result.councils)} councils in the annex ({cite(ANNEX)})")
     for heading in ("#", "council", "type", "avg spend £m", "trend", "savings £m/yr", "% of spend", "levers", "line"):
         table.add_column(heading, justify="right" if heading not in ("council", "type") else "left")
     for r in result.councils:
@@ -108,7 +111,9 @@ def council_command(
     if json_output:
         emit_json(profile)
         return
-    out.print(f"[bold]{profile.full_name}[/bold] — annex entry {profile.number}, {ANNEX} L{profile.line}")
+    out.print(
+        f"[bold]{profile.full_name}[/bold] — annex entry {profile.number}, {cite(profile.document, profile.line)}"
+    )
     if profile.joint_entry:
         out.print(profile.joint_entry)
     spend = Table(title=f"Spend ({profile.spend_measure.replace('_', ' ')})")
@@ -176,11 +181,19 @@ def peers_command(
         "YAML) or a peer profile (YAML/JSON with name, council_type, gross_spend, levers).",
     ),
     top: int = typer.Option(5, "--top", min=1, help="How many peers to list."),
+    neighbours: Path | None = typer.Option(
+        None,
+        "--neighbours",
+        help="ONS statistical nearest neighbours workbook (2025): list the baseline council's ONS peers instead.",
+    ),
     json_output: bool = JSON,
 ) -> None:
     """The most similar councils by lever profile, size, spend trend and type, each with the reason it matched."""
     from careflow.services import find_peers
 
+    if neighbours is not None:
+        _ons_peers(baseline, neighbours, top, json_output)
+        return
     result = find_peers(name, baseline, top)
     if json_output:
         emit_json(result)
@@ -192,6 +205,24 @@ def peers_command(
         figures = "; ".join(f"{f['label']}: {f['printed']} (L{f['line']})" for f in m.levers_in_common[:4])
         table.add_row(str(rank), m.council, f"{m.score:.3f}", "; ".join(m.reasons), figures)
     out.print(table)
+
+
+def _ons_peers(baseline: str | None, neighbours: Path, top: int, json_output: bool) -> None:
+    """Peers by ONS statistical nearest neighbours, for a baseline that carries its ONS code."""
+    from careflow.services import ons_peers
+
+    result = ons_peers(baseline, neighbours, top)
+    if json_output:
+        emit_json(result)
+        return
+    table = Table(title=f"ONS statistical nearest neighbours of {result.subject} ({result.ons_code})")
+    for heading in ("rank", "council", "code", "distance", "in the 2011–14 evidence library"):
+        table.add_column(heading)
+    for r in result.peers:
+        distance = f"{r.distance:.2f}" if r.distance is not None else "—"
+        table.add_row(str(r.rank), r.name, r.code, distance, "yes" if r.in_evidence_library else "no")
+    out.print(table)
+    out.print("Source: ONS, Local authority statistical nearest neighbours, England (2025).", style="dim")
 
 
 @app.command("benchmarks")
@@ -293,10 +324,13 @@ def lever_command(
 
 
 @app.command("report")
-def report_command(out_dir: Path = typer.Option(..., "--out", help="Folder to write evidence.html into.")) -> None:
+def report_command(
+    out_dir: Path = typer.Option(..., "--out", help="Folder to write evidence.html into."), force: bool = FORCE
+) -> None:
     """Write a self-contained HTML page: the library by lever and council, with charts."""
-    from careflow.files import write_outputs
+    from careflow.files import refuse_existing, write_outputs
     from careflow.services import evidence_page
 
-    (path,) = write_outputs(out_dir, {"evidence.html": evidence_page()})
+    refuse_existing(out_dir / "evidence.html", force)  # before the page is drawn
+    (path,) = write_outputs(out_dir, {"evidence.html": evidence_page()}, force)
     out.print(f"Wrote {path}")

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from careflow.console import emit_json, out
+from careflow.console import FORCE, emit_json, out
+from careflow.errors import InputError
 
 app = typer.Typer(help="Budget monitoring, savings, reserves, capital and the medium-term gap.", no_args_is_help=True)
 
@@ -18,12 +19,14 @@ def template(
     from_pack: Path | None = typer.Option(
         None, "--from", help="Fill it from an existing workbook or CSV folder (e.g. to turn CSVs into Excel)"
     ),
+    force: bool = FORCE,
 ) -> None:
     """Write a blank finance workbook (one sheet per table, with column notes and instructions), or a filled copy."""
-    from careflow.files import write_output
+    from careflow.files import refuse_existing, write_output
     from careflow.services import finance_template
 
-    write_output(out_file, finance_template(from_pack))
+    refuse_existing(out_file, force)  # before the pack is read
+    write_output(out_file, finance_template(from_pack), force)
     out.print(f"Wrote the finance workbook to {out_file}")
 
 
@@ -33,9 +36,15 @@ def validate(
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON"),
 ) -> None:
     """Check a finance workbook or CSV folder and report every problem with file, sheet, row and column."""
-    from careflow.services import check_finance
+    from careflow.services import FinanceCheck, check_finance
 
-    checked = check_finance(input_path)
+    try:
+        checked = check_finance(input_path)
+    except InputError as error:
+        if not json_output:
+            raise
+        emit_json(FinanceCheck.failed(error.problems))
+        raise typer.Exit(2) from None
     if json_output:
         emit_json(checked)
         return
@@ -53,14 +62,20 @@ def report(
         None, "--period", min=1, max=12, help="Report this period instead of the settings' one"
     ),
     json_output: bool = typer.Option(False, "--json", help="Print every table as one JSON object"),
+    style_file: Path | None = typer.Option(
+        None,
+        "--style",
+        help="House style for the Word paper (YAML: council, logo, primary_colour, accent_colour, font)",
+    ),
+    force: bool = FORCE,
 ) -> None:
     """Produce the committee report (HTML, .docx, .xlsx) and print the summary; --json prints every table."""
     from careflow.files import write_outputs
     from careflow.finance.report import format_value
     from careflow.services import finance_report
 
-    made = finance_report(input_path, period, render=out_dir is not None)
-    written = write_outputs(out_dir, {f.name: f.data for f in made.files}) if out_dir is not None else []
+    made = finance_report(input_path, period, render=out_dir is not None, style=style_file)
+    written = write_outputs(out_dir, {f.name: f.data for f in made.files}, force) if out_dir is not None else []
     result = made.report
     result.written = [str(p) for p in written]
     if json_output:

@@ -8,13 +8,24 @@ from careflow.baseline.schema import Baseline
 from careflow.opportunity.levers import LEVER_FUNCTIONS, LeverOutcome
 from careflow.opportunity.overlaps import overlap_removed
 from careflow.opportunity.parameters import (
+    LEVER,
     LEVERS,
     PARAMETER_DESCRIPTIONS,
     default_effects,
+    local_parameters,
     national_parameters,
 )
 from careflow.provenance import Value
+from careflow.reference.bibliography import cite
+from careflow.reference.national import OPTIMISED
 from careflow.scenario import Effect, Scenario
+
+# Printed under every opportunity table; here rather than in the report so the terminal table needs no renderer.
+CAVEAT = (
+    "These are opportunity figures, not guaranteed savings. They are net of income, and depend on the "
+    "foundations of reform being in place; a council may see them as a fall in spend, as slower growth in "
+    "spend, or both (" + cite(OPTIMISED, "L613") + ", footnote 21)."
+)
 
 
 class LeverResult(BaseModel):
@@ -30,10 +41,12 @@ class LeverResult(BaseModel):
     people_affected: float
     gross_benefit_gbp: float
     overlap_removed_gbp: float
-    net_benefit_gbp: float
+    net_benefit_gbp: float  # the offset on care spend, overlaps removed (the report's definition, e.g. £867m)
     low_gbp: float
     high_gbp: float
     inputs: dict[str, Value]
+    added_cost_gbp: float = 0.0  # what running the lever adds (extra short-term episodes), net of income
+    net_of_added_cost_gbp: float = 0.0  # net_benefit_gbp − added_cost_gbp: what the projection counts
 
 
 class OpportunityResult(BaseModel):
@@ -47,23 +60,39 @@ class OpportunityResult(BaseModel):
     total_low_gbp: float
     total_high_gbp: float
     parameters: dict[str, Value]
+    total_added_cost_gbp: float = 0.0
+    total_net_of_added_cost_gbp: float = 0.0
 
 
 def lever_effects(scenario: Scenario | None = None) -> dict[str, dict[str, Effect]]:
     """Every lever's effects: the defaults, with the scenario's overrides applied (already checked by `Scenario`).
 
-    A range the scenario leaves out is the default's, widened to include the scenario's central value.
+    A range the scenario leaves out keeps the default range's spread relative to its central value.
     """
     effects = default_effects()
     for lever_id, settings in (scenario.levers if scenario else {}).items():
         for name, effect in settings.effects.items():
             default = effects[lever_id][name]
-            low = effect.low if effect.low is not None else min(default.low or effect.central, effect.central)
-            high = effect.high if effect.high is not None else max(default.high or effect.central, effect.central)
+            spread_low, spread_high = _relative_spread(default)
+            # A central value given alone keeps the national range's relative spread around it, so that the
+            # override is not left sitting at one edge of a range drawn around a different central value.
+            low = effect.low if effect.low is not None else effect.central * spread_low
+            high = (
+                effect.high if effect.high is not None else min(effect.central * spread_high, LEVER[lever_id].maximum)
+            )
             effects[lever_id][name] = Effect(
                 central=effect.central, low=low, high=high, provenance=effect.provenance or default.provenance
             )
     return effects
+
+
+def _relative_spread(default: Effect) -> tuple[float, float]:
+    """The national range as multiples of its central value (1, 1 when there is no range)."""
+    if not default.central:
+        return 1.0, 1.0
+    low = default.low if default.low is not None else default.central
+    high = default.high if default.high is not None else default.central
+    return low / default.central, high / default.central
 
 
 def model_parameters(scenario: Scenario | None = None) -> dict[str, Value]:
@@ -90,7 +119,7 @@ def _net_by_lever(
 def evaluate(baseline: Baseline, scenario: Scenario | None = None) -> OpportunityResult:
     """The opportunity for one council: central, low and high for each lever, and the total, net of overlaps."""
     effects = lever_effects(scenario)
-    params = model_parameters(scenario)
+    params = local_parameters(baseline, model_parameters(scenario))
     enabled = [
         lever
         for lever in LEVERS
@@ -123,6 +152,8 @@ def evaluate(baseline: Baseline, scenario: Scenario | None = None) -> Opportunit
                 net_benefit_gbp=net[lever.id],
                 low_gbp=min(lever_low, lever_high),
                 high_gbp=max(lever_low, lever_high),
+                added_cost_gbp=outcome.added_cost_gbp,
+                net_of_added_cost_gbp=net[lever.id] - outcome.added_cost_gbp,
                 inputs={
                     f"{lever.effect_name}": Value(
                         value=central[lever.id],
@@ -139,13 +170,15 @@ def evaluate(baseline: Baseline, scenario: Scenario | None = None) -> Opportunit
         baseline=baseline.council.name,
         financial_year=baseline.council.financial_year,
         synthetic=baseline.council.synthetic,
-        scenario=scenario.name if scenario else "central (seed 001 defaults)",
+        scenario=scenario.name if scenario else "central (defaults from CCN/ACCE/Newton Europe, 2021)",
         levers=results,
         overlap_removed_gbp=sum(removed.values()),
         total_net_benefit_gbp=sum(net.values()),
         total_low_gbp=total_low,
         total_high_gbp=total_high,
         parameters=params,
+        total_added_cost_gbp=sum(o.added_cost_gbp for o in outcomes.values()),
+        total_net_of_added_cost_gbp=sum(net.values()) - sum(o.added_cost_gbp for o in outcomes.values()),
     )
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import typer
 from rich.table import Table as RichTable
 
-from careflow.console import emit_json, out
-from careflow.files import write_output, write_outputs
+from careflow.console import FORCE, emit_json, out
+from careflow.files import refuse_existing, write_output, write_outputs
 
 reviews_app = typer.Typer(
     help="Ideal-outcome case reviews: import, summarise, calibrate the model.", no_args_is_help=True
@@ -38,11 +38,12 @@ def _share_cells(share: Any) -> list[str]:
 @reviews_app.command("template")
 def reviews_template(
     out_path: Path = typer.Argument(..., metavar="OUT.xlsx|OUT.csv", help="Where to write the blank template"),
+    force: bool = FORCE,
 ) -> None:
     """Write a blank case-review template: a workbook (Instructions, column notes) or a CSV; one example row."""
     from careflow.services import reviews_file
 
-    write_output(out_path, reviews_file(out_path.name))
+    write_output(out_path, reviews_file(out_path.name), force)
     out.print(f"Wrote the case-review template to {out_path}")
 
 
@@ -65,13 +66,15 @@ def reviews_validate(
 def reviews_export(
     file: Path = typer.Argument(..., help="Case reviews to export"),
     out_path: Path = typer.Option(..., "--out", help="An .xlsx workbook (template layout) or a .csv file"),
+    force: bool = FORCE,
 ) -> None:
     """Validate case reviews and write them out in the template layout (.xlsx) or as one CSV file."""
     from careflow.services import load_reviews, reviews_file
 
-    reviews_file(out_path.name)  # an unsupported output type is reported before the reviews are read
+    reviews_file(out_path.name)  # an unsupported output type, or an existing file, before the reviews are read
+    refuse_existing(out_path, force)
     reviews = load_reviews(file)
-    write_output(out_path, reviews_file(out_path.name, reviews))
+    write_output(out_path, reviews_file(out_path.name, reviews), force)
     out.print(f"Wrote {len(reviews)} case reviews to {out_path}")
 
 
@@ -79,12 +82,13 @@ def reviews_export(
 def reviews_synthetic(
     out_path: Path = typer.Option(..., "--out", help="A .csv file to write"),
     count: int = typer.Option(300, min=1, help="How many reviews"),
-    seed: int = typer.Option(2024, help="Random seed (the same seed gives the same file)"),
+    seed: int = typer.Option(2024, help="Random seed (the same random seed gives the same file)"),
+    force: bool = FORCE,
 ) -> None:
     """Write deterministic SYNTHETIC case reviews (for trying careflow; not real people)."""
     from careflow.services import synthetic_reviews
 
-    write_output(out_path, synthetic_reviews(out_path.name, count, seed))
+    write_output(out_path, synthetic_reviews(out_path.name, count, seed), force)
     out.print(f"Wrote {count} synthetic case reviews to {out_path}")
 
 
@@ -93,6 +97,7 @@ def reviews_summary(
     file: Path = typer.Argument(..., help="Case reviews: .xlsx, .csv, or a folder with reviews.csv"),
     out_dir: Path | None = typer.Option(None, "--out", help="Also write reviews_summary.html and .xlsx here"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
+    force: bool = FORCE,
 ) -> None:
     """How many people could have had a more independent outcome, with 95% intervals, £ and reasons."""
     from careflow.outcomes.analysis import (
@@ -105,7 +110,7 @@ def reviews_summary(
     made = summarise_reviews(file, render=out_dir is not None)
     summary = made.summary
     if out_dir is not None:
-        summary.written = [str(p) for p in write_outputs(out_dir, {f.name: f.data for f in made.files})]
+        summary.written = [str(p) for p in write_outputs(out_dir, {f.name: f.data for f in made.files}, force)]
     if as_json:
         emit_json(summary)
         return
@@ -133,7 +138,7 @@ def reviews_summary(
                 + (f" [yellow]{money.warning}[/yellow]" if money.warning else "")
             )
     reasons = RichTable(title="Reasons for gaps (share of cases with a gap)")
-    for h in ("reason", "cases (of those with a gap)", "share", "95% interval", "warning", "seed reference"):
+    for h in ("reason", "cases (of those with a gap)", "share", "95% interval", "warning", "national reference"):
         reasons.add_column(h)
     for name, share in summary.gap_reasons.items():
         ref = REFERENCE_GAP_REASONS.get(name)
@@ -170,12 +175,14 @@ def reviews_calibrate(
     out_path: Path = typer.Option(..., "--out", help="Scenario document to write (.yaml)"),
     prior_strength: float = typer.Option(20.0, min=0.0, help="Pseudo-cases behind each national value"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Turn review results into local lever effects, combined with national values, as a scenario."""
     from careflow.services import calibrate_reviews, scenario_yaml
 
+    refuse_existing(out_path, force)
     result = calibrate_reviews(file, baseline, prior_strength, out_path.name)
-    write_output(out_path, scenario_yaml(result.document))
+    write_output(out_path, scenario_yaml(result.document), force)
     result.scenario = str(out_path)
     if as_json:
         emit_json(result)
@@ -216,11 +223,12 @@ def indicators_list(as_json: bool = typer.Option(False, "--json", help="One JSON
 @indicators_app.command("template")
 def indicators_template(
     out_path: Path = typer.Argument(..., metavar="OUT.xlsx", help="Where to write the template"),
+    force: bool = FORCE,
 ) -> None:
     """Write a blank monthly-data workbook (monthly counts, optional local targets)."""
     from careflow.services import indicators_template as template
 
-    write_output(out_path, template(out_path.name))
+    write_output(out_path, template(out_path.name), force)
     out.print(f"Wrote the monthly-data template to {out_path}")
 
 
@@ -231,13 +239,14 @@ def indicators_report(
     council: str = typer.Option("Your council", help="Council name for the page title"),
     council_type: str | None = typer.Option(None, help="county, unitary, metropolitan or london (for references)"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Compute every indicator by month, compare with target and previous periods, write the dashboard."""
     from careflow.outcomes.indicators import format_value
     from careflow.services import indicator_dashboard
 
     dashboard = indicator_dashboard(input_path, council, council_type, render=True)
-    dashboard.out = [str(p) for p in write_outputs(out_dir, {f.name: f.data for f in dashboard.files})]
+    dashboard.out = [str(p) for p in write_outputs(out_dir, {f.name: f.data for f in dashboard.files}, force)]
     if as_json:
         emit_json(dashboard)
         return

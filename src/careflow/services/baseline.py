@@ -6,7 +6,15 @@ from pydantic import BaseModel
 
 from careflow.baseline.glance import glance
 from careflow.baseline.schema import Baseline
-from careflow.services.inputs import Source, Upload, check_output_name, read_source
+from careflow.services.inputs import (
+    LocatedProblem,
+    Source,
+    Upload,
+    Validation,
+    check_output_name,
+    display_name,
+    read_source,
+)
 
 BUILT_IN_BASELINES = ("demo", "england-2019-20")
 
@@ -18,14 +26,13 @@ class Measure(BaseModel):
     value: str
 
 
-class BaselineCheck(BaseModel):
-    """A baseline that passed every check, with its headline figures."""
+class BaselineCheck(Validation):
+    """A baseline's check: every located problem, or its headline figures and figures unlike England's (warnings)."""
 
-    council: str
-    financial_year: str
-    synthetic: bool
-    problems: list[str] = []
-    measures: list[Measure]
+    council: str | None = None
+    financial_year: str | None = None
+    synthetic: bool | None = None
+    measures: list[Measure] = []
 
 
 def load_baseline(source: Source) -> Baseline:
@@ -46,8 +53,11 @@ def read_baseline(source: Source) -> Baseline:
 
 def check_baseline(source: Source) -> BaselineCheck:
     """Read and check a baseline file; raise InputError listing every located problem, else its headline figures."""
+    from careflow.baseline.plausibility import plausibility_warnings
+
     baseline = read_baseline(source)
     return BaselineCheck(
+        warnings=[LocatedProblem.of(w) for w in plausibility_warnings(baseline, display_name(source))],
         council=baseline.council.name,
         financial_year=baseline.council.financial_year,
         synthetic=baseline.council.synthetic,

@@ -301,6 +301,37 @@ def find_peers(
     return PeersResult(subject=subject, peers=peers.find_peers(lib, subject, top))
 
 
+class OnsPeer(BaseModel):
+    rank: int
+    code: str
+    name: str
+    distance: float | None
+    in_evidence_library: bool
+
+
+class OnsPeersResult(BaseModel):
+    """A council's ONS statistical nearest neighbours, and which of them the 2011–14 evidence library holds."""
+
+    subject: str
+    ons_code: str | None
+    peers: list[OnsPeer]
+
+
+def ons_peers(baseline: Source | None, neighbours: Source, top: int = 5, lib: Library | None = None) -> OnsPeersResult:
+    """Peers by ONS statistical nearest neighbours (2025), for a baseline that carries its ONS code."""
+    from careflow.imports.peers import ons_peers as nearest
+    from careflow.services.baseline import load_baseline
+    from careflow.services.inputs import read_source
+
+    if baseline is None:
+        raise InputError([Problem("peers", "--neighbours without --baseline", "--baseline with an ONS code")])
+    lib = lib or library()
+    subject = load_baseline(baseline)
+    code = subject.council.ons_code
+    rows = read_source(neighbours, lambda path: nearest(code, path, top, {c.name for c in lib.councils}))
+    return OnsPeersResult(subject=subject.council.name, ons_code=code, peers=[OnsPeer.model_validate(r) for r in rows])
+
+
 def benchmark_council(council: str | None = None, lib: Library | None = None) -> BenchmarksResult:
     """Distributions of home care rates, reablement outcomes and savings as % of spend; where `council` sits."""
     from careflow.evidence.peers import benchmarks

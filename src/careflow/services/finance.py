@@ -9,17 +9,16 @@ from pydantic import BaseModel, Field
 
 from careflow.errors import InputError, Problem
 from careflow.finance.tables import FinanceReport
-from careflow.services.inputs import RenderedFile, Source, Upload, display_name, read_source
+from careflow.services.inputs import RenderedFile, Source, Upload, Validation, display_name, read_source
 
 
-class FinanceCheck(BaseModel):
-    """A finance pack that passed every check: how much it holds and how many printed figures differ."""
+class FinanceCheck(Validation):
+    """A finance pack's check: every problem, or how much it holds and how many printed figures differ."""
 
-    valid: bool
-    lines: int
-    savings: int
-    printed: int
-    flags: int
+    lines: int | None = None
+    savings: int | None = None
+    printed: int | None = None
+    flags: int | None = None
 
 
 class FinanceColumn(BaseModel):
@@ -127,12 +126,18 @@ def check_finance(source: Source) -> FinanceCheck:
     )
 
 
-def finance_report(source: Source, period: int | None = None, render: bool = False) -> FinancePackReport:
-    """The committee report's tables as data and, with `render`, as HTML, Word and Excel files."""
+def finance_report(
+    source: Source, period: int | None = None, render: bool = False, style: Path | None = None
+) -> FinancePackReport:
+    """The committee report's tables as data and, with `render`, as HTML, Word (in `style`, a house-style YAML
+    file) and Excel files."""
     from careflow.finance.report import render_report, report_json
+    from careflow.report.word import load_style
 
+    house_style = load_style(style)  # a bad style file is reported before the pack is read
     report = build_finance_report(source, period)
-    files = [RenderedFile(name=n, data=d) for n, d in render_report(report).items()] if render else []
+    rendered = render_report(report, style=house_style) if render else {}
+    files = [RenderedFile(name=n, data=d) for n, d in rendered.items()]
     return FinancePackReport(report=FinanceReportResult.model_validate(report_json(report)), files=files)
 
 

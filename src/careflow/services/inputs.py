@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -37,6 +37,38 @@ class RenderedFile(BaseModel):
 
     name: str
     data: bytes
+
+
+class LocatedProblem(BaseModel):
+    """A problem (or a plausibility warning) for machines: each part of where it is in its own field."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    found: str
+    expected: str
+    where: str
+
+    @classmethod
+    def of(cls, problem: Problem) -> LocatedProblem:
+        return cls.model_validate(problem.as_dict())
+
+    def location(self) -> str:
+        return self.where
+
+
+class Validation(BaseModel):
+    """What `validate --json` prints: whether the input passed, every located problem, and warnings."""
+
+    valid: bool = True
+    problems: list[LocatedProblem] = []
+    warnings: list[LocatedProblem] = []
+
+    @classmethod
+    def failed(cls, problems: list[Problem]) -> Any:
+        """The result for an input that did not pass: every problem, and nothing else known about it."""
+        return cls.model_construct(valid=False, problems=[LocatedProblem.of(p) for p in problems], warnings=[])
 
 
 def display_name(source: Source) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,8 +72,10 @@ def check_reviews(source: Source) -> ReviewCheck:
 
 
 def _csv_bytes(rows: list[list[Any]], lineterminator: str = "\r\n") -> bytes:
+    from careflow.safety import csv_writer  # neutralises cells a spreadsheet would run as formulas
+
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator=lineterminator).writerows(rows)
+    csv_writer(buffer, lineterminator=lineterminator).writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -101,7 +102,7 @@ def synthetic_reviews(name: str, count: int = 300, seed: int = 2024) -> bytes:
     from careflow.outcomes.synthetic import SYNTHETIC_LABEL, generate_reviews
 
     check_output_name(name, (".csv",))
-    header = [[f"# {SYNTHETIC_LABEL} (seed {seed})"], [c.name for c in REVIEWS.columns]]
+    header = [[f"# {SYNTHETIC_LABEL} (random seed {seed})"], [c.name for c in REVIEWS.columns]]
     return _csv_bytes([*header, *(review_row(r) for r in generate_reviews(count, seed))], "\n")
 
 

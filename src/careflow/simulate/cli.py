@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from careflow.console import emit_json, out, progress
+from careflow.console import FORCE, emit_json, out, progress
 
 if TYPE_CHECKING:
     from careflow.simulate.results import ProjectionResult
 
-BASELINE_HELP = "demo, england-2019-20, or a baseline workbook (.xlsx), CSV folder or YAML file"
+BASELINE_HELP = "demo, england-2019-20, england-2021-22 (from the published tables), or a baseline workbook (.xlsx), CSV folder or YAML file"
 SCENARIO_HELP = "baseline, optimised, or a scenario file (YAML/JSON) with levers, phasing and a projection block"
 
 
@@ -23,7 +23,7 @@ def _print_summary(projection: ProjectionResult) -> None:
 
     table = Table(
         title=f"Projection — {projection.baseline}, {len(projection.years)} years from "
-        f"{projection.financial_year}, {projection.runs:,} runs, seed {projection.seed}",
+        f"{projection.financial_year}, {projection.runs:,} runs, random seed {projection.seed}",
         title_justify="left",
     )
     for i, heading in enumerate(SUMMARY_HEADERS):
@@ -44,9 +44,10 @@ def project_command(
     scenario: str = typer.Option("optimised", "--scenario", help=SCENARIO_HELP),
     years: int | None = typer.Option(None, "--years", help="Horizon in years, 1–20 (default 10)"),
     runs: int | None = typer.Option(None, "--runs", help="Monte Carlo runs, 1–100,000 (default 1,000)"),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed; the same seed gives the same output"),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed; the same random seed gives the same output"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for projection.html and projection.xlsx"),
+    force: bool = FORCE,
 ) -> None:
     """Project demand, spend and the funding gap: baseline against a scenario, with uncertainty bands."""
     from careflow.files import write_outputs
@@ -55,7 +56,7 @@ def project_command(
     choice = choose_scenario(scenario, years, runs, seed)
     with progress("Projecting runs") as advance:
         made = project(baseline, choice, on_progress=advance, render=True)
-    written = write_outputs(out_dir, {f.name: f.data for f in made.files})
+    written = write_outputs(out_dir, {f.name: f.data for f in made.files}, force)
     if as_json:
         emit_json(made.projection)
         return
@@ -78,6 +79,7 @@ def sweep_command(
     scheduler: str | None = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table"),
     out_dir: Path | None = typer.Option(None, "--out", help="Folder for sweep.json and sweep.xlsx"),
+    force: bool = FORCE,
 ) -> None:
     """Project many baselines × scenarios on a Dask cluster; each result equals running it alone."""
     from careflow.files import write_outputs
@@ -88,7 +90,7 @@ def sweep_command(
     with progress("Sweeping") as advance:
         result = run_sweep(plan, workers=workers, scheduler=scheduler, on_progress=advance)
     if out_dir is not None:
-        write_outputs(out_dir, sweep_files(result))
+        write_outputs(out_dir, sweep_files(result), force)
     if as_json:
         emit_json(result)
         return

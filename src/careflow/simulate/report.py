@@ -132,7 +132,7 @@ def html_page(projection: ProjectionResult) -> str:
     years = len(projection.years)
     intro = paragraphs(
         f"{projection.runs:,} runs of the flow model, monthly steps over {years} years from "
-        f"{projection.financial_year}, seed {projection.seed}. Bands show the 10th to 90th percentile of the runs; "
+        f"{projection.financial_year}, random seed {projection.seed}. Bands show the 10th to 90th percentile of the runs; "
         "they come from chance in who flows where each month and from each lever's effect drawn from its range.",
         f"Base-year net spend £{m(projection.base_year.net_spend_gbp)}m.",
     )
@@ -223,7 +223,7 @@ def _write_workbook(projection: ProjectionResult, path: Path) -> None:
         workbook_sheets(projection),
         notes=[
             f"careflow projection — {projection.baseline}, {projection.financial_year} baseline",
-            f"{projection.runs:,} runs, {len(projection.years)} years, seed {projection.seed}",
+            f"{projection.runs:,} runs, {len(projection.years)} years, random seed {projection.seed}",
             "£ are cash (after unit-cost inflation); P10/P50/P90 are percentiles over the runs.",
         ],
     )
