@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from openpyxl import Workbook
 
 from careflow.imports.peers import rank_and_quartile
+from careflow.services.schemas import result_schema
 from cli_runner import run_careflow
 
 from .synthetic import COUNCILS, write_fixture
@@ -81,6 +83,7 @@ def test_benchmark_ranks_among_ons_neighbours_and_england(files: dict[str, Path]
     data = json.loads(done.stdout)
     assert [p["code"] for p in data["peers"]] == ["E09000901", "E06000902"]  # Nosubmit refused: not a peer
     assert data["peers_not_comparable"] == ["E06000901"]
+    jsonschema.validate(data, result_schema("benchmark"))  # the published schema of `careflow benchmark --json`
     share = data["measures"]["opportunity_pct"]
     assert share["peer_count"] == 3 and 1 <= share["peer_rank"] <= 3 and "cash" in data["note"]
 
