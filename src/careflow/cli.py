@@ -27,6 +27,7 @@ def _register() -> None:
     from careflow.imports import cli as imports_cli
     from careflow.outcomes import cli as outcomes_cli
     from careflow.simulate import cli as simulate_cli
+    from careflow.web import cli as web_cli
 
     baseline_cli.register(app)
     simulate_cli.register(app)
@@ -35,6 +36,7 @@ def _register() -> None:
     app.add_typer(evidence_cli.app, name="evidence")
     app.add_typer(outcomes_cli.reviews_app, name="reviews")
     app.add_typer(outcomes_cli.indicators_app, name="indicators")
+    web_cli.register(app)  # serve, db, admin
 
 
 _register()

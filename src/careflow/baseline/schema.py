@@ -169,7 +169,7 @@ class Baseline(BaseModel):
     admissions: list[AdmissionRow]
     other_spend: list[OtherSpendRow] = Field(default_factory=list)
 
-    # Sums the models use, named as the seed and the statutory returns name them.
+    # Sums the models use, named as the source reports and the statutory returns name them.
     def people(self, bands: tuple[PopulationBand, ...] = POPULATION_BANDS) -> float:
         return sum(r.people for r in self.population if r.age_band in bands)
 

@@ -85,7 +85,7 @@ def import_command(
         names["E92000001"] = "E92000001-england.xlsx"
     extra = ["summary.csv", "summary.xlsx", "import-report.html"] if all_councils else []
     _refuse_existing([out_dir / n for n in [*names.values(), *extra]], force)
-    with staged_directory(out_dir) as stage:
+    with staged_directory(out_dir, force) as stage:
         items = list(result.imported.values()) + ([result.england] if result.england else [])
         _write_baselines([(stage / names[item.code], item.baseline) for item in items])
         written = time.perf_counter() - started - imported
@@ -221,7 +221,7 @@ def atlas_command(
     started = time.perf_counter()
     result = import_councils(tables, None, _basis(clients), include_england=False, ascof=ascof)
     lines = council_lines(result)
-    with staged_directory(out_dir) as stage:
+    with staged_directory(out_dir, force) as stage:
         (stage / "atlas.html").write_text(render_atlas(result, lines, shapes), encoding="utf-8")
         write_table(stage / "atlas", TABLE_COLUMNS, table_values(atlas_rows(lines)))
     out.print(
