@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/careflow report --baseline demo --out out
+	$(BIN)/careflow report --baseline demo --out out --force
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)
