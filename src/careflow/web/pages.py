@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from dataclasses import replace
 from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlparse
@@ -18,6 +19,7 @@ from careflow.errors import InputError, Problem
 from careflow.opportunity.model import OpportunityResult
 from careflow.opportunity.parameters import LEVERS, PARAMETER_DESCRIPTIONS, default_effects, national_parameters
 from careflow.provenance import Assumed
+from careflow.safe_yaml import load_yaml_text
 from careflow.scenario import Effect, LeverSettings, Scenario
 from careflow.store import accounts, records
 from careflow.store.audit import events, record
@@ -554,18 +556,9 @@ def scenario_from_form(form: Any, base: Scenario | None = None) -> Scenario:
     extra = str(form.get("projection.other", "")).strip()
     if extra:
         try:
-            loaded = yaml.safe_load(extra)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            problems.append(
-                Problem(
-                    "scenario form",
-                    f"malformed YAML ({getattr(error, 'problem', error)})",
-                    "valid YAML",
-                    row=mark.line + 1 if mark else None,
-                    column="other projection settings",
-                )
-            )
+            loaded = load_yaml_text(extra, "scenario form")
+        except InputError as error:
+            problems.extend(replace(p, column="other projection settings") for p in error.problems)
             loaded = {}
         if isinstance(loaded, dict):
             projection.update(loaded)

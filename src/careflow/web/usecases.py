@@ -48,24 +48,10 @@ def check_baseline(data: bytes, name: str) -> Baseline:
 
 def scenario_from_yaml(text: str, name: str) -> Scenario:
     """A scenario from the CLI's YAML; every problem located in the document."""
-    import yaml
-
     from careflow.opportunity import lever_effects
+    from careflow.safe_yaml import load_yaml_text
 
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(
-            [
-                Problem(
-                    name,
-                    f"malformed YAML ({getattr(error, 'problem', error)})",
-                    "valid YAML",
-                    row=mark.line + 1 if mark else None,
-                )
-            ]
-        ) from None
+    data = load_yaml_text(text, name)  # the one safe reader: size, aliases and depth bounded, located errors
     if not isinstance(data, dict):
         raise InputError([Problem(name, f"a {type(data).__name__}", "a mapping with 'name' and 'levers'")])
     try:
