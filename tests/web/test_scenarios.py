@@ -98,3 +98,18 @@ def test_uploaded_yaml_with_problems_is_located(site: tuple[object, Seeded]) -> 
     assert answer.status_code == 422
     page = html.unescape(answer.text)
     assert "plan.yaml" in page and "no_such_lever" in page and "access_uplift" in page
+
+
+def test_pages_cite_publications_in_words(site: tuple[object, Seeded]) -> None:
+    """What people read in the pages names publications, never the source texts' file names."""
+    from test_user_facing_text import offences
+
+    application, seeded = site
+    client = TestClient(application)  # type: ignore[arg-type]
+    sign_in(client, seeded.emails["admin"])
+    w = seeded.own
+    for path in (f"/w/{w}/opportunity", f"/w/{w}/scenarios/new", f"/w/{w}/projections", f"/w/{w}/reviews/1"):
+        page = client.get(path)
+        assert page.status_code == 200
+        words = html.unescape(re.sub(r"<[^>]+>", " ", page.text))  # what is read, not the markup's field names
+        assert not offences(words), (path, offences(words)[:3])
