@@ -132,7 +132,9 @@ def start_projection(db: Any, who: Member, asked: ProjectionRequest, runner: Any
     if not 1 <= asked.years <= MAX_WEB_YEARS:
         problems.append(Problem("form", f"{asked.years} years", f"between 1 and {MAX_WEB_YEARS} years", column="years"))
     if not 0 <= asked.seed < 2**32:
-        problems.append(Problem("form", f"random seed {asked.seed}", "a whole number from 0 to 4,294,967,295", column="seed"))
+        problems.append(
+            Problem("form", f"random seed {asked.seed}", "a whole number from 0 to 4,294,967,295", column="seed")
+        )
     if problems:
         raise InputError(problems)
     version = baseline_version(db, who, asked.baseline)
