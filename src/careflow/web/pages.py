@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from dataclasses import replace
 from functools import lru_cache
 from typing import Annotated, Any
@@ -13,6 +14,7 @@ import pyotp
 import yaml
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from careflow.errors import InputError, Problem
@@ -56,6 +58,18 @@ Csrf = Depends(csrf_protected)
 def m(value: float) -> str:
     """£m with three decimals, as council papers print money."""
     return f"{value / 1e6:,.3f}"
+
+
+def figure(value: float) -> str:
+    """A number as a person reads it: thousands separated, no exponent, sensible decimals."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.4g}" if value else "0"
+
+
+def cite(text: str) -> Markup:
+    """A provenance description with the publication's *title* in italics; everything else escaped."""
+    return Markup(re.sub(r"\*([^*]+)\*", r"<em>\1</em>", str(escape(text))))
 
 
 def render(
