@@ -83,6 +83,11 @@ def opportunity(
 def scenario_yaml(scenario: Scenario) -> str:
     """The CLI's scenario document: what `careflow opportunity --scenario FILE` and `careflow project` read."""
     data = scenario.model_dump(mode="json", exclude_none=True)
+    # Projection settings left at their defaults are not written: the document stays short, and a default stays
+    # a default if careflow's defaults change. (Provenance keeps its `kind`, which a defaults filter would drop.)
+    data["projection"] = scenario.projection.model_dump(mode="json", exclude_defaults=True)
+    if not data["projection"]:
+        del data["projection"]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
