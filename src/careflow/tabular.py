@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from careflow.errors import Problem, Problems
+from careflow.limits import MAX_TEXT_CHARS, number_problem
+from careflow.safety import restore
 
 ColumnKind = Literal["text", "integer", "number", "percent", "financial_year", "month"]
 Row = dict[str, Any]
@@ -149,7 +151,9 @@ def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tupl
         year = parse_financial_year(value)
         return (year, None) if year is not None else (None, f"'{value}'")
     if column.kind == "text":
-        text = str(value).strip()
+        text = restore(str(value).strip())  # careflow's own exports quote risky text; read it back as typed
+        if len(text) > MAX_TEXT_CHARS:
+            return None, f"text of {len(text):,} characters (at most {MAX_TEXT_CHARS:,})"
         if column.choices:
             for choice in column.choices:
                 if normalise_header(choice) == normalise_header(text):
@@ -173,8 +177,9 @@ def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tupl
             number = float(text)
         except ValueError:
             return None, f"text '{value}'"
-        if number != number or number in (float("inf"), float("-inf")):
-            return None, f"'{value}'"
+    wrong = number_problem(number)
+    if wrong is not None:
+        return None, wrong
     if column.kind == "integer":
         if abs(number - round(number)) > 1e-9:
             return None, f"{number:g} (not a whole number)"
@@ -279,7 +284,7 @@ def _open_workbook(path: Path, problems: Problems) -> Any | None:
     if head.startswith(OLE_MAGIC):
         found = "an old-format (.xls) workbook"
         try:
-            import msoffcrypto
+            import msoffcrypto  # optional (careflow[excel]); without it the message names the old format
 
             with path.open("rb") as handle:
                 if msoffcrypto.OfficeFile(handle).is_encrypted():
@@ -439,6 +444,7 @@ def write_workbook(
     title: str,
     instructions: Sequence[str],
     rows: dict[str, Sequence[Sequence[Any]]] | None = None,
+    extra: Callable[[Any], None] | None = None,
 ) -> None:
     """Write a workbook: an Instructions sheet, then one sheet per table (description, column notes, header, rows).
 
@@ -448,6 +454,8 @@ def write_workbook(
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    from careflow.safety import save_workbook
 
     workbook = Workbook()
     guide = workbook.active
@@ -503,4 +511,6 @@ def write_workbook(
                     cell.fill = example_fill
                 sheet.cell(sheet.max_row, 1).comment = Comment(EXAMPLE_NOTE, "careflow")
                 sheet.cell(sheet.max_row, len(table.columns) + 1, EXAMPLE_NOTE).font = Font(italic=True, color="9C5700")
-    workbook.save(path)
+    if extra is not None:  # e.g. a baseline's `sources` sheet
+        extra(workbook)
+    save_workbook(workbook, path)

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from careflow.finance.tables import DECIMALS, Column, FinanceReport, Flag, ReportTable, Row
+from careflow.reference.bibliography import cite, references_for
 from careflow.report import html as page
-from careflow.report.charts import PALETTE, figure, plt, to_png, to_svg
+from careflow.report.charts import PALETTE, figure, to_png, to_svg
 from careflow.report.word import CommitteePaper, HouseStyle, is_wide
 
 if TYPE_CHECKING:
@@ -100,11 +101,11 @@ def _html_table(t: ReportTable, report: FinanceReport, numbers: dict[tuple[str, 
         classes: list[str] = ["total"] if r.style == "total" else []
         if r.rag:
             classes.append(f"rag-{r.rag}")
-        cls = f' class="{" ".join(classes)}"' if classes else ""
+        cls = f' class="{page.escape(" ".join(classes))}"' if classes else ""
         label = ("&nbsp;&nbsp;" * r.indent) + page.escape(r.label)
         if r.style == "subtotal":
             label = f"<strong>{label}</strong>"
-        where = f"{report.pack.document} {r.source}".strip() if r.source else "computed"
+        where = _cited(report, r.source) if r.source else "computed"
         cells = [f'<td title="{page.escape(where)}">{label}</td>']
         for c in t.columns:
             key = (t.namespace, r.item, c.measure)
@@ -115,12 +116,12 @@ def _html_table(t: ReportTable, report: FinanceReport, numbers: dict[tuple[str, 
                     f' <span class="flag" title="{page.escape(report.flags[key].describe())}">†{numbers[key]}</span>'
                 )
                 css += " flagged"
-            cells.append(f'<td class="{css.strip()}">{text}</td>')
+            cells.append(f'<td class="{page.escape(css.strip())}">{text}</td>')
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     note = f'<p class="note">{page.escape(t.note)}</p>' if t.note else ""
     return (
-        f'<h3 id="{t.key}">{page.escape(t.title)}</h3>'
-        f'<table data-table="{t.key}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
+        f'<h3 id="{page.escape(t.key)}">{page.escape(t.title)}</h3>'
+        f'<table data-table="{page.escape(t.key)}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
     )
 
 
@@ -231,13 +232,26 @@ def flag_rows(report: FinanceReport, numbers: dict[tuple[str, str, str], int]) -
                 format_value(f.computed, f.kind),
                 format_value(f.difference, f.kind),
                 f.nature,
-                f.source,
+                _cited(report, f.source),
             ]
         )
     return rows
 
 
 SOURCE_HEADERS = ["Table", "Row", "Source"]
+
+
+def _cited(report: FinanceReport, line: str) -> str:
+    """Where a figure was printed, in words: the publication and its page or section (or the council's own file)."""
+    if not report.pack.document:
+        return line
+    return cite(report.pack.document, line)
+
+
+def _cited_text(report: FinanceReport) -> str:
+    """Every citation the report makes, for its references list."""
+    parts = [row[-1] for row in source_rows(report)] + [_cited(report, f.source) for f in report.flags.values()]
+    return " ".join(parts) + (f" {cite(report.pack.document)}" if report.pack.document else "")
 
 
 def source_rows(report: FinanceReport) -> list[list[str]]:
@@ -248,7 +262,7 @@ def source_rows(report: FinanceReport) -> list[list[str]]:
         for r in t.rows:
             if r.source and (t.namespace, r.item) not in seen:
                 seen.add((t.namespace, r.item))
-                rows.append([t.title, r.label, f"{report.pack.document} {r.source}".strip()])
+                rows.append([t.title, r.label, _cited(report, r.source)])
     return rows
 
 
@@ -285,7 +299,7 @@ def render_html(report: FinanceReport) -> str:
                 + page.table(SOURCE_HEADERS, sources),
             )
         )
-    document = f" Source document: {report.pack.document}." if report.pack.document else ""
+    document = f" Source: {cite(report.pack.document)}." if report.pack.document else ""
     return page.render_page(
         f"{s.department}: finance monitoring, period {report.monitoring.period} {s.financial_year}",
         sections,
@@ -334,8 +348,6 @@ def render_docx(report: FinanceReport, path: Path, style: HouseStyle | None = No
         if heading in charts:
             fig, caption = charts.pop(heading)
             paper.figure(to_png(fig), caption)
-    for fig, _ in charts.values():  # a chart whose section has no table is not shown; release it
-        plt.close(fig)
     if numbers:
         paper.heading("Differences from the printed source")
         paper.table(None, FLAG_HEADERS, flag_rows(report, numbers), numeric=(2, 3, 4))
@@ -343,6 +355,11 @@ def render_docx(report: FinanceReport, path: Path, style: HouseStyle | None = No
     if sources:
         paper.heading("Where the figures came from")
         paper.table(None, SOURCE_HEADERS, sources)
+    cited = references_for(_cited_text(report))
+    if cited:
+        paper.heading("References")
+        for entry in cited:
+            paper.paragraph(entry.replace("*", ""))
     paper.save(path)
 
 
@@ -353,6 +370,8 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
+
+    from careflow.safety import formula, save_workbook
 
     numbers = flag_numbers(report)
     workbook = Workbook()
@@ -387,7 +406,10 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
                 ):
                     letter = sheet.cell(n, i).column_letter
                     value = f"=SUM({letter}{line_rows[0]}:{letter}{line_rows[-1]})"
-                cell = sheet.cell(n, i, value)
+                if isinstance(value, str) and value.startswith("=SUM("):
+                    cell = formula(sheet, n, i, value)  # careflow's own total: kept live when saved
+                else:
+                    cell = sheet.cell(n, i, value)
                 if c.kind == "money":
                     cell.number_format = money_format
                 elif c.kind == "percent":
@@ -426,7 +448,7 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
                     f.computed,
                     f.difference,
                     f.nature,
-                    f.source,
+                    _cited(report, f.source),
                 ],
                 start=1,
             ):
@@ -440,7 +462,14 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
         sheet.column_dimensions["A"].width = 50
         sheet.column_dimensions["B"].width = 60
         sheet.column_dimensions["C"].width = 50
-    workbook.save(path)
+    cited = references_for(_cited_text(report))
+    if cited:
+        sheet = workbook.create_sheet("References")
+        sheet.append(["reference"])
+        for entry in cited:
+            sheet.append([entry])
+        sheet.column_dimensions["A"].width = 120
+    save_workbook(workbook, path)
 
 
 # ---------------------------------------------------------------- JSON
@@ -451,8 +480,7 @@ def report_json(report: FinanceReport) -> dict[str, Any]:
 
     def row_json(t: ReportTable, r: Row) -> dict[str, Any]:
         out: dict[str, Any] = {"label": r.label, "item": r.item, "style": r.style, "values": r.values}
-        document = report.pack.document
-        out["source"] = f"{document} {r.source}".strip() if r.source else "computed from the rows it totals"
+        out["source"] = _cited(report, r.source) if r.source else "computed from the rows it totals"
         if r.rag:
             out["rag"] = r.rag
         flags = {
@@ -478,6 +506,7 @@ def report_json(report: FinanceReport) -> dict[str, Any]:
                 "key": t.key,
                 "title": t.title,
                 "namespace": t.namespace,
+                "label_heading": t.label_heading,
                 "columns": [_column_json(c) for c in t.columns],
                 "rows": [row_json(t, r) for r in t.rows],
                 "note": t.note,
@@ -504,14 +533,14 @@ def _flag_json(f: Flag) -> dict[str, Any]:
     }
 
 
-def write_report(
-    report: FinanceReport, folder: Path, stem: str = "finance-report", style: HouseStyle | None = None
-) -> list[Path]:
-    """Write the three formats into `folder` (a staging folder: the caller moves it into place on success)."""
-    html_path = folder / f"{stem}.html"
-    html_path.write_text(render_html(report), encoding="utf-8")
-    docx_path = folder / f"{stem}.docx"
-    render_docx(report, docx_path, style)
-    xlsx_path = folder / f"{stem}.xlsx"
-    render_xlsx(report, xlsx_path)
-    return [html_path, docx_path, xlsx_path]
+def render_report(
+    report: FinanceReport, stem: str = "finance-report", style: HouseStyle | None = None
+) -> dict[str, bytes]:
+    """The three formats as bytes: HTML, Word (in the council's house style, if given) and Excel, from the same tables."""
+    from careflow.files import rendered_bytes
+
+    return {
+        f"{stem}.html": render_html(report).encode("utf-8"),
+        f"{stem}.docx": rendered_bytes(lambda path: render_docx(report, path, style), ".docx"),
+        f"{stem}.xlsx": rendered_bytes(lambda path: render_xlsx(report, path), ".xlsx"),
+    }

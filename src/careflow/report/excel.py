@@ -19,6 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from careflow.safety import formula, save_workbook
+
 
 @dataclass(frozen=True)
 class NumberFormat:
@@ -83,7 +85,7 @@ def _total_formulas(sheet: Worksheet, first: int, total_row: int, columns: int) 
             continue
         if abs(sum(numbers) - cell.value) <= 1e-9 * max(1.0, abs(cell.value)):  # both stored as shown
             letter = get_column_letter(col)
-            cell.value = f"=SUM({letter}{first}:{letter}{total_row - 1})"
+            formula(sheet, total_row, col, f"=SUM({letter}{first}:{letter}{total_row - 1})")  # kept live on save
 
 
 def _width(values: Sequence[Any], heading: str) -> float:
@@ -112,6 +114,13 @@ def write_results(
         first.column_dimensions["A"].width = 120
     else:
         workbook.remove(first)
+    from careflow.reference.bibliography import references_for
+
+    cited = references_for(
+        " ".join(str(v) for _, rows in sheets.values() for row in rows for v in row) + " ".join(notes)
+    )
+    if cited:  # a workbook that cites a publication carries the full references on its own sheet
+        sheets = {**sheets, "References": (["reference"], [[r] for r in cited])}
     for name, (headers, rows) in sheets.items():
         sheet = workbook.create_sheet(name[:31])
         sheet.append(list(headers))
@@ -143,4 +152,4 @@ def write_results(
             column_values = [row[i - 1] for row in rows if i - 1 < len(row)]
             sheet.column_dimensions[get_column_letter(i)].width = _width(column_values[:500], str(header))
         sheet.freeze_panes = "B2" if unit_index is not None else "A2"
-    workbook.save(path)
+    save_workbook(workbook, path)
