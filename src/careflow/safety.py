@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+OWN_TOTAL = re.compile(r"^=SUM\([A-Z]{1,3}\d+:[A-Z]{1,3}\d+\)$")  # the only formula careflow writes
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 # A fixed time for workbook properties and zip entries, so the same inputs give the same bytes.
@@ -120,6 +122,8 @@ def formula_cells(path: Path) -> list[str]:
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
+                if isinstance(cell.value, str) and OWN_TOTAL.match(cell.value):
+                    continue  # a live total careflow composed itself (declared with `formula`), not input text
                 if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS)):
                     found.append(f"{sheet.title}!{cell.coordinate}")
     return found
