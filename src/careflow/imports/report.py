@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,9 +122,11 @@ def write_table(stem: Path, columns: tuple[str, ...], rows: list[list[Any]]) -> 
     """The same table as CSV and as XLSX (`stem`.csv, `stem`.xlsx)."""
     from openpyxl import Workbook
 
+    from careflow.safety import csv_writer, save_workbook
+
     csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)  # council names and reasons cannot become spreadsheet formulas
         writer.writerow(columns)
         writer.writerows(rows)
     workbook = Workbook()
@@ -135,7 +136,7 @@ def write_table(stem: Path, columns: tuple[str, ...], rows: list[list[Any]]) -> 
     for row in rows:
         sheet.append(row)
     sheet.freeze_panes = "C2"
-    workbook.save(xlsx_path)
+    save_workbook(workbook, xlsx_path)
     return [csv_path, xlsx_path]
 
 
