@@ -365,7 +365,7 @@ def write_workbook(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from careflow.safety import save_workbook
+    from careflow.safety import save_workbook, sheet_title
 
     workbook = Workbook()
     guide = workbook.active
@@ -392,7 +392,7 @@ def write_workbook(
 
     note_fill = PatternFill("solid", fgColor="F2F2F2")
     for table in tables:
-        sheet = workbook.create_sheet(table.name[:31])
+        sheet = workbook.create_sheet(sheet_title(table.name))
         sheet.cell(1, 1, table.description + ("" if table.required else " (optional sheet)")).font = Font(italic=True)
         for index, column in enumerate(table.columns, start=1):
             note = sheet.cell(2, index, column.description)

@@ -22,7 +22,8 @@ CAVEAT = (
 
 
 def slug(result: OpportunityResult) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in result.baseline.lower()).strip("-").replace("--", "-")
+    text = "".join(ch if ch.isalnum() else "-" for ch in result.baseline.lower()).strip("-").replace("--", "-")
+    return text[:60].strip("-") or "council"  # file names have a length limit (255 bytes on most systems)
 
 
 def summary_lines(result: OpportunityResult) -> list[str]:
