@@ -43,7 +43,7 @@ def main() -> None:
     try:
         app()  # click's own standalone handling prints usage errors (missing or bad options) and exits 2
     except InputError as error:
-        print_problems(error.problems)
+        print_problems(error.problems, unlisted=error.unlisted)
         sys.exit(2)
     except Exception as error:  # anything unforeseen: a message, not a traceback
         if os.environ.get("CAREFLOW_DEBUG"):

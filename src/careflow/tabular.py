@@ -12,11 +12,18 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from careflow.errors import Problem, Problems
-from careflow.limits import MAX_TEXT_CHARS, number_problem
+from careflow.limits import (
+    MAX_TABLE_FILE_BYTES,
+    MAX_TABLE_ROWS,
+    MAX_TEXT_CHARS,
+    MAX_WORKBOOK_UNZIPPED_BYTES,
+    number_problem,
+)
 from careflow.safety import restore
 
 ColumnKind = Literal["text", "integer", "number", "percent"]
@@ -71,6 +78,12 @@ def normalise_header(text: Any) -> str:
     return str(text).strip().lower().replace(" ", "_").replace("-", "_") if text is not None else ""
 
 
+@cache
+def _choice_lookup(choices: tuple[str, ...]) -> dict[str, str]:
+    """Normalised spelling → the choice, built once per column (every cell of a 50,000-row table uses it)."""
+    return {normalise_header(choice): choice for choice in choices}
+
+
 def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tuple[Any, str | None]:
     """Return (parsed value, None) or (None, description of what was found)."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
@@ -80,10 +93,8 @@ def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tupl
         if len(text) > MAX_TEXT_CHARS:
             return None, f"text of {len(text):,} characters (at most {MAX_TEXT_CHARS:,})"
         if column.choices:
-            for choice in column.choices:
-                if normalise_header(choice) == normalise_header(text):
-                    return choice, None
-            return None, f"'{text}'"
+            choice = _choice_lookup(column.choices).get(normalise_header(text))
+            return (choice, None) if choice is not None else (None, f"'{text}'")
         return text, None
     if isinstance(value, bool):
         return None, f"'{value}'"
@@ -188,10 +199,53 @@ def _table_from_grid(
     return check_rows(file, table, raw_rows, problems, percent_cells)
 
 
+def _too_big(path: Path, problems: Problems, sheet: str | None = None) -> bool:
+    """Add a problem and return True when a file is over the size limit; checked before anything reads it."""
+    size = path.stat().st_size
+    if size <= MAX_TABLE_FILE_BYTES:
+        return False
+    problems.add(
+        Problem(
+            str(path), f"a file of {size:,} bytes", f"at most {MAX_TABLE_FILE_BYTES:,} bytes (docs/limits.md)", sheet
+        )
+    )
+    return True
+
+
+def _too_many_rows(path: Path, problems: Problems, sheet: str | None) -> None:
+    problems.add(
+        Problem(
+            str(path), f"more than {MAX_TABLE_ROWS:,} rows", f"at most {MAX_TABLE_ROWS:,} rows (docs/limits.md)", sheet
+        )
+    )
+
+
+def _unzipped_size(path: Path) -> int:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return 0  # not a zip: openpyxl reports it as a corrupt workbook
+
+
 def _open_workbook(path: Path, problems: Problems) -> Any | None:
     import openpyxl
 
-    head = path.read_bytes()[:8]
+    if _too_big(path, problems):
+        return None
+    unzipped = _unzipped_size(path)
+    if unzipped > MAX_WORKBOOK_UNZIPPED_BYTES:  # a small file can expand enormously (a "zip bomb")
+        problems.add(
+            Problem(
+                str(path),
+                f"a workbook that expands to {unzipped:,} bytes",
+                f"at most {MAX_WORKBOOK_UNZIPPED_BYTES:,} bytes unzipped (docs/limits.md)",
+            )
+        )
+        return None
+
+    with path.open("rb") as handle:
+        head = handle.read(8)
     if head.startswith(OLE_MAGIC):
         found = "an old-format (.xls) workbook"
         try:
@@ -237,7 +291,10 @@ def _read_workbook(path: Path, tables: Sequence[Table], problems: Problems) -> d
                 continue
             grid: list[list[Any]] = []
             percent: set[tuple[int, int]] = set()
-            for r, row in enumerate(workbook[sheet_name].iter_rows()):
+            for r, row in enumerate(workbook[sheet_name].iter_rows()):  # read-only mode streams the rows
+                if r >= MAX_TABLE_ROWS + HEADER_SEARCH_ROWS:
+                    _too_many_rows(path, problems, table.name)
+                    break
                 values = []
                 for c, cell in enumerate(row):
                     value = getattr(cell, "value", None)
@@ -245,7 +302,8 @@ def _read_workbook(path: Path, tables: Sequence[Table], problems: Problems) -> d
                     if isinstance(value, int | float) and "%" in str(getattr(cell, "number_format", "")):
                         percent.add((r, c))
                 grid.append(values)
-            result[table.name] = _table_from_grid(str(path), table, grid, problems, percent)
+            else:  # every row read: check them (a table over the limit is not checked at all)
+                result[table.name] = _table_from_grid(str(path), table, grid, problems, percent)
     except Exception as error:  # damaged sheet XML surfaces only while iterating
         problems.add(
             Problem(str(path), f"a corrupt or unreadable workbook ({type(error).__name__})", "a valid .xlsx file")
@@ -256,6 +314,8 @@ def _read_workbook(path: Path, tables: Sequence[Table], problems: Problems) -> d
 
 
 def read_csv_grid(path: Path, problems: Problems, sheet: str | None = None) -> list[list[Any]] | None:
+    if _too_big(path, problems, sheet):
+        return None
     data = path.read_bytes()
     if not data.strip():
         problems.add(Problem(str(path), "an empty file", "a CSV file with a header row", sheet))
@@ -272,8 +332,14 @@ def read_csv_grid(path: Path, problems: Problems, sheet: str | None = None) -> l
     else:  # pragma: no cover - cp1252 decodes almost anything
         problems.add(Problem(str(path), "text in an unknown encoding", "UTF-8 text", sheet))
         return None
+    grid: list[list[Any]] = []
     try:
-        return [list(r) for r in csv.reader(io.StringIO(text))]
+        for row in csv.reader(io.StringIO(text)):
+            if len(grid) >= MAX_TABLE_ROWS + HEADER_SEARCH_ROWS:
+                _too_many_rows(path, problems, sheet)
+                return None
+            grid.append(row)
+        return grid
     except csv.Error as error:
         problems.add(Problem(str(path), f"malformed CSV ({error})", "comma-separated values", sheet))
         return None
@@ -313,11 +379,9 @@ def read_tables(path: Path, tables: Sequence[Table], problems: Problems) -> dict
     if path.stat().st_size == 0:
         problems.add(Problem(str(path), "an empty file", "an .xlsx workbook or a folder of CSV files"))
         return {}
-    if (
-        path.suffix.lower() in WORKBOOK_SUFFIXES
-        or path.read_bytes()[:8].startswith(OLE_MAGIC)
-        or path.suffix.lower() == ".xls"
-    ):
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES or head.startswith(OLE_MAGIC) or path.suffix.lower() == ".xls":
         return _read_workbook(path, tables, problems)
     if path.suffix.lower() == ".csv" and len(tables) == 1:
         grid = read_csv_grid(path, problems, tables[0].name)
