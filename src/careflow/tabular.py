@@ -66,6 +66,9 @@ class Table:
     columns: tuple[Column, ...]
     required: bool = True
     example_rows: tuple[tuple[Any, ...], ...] = field(default=())
+    # Personal-data tables (case reviews): refuse columns not in the spec rather than silently drop them
+    # (they may hold identifying notes), and never repeat a cell's text in a problem, only its kind.
+    private: bool = False
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -145,6 +148,8 @@ def check_rows(
         for column in table.columns:
             cell = raw.get(column.name)
             value, bad = parse_cell(cell, column, (row_number, column.name) in (percent_cells or set()))
+            if bad is not None and table.private:
+                bad = f"a value that is not allowed here ({'text' if isinstance(cell, str) else 'a number'})"
             if bad is not None:
                 problems.add(Problem(file, bad, column.expected(), table.name, row_number, column.name))
                 ok = False
@@ -186,6 +191,20 @@ def _table_from_grid(
         problems.add(Problem(file, "no such column", f"a column headed '{name}'", table.name, header_index + 1, name))
     if missing:
         return []
+    if table.private:
+        known = {c.name for c in table.columns}
+        for cell in grid[header_index]:
+            name = normalise_header(cell)
+            if name and name not in known:
+                problems.add(
+                    Problem(
+                        file,
+                        f"a column careflow does not know ('{str(cell).strip()[:40]}')",
+                        "only the template's columns: remove it, as it may hold personal data",
+                        table.name,
+                        header_index + 1,
+                    )
+                )
     percent_cells: set[tuple[int, str]] = set()
     raw_rows = []
     for index in range(header_index + 1, len(grid)):
