@@ -1,4 +1,4 @@
-"""Writing outputs so that a failure never leaves a half-written file or folder behind.
+"""Writing outputs: never half-written, never over an existing file unless asked (--force), readable as the umask allows.
 
 Every output goes to a temporary file or folder beside its destination and is renamed into place only
 when complete. A destination careflow cannot use (a folder it may not write to, a path under a file, a
@@ -11,11 +11,40 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from careflow.errors import InputError, Problem
+
+FORCE_HELP = "Replace output files that already exist"
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read the umask is to set it; put it straight back
+    os.umask(mask)
+    return mask
+
+
+def publish(staged: Path, target: Path, force: bool) -> None:
+    """Move a finished file into place: refuse to replace an existing one without `force`; give it the
+    permissions a newly created file gets under the user's umask (temporary files are created 0600)."""
+    refuse_existing(target, force)
+    if target.is_dir():
+        shutil.rmtree(target)
+    if staged.is_file():
+        os.chmod(staged, 0o666 & ~_umask())
+    os.replace(staged, target)
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    """Stop before any work when the one output file already exists (the same rule `publish` applies)."""
+    if Path(path).exists() and not force:
+        raise InputError([_already_there(Path(path))])
+
+
+def _already_there(path: Path) -> Problem:
+    return Problem(str(path), "a file that already exists", "a new name, or --force to replace it")
 
 
 def _unusable(out: Path, error: OSError, expected: str) -> InputError:
@@ -36,8 +65,10 @@ def _check_folder_target(out: Path, named: Path) -> None:
 
 
 @contextmanager
-def staged_directory(out: Path) -> Iterator[Path]:
-    """Yield a temporary folder beside `out`; on success its files are moved into `out`, else discarded."""
+def staged_directory(out: Path, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder beside `out`; on success its files are moved into `out`, else discarded.
+
+    Without `force`, nothing is moved if any file the block wrote already exists in `out`."""
     out = Path(out)
     expected = "a folder careflow can create or write to (--out)"
     _check_folder_target(out, out)
@@ -48,15 +79,15 @@ def staged_directory(out: Path) -> Iterator[Path]:
         raise _unusable(out, error, expected) from None
     try:
         yield stage
+        existing = [out / item.name for item in stage.iterdir() if (out / item.name).exists()]
+        if existing and not force:
+            raise InputError([_already_there(p) for p in existing])
         try:
             out.mkdir(parents=True, exist_ok=True)
             if not os.access(out, os.W_OK):
                 raise PermissionError(13, "Permission denied")
             for item in stage.iterdir():
-                target = out / item.name
-                if target.is_dir():
-                    shutil.rmtree(target)
-                os.replace(item, target)
+                publish(item, out / item.name, force=True)
         except OSError as error:
             raise _unusable(out, error, expected) from None
     finally:
@@ -64,13 +95,15 @@ def staged_directory(out: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def staged_file(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; it replaces `path` only if the block completes."""
+def staged_file(path: Path, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; it replaces `path` only if the block completes (and, if `path`
+    exists, only with `force`: the check is made before the block runs, so no work is wasted)."""
     path = Path(path)
     expected = "a file path in a folder careflow can write to (--out)"
     if path.is_dir():
         raise InputError([Problem(str(path), "a folder, not a file", "a file name to write (--out)")])
     _check_folder_target(path.parent, path)
+    refuse_existing(path, force)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}-", suffix=path.suffix[:20], dir=path.parent)
@@ -80,9 +113,32 @@ def staged_file(path: Path) -> Iterator[Path]:
     try:
         yield Path(tmp)
         try:
-            os.replace(tmp, path)
+            publish(Path(tmp), path, force)
         except OSError as error:
             raise _unusable(path, error, expected) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_output(path: Path, data: bytes, force: bool = False) -> Path:
+    """Write one rendered output (bytes from a renderer) in one step: the whole file or nothing."""
+    with staged_file(path, force) as stage:
+        stage.write_bytes(data)
+    return Path(path)
+
+
+def write_outputs(folder: Path, files: Mapping[str, bytes], force: bool = False) -> list[Path]:
+    """Write rendered outputs `{file name: bytes}` into `folder` together: all of them or none."""
+    with staged_directory(folder, force) as stage:
+        for name, data in files.items():
+            (stage / name).write_bytes(data)
+    return [Path(folder) / name for name in files]
+
+
+def rendered_bytes(write: Callable[[Path], object], suffix: str) -> bytes:
+    """The bytes a path-writing renderer (openpyxl, python-docx) produces, without leaving a file behind."""
+    with tempfile.TemporaryDirectory(prefix="careflow-render-") as folder:
+        path = Path(folder) / f"output{suffix}"
+        write(path)
+        return path.read_bytes()

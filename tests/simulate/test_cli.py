@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from cli_runner import run_careflow
 
-def careflow(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "careflow", *args], capture_output=True, text=True, timeout=300)
+careflow = run_careflow
 
 
 def test_project_json_html_and_excel(tmp_path: Path) -> None:
@@ -38,7 +36,7 @@ def test_project_json_html_and_excel(tmp_path: Path) -> None:
     first = next(r for r in rows if r[0] == "optimised" and r[1] == "net_spend_gbp" and r[4] == data["years"][0])
     assert first[8] == pytest.approx(net["mean"][0])
     # Same seed, same output.
-    again = careflow("project", "--years", "3", "--runs", "50", "--seed", "11", "--json", "--out", str(out))
+    again = careflow("project", "--years", "3", "--runs", "50", "--seed", "11", "--json", "--out", str(out), "--force")
     assert again.stdout == run.stdout
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from dask.distributed import Client, LocalCluster
 
 from careflow.baseline.demo import demoshire
 from careflow.console import to_json
+from careflow.services.schemas import result_schema
 from careflow.simulate.projection import scenario_for
 from careflow.simulate.settings import ProjectionSettings
-from careflow.simulate.sweep import Task, run_sweep, run_task, scaled_england
+from careflow.simulate.sweep import Task, batches, run_batch, run_sweep, run_task, scaled_england
+from cli_runner import run_careflow
 
 
 @pytest.fixture(scope="module")
@@ -52,30 +53,26 @@ def test_scaled_england_variants_are_council_sized_and_distinct() -> None:
 
 
 def test_sweep_command_on_a_local_cluster(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "careflow", "sweep", "--baseline", "demo", "--england-variants", "1",
+    run = run_careflow("sweep", "--baseline", "demo", "--england-variants", "1",
          "--years", "1", "--runs", "10", "--workers", "1", "--grid", "unit_cost_inflation=0.0,0.1",
-         "--json", "--out", str(tmp_path / "sweep")],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+         "--json", "--out", str(tmp_path / "sweep"))  # fmt: skip
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert len(data["tasks"]) == 8
+    jsonschema.validate(data, result_schema("sweep"))  # the published schema of `careflow sweep --json`
+    assert [row["scenario"] for row in data["final_year"]] == [t["scenario"] for t in data["tasks"]]
     demo = {t["scenario"]: t for t in data["tasks"] if t["baseline"].startswith("Demoshire")}
     low = demo["optimised [unit_cost_inflation=0]"]["scenarios"]["optimised [unit_cost_inflation=0]"]
     high = demo["optimised [unit_cost_inflation=0.1]"]["scenarios"]["optimised [unit_cost_inflation=0.1]"]
     assert high["series"]["net_spend_gbp"]["mean"][0] > 1.09 * low["series"]["net_spend_gbp"]["mean"][0]
     assert (tmp_path / "sweep" / "sweep.xlsx").exists()
-    bad = subprocess.run(
-        [sys.executable, "-m", "careflow", "sweep", "--baseline", "demo", "--scheduler", "localhost:1"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    bad = run_careflow("sweep", "--baseline", "demo", "--scheduler", "localhost:1")  # fmt: skip
     assert bad.returncode == 2 and "--scheduler" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_parameter_grid_gives_every_combination_and_rejects_unknown_names() -> None:
     from careflow.errors import InputError
-    from careflow.simulate.cli import parse_grid
+    from careflow.services import parse_grid
 
     points = parse_grid(["unit_cost_inflation=0.02,0.03", "population_growth.85+=0.01,0.02,0.04"])
     assert len(points) == 6
@@ -92,3 +89,23 @@ def test_sweep_on_an_existing_scheduler_by_address(client) -> None:
     task = Task(demoshire(), "optimised", scenario_for("optimised"), ProjectionSettings(years=1, runs=10, seed=2))
     [result] = run_sweep([task], scheduler=address)
     assert to_json(result) == to_json(run_task(task))
+
+
+def test_batches_keep_order_and_cover_every_task() -> None:
+    settings = ProjectionSettings(years=1, runs=5, seed=1)
+    tasks = [Task(b, n, scenario_for(n), settings) for b in scaled_england(7) for n in ("baseline", "optimised")]
+    for slots in (1, 2, 3, 100):
+        chunks = batches(tasks, slots)
+        assert [t for chunk in chunks for t in chunk] == tasks
+        assert len(chunks) <= max(1, slots * 4)
+        assert max(map(len, chunks)) - min(map(len, chunks)) <= max(map(len, chunks)) // 2 + 1
+
+
+def test_a_batch_sharing_each_councils_model_equals_running_each_task_alone() -> None:
+    settings = ProjectionSettings(years=2, runs=20, seed=4)
+    tasks = [
+        Task(b, n, scenario_for(n), settings)
+        for b in [demoshire(), *scaled_england(1)]
+        for n in ("baseline", "optimised")
+    ]
+    assert [to_json(r) for r in run_batch(tasks)] == [to_json(run_task(t)) for t in tasks]

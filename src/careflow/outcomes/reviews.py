@@ -12,16 +12,10 @@ from careflow.errors import Problem, Problems
 from careflow.outcomes.pseudonymity import identifying_content
 from careflow.outcomes.pseudonymity import nhs_check_digit_valid as nhs_check_digit_valid  # for callers
 from careflow.tabular import Column, Row, Table, read_tables
+from careflow.vocabulary import AGE_BANDS, SETTING_RUNG, SUPPORT_REASON_LABEL
 
-AGE_BANDS = ("18-64", "65+")
-SUPPORT_REASONS = (
-    "physical support",
-    "sensory support",
-    "support with memory and cognition",
-    "learning disability support",
-    "mental health support",
-    "social support",
-)
+# Case-review files hold the labels people use; the terms themselves come from the one vocabulary.
+SUPPORT_REASONS = tuple(SUPPORT_REASON_LABEL.values())
 DECISION_POINTS = (
     "front door",
     "hospital discharge",
@@ -39,26 +33,6 @@ GAP_REASONS = (
 )
 YES_NO = ("yes", "no")
 
-# The independence ladder of DOMAIN.md: each setting sits on one rung (1 = most independent).
-RUNG_NAMES = {
-    1: "no formal support",
-    2: "short-term support only",
-    3: "community support at home",
-    4: "supported living / Shared Lives / extra care",
-    5: "residential care",
-    6: "nursing care",
-}
-SETTING_RUNG = {
-    "no formal support": 1,
-    "short-term support": 2,
-    "home care": 3,
-    "direct payment": 3,
-    "supported living": 4,
-    "shared lives": 4,
-    "extra care": 4,
-    "residential care": 5,
-    "nursing care": 6,
-}
 SETTINGS = tuple(SETTING_RUNG)
 OUTCOMES = ("actual", "proposed", "ideal")
 OUTCOME_LABEL = {"actual": "the actual outcome", "proposed": "the practitioner's proposal", "ideal": "the MDT's ideal"}
@@ -98,6 +72,7 @@ REVIEWS = Table(
         ("R-0001", "65+", "physical support", "hospital discharge", "2024-04-15", 5, "residential care", 0, 850,
          5, "residential care", 0, 850, 3, "home care", 14, 245, "service capacity", "no", "yes"),
     ),
+    example_key="case_id",
 )  # fmt: skip
 
 

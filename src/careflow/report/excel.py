@@ -25,6 +25,13 @@ def write_results(
         first.column_dimensions["A"].width = 120
     else:
         workbook.remove(first)
+    from careflow.reference.bibliography import references_for
+
+    cited = references_for(
+        " ".join(str(v) for _, rows in sheets.values() for row in rows for v in row) + " ".join(notes)
+    )
+    if cited:  # a workbook that cites a publication carries the full references on its own sheet
+        sheets = {**sheets, "References": (["reference"], [[r] for r in cited])}
     for name, (headers, rows) in sheets.items():
         sheet = workbook.create_sheet(sheet_title(name))
         sheet.append(list(headers))
