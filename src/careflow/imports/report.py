@@ -122,7 +122,7 @@ def write_table(stem: Path, columns: tuple[str, ...], rows: list[list[Any]]) -> 
     """The same table as CSV and as XLSX (`stem`.csv, `stem`.xlsx)."""
     from openpyxl import Workbook
 
-    from careflow.safety import csv_writer, save_workbook
+    from careflow.safety import csv_writer, save_workbook, sheet_title
 
     csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
@@ -131,7 +131,7 @@ def write_table(stem: Path, columns: tuple[str, ...], rows: list[list[Any]]) -> 
         writer.writerows(rows)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = stem.name
+    sheet.title = sheet_title(stem.name)
     sheet.append(list(columns))
     for row in rows:
         sheet.append(row)
