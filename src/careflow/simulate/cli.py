@@ -117,6 +117,7 @@ def _print_summary(projection: Any) -> None:
     for step in projection.waterfall["steps"]:
         steps.add_row(step["step"].replace("_", " "), m(step["gbp"]))
     out.print(steps)
+    out.print(projection.funding_gap["base_year"]["statement"], style="dim")
 
 
 def project_command(
