@@ -190,3 +190,15 @@ def test_data_far_from_a_weak_prior_may_widen_the_interval_at_first() -> None:
     _, low0, high0 = beta_posterior(0.0625, 0, 0, 3.0)
     _, low1, high1 = beta_posterior(0.0625, 1, 1, 3.0)
     assert high1 - low1 > high0 - low0
+
+
+def test_small_sample_warnings_reach_the_opportunity_report() -> None:
+    from careflow.baseline.demo import demoshire
+    from careflow.opportunity import evaluate
+    from careflow.opportunity.report import summary_lines
+
+    result = evaluate(demoshire(), calibrate(generate_reviews(20, seed=5), NATIONAL))
+    warned = [line for line in summary_lines(result) if line.startswith("Small sample")]
+    assert warned and all("local case" in line for line in warned)
+    large = evaluate(demoshire(), calibrate(generate_reviews(3000, seed=5), NATIONAL))
+    assert len([x for x in summary_lines(large) if x.startswith("Small sample")]) < len(warned)

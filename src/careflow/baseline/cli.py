@@ -30,7 +30,7 @@ def _load(baseline: str, scenario: Path | None) -> tuple[Baseline, OpportunityRe
 
 def _print_opportunity(result: OpportunityResult) -> None:
     from careflow.opportunity import LEVER
-    from careflow.opportunity.report import CAVEAT, m
+    from careflow.opportunity.report import CAVEAT, evidence_warnings, m
 
     title = f"Optimised delivery opportunity — {result.baseline} {result.financial_year}"
     table = Table(title=title, title_justify="left")
@@ -65,6 +65,8 @@ def _print_opportunity(result: OpportunityResult) -> None:
     out.print(table)
     if result.synthetic:
         out.print("[yellow]Synthetic council: for demonstration only.[/yellow]")
+    for warning in evidence_warnings(result):
+        out.print(f"[yellow]Small sample — {warning}[/yellow]")
     out.print(CAVEAT, style="dim")
 
 

@@ -28,6 +28,17 @@ def slug(result: OpportunityResult) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in result.baseline.lower()).strip("-").replace("--", "-")
 
 
+def evidence_warnings(result: OpportunityResult) -> list[str]:
+    """Small-sample warnings carried by local (case-review) effects, one line per lever."""
+    found = []
+    for lever in result.levers:
+        for value in lever.inputs.values():
+            detail = getattr(value.provenance, "detail", "")
+            if value.provenance.kind == "local" and "Warning: " in detail:
+                found.append(f"{lever.name}: {detail.split('Warning: ', 1)[1].rstrip('.')}.")
+    return found
+
+
 def summary_lines(result: OpportunityResult) -> list[str]:
     levers = sorted(result.levers, key=lambda lever: lever.net_benefit_gbp, reverse=True)
     top = levers[0] if levers else None
@@ -49,6 +60,7 @@ def summary_lines(result: OpportunityResult) -> list[str]:
             f"The largest is '{top.name.lower()}': £{m(top.net_benefit_gbp)}m a year, reaching about "
             f"{top.people_affected:,.0f} people."
         )
+    lines += [f"Small sample — {warning}" for warning in evidence_warnings(result)]
     lines.append(CAVEAT)
     return lines
 
