@@ -216,9 +216,9 @@ def build_page(library: Library) -> str:
     )
 
 
-def write_report(library: Library, out_dir: Path) -> Path:
+def write_report(library: Library, out_dir: Path, force: bool = False) -> Path:
     """Write evidence.html into `out_dir`; nothing is left behind if building the page fails."""
     page = build_page(library)
-    with staged_directory(out_dir) as staging:
+    with staged_directory(out_dir, force) as staging:
         (staging / "evidence.html").write_text(page, encoding="utf-8")
     return Path(out_dir) / "evidence.html"

@@ -7,36 +7,17 @@ from typing import Any
 
 from careflow.baseline.schema import Baseline
 from careflow.console import gbp_m as m
-from careflow.opportunity.model import OpportunityResult
+from careflow.opportunity.model import CAVEAT, OpportunityResult, evidence_warnings
 from careflow.opportunity.overlaps import RULES
 from careflow.opportunity.parameters import LEVER, PARAMETER_DESCRIPTIONS
 from careflow.provenance import named_quantity, quantity
-from careflow.reference.bibliography import cite
-from careflow.reference.national import OPTIMISED
 from careflow.report import charts
 from careflow.report.excel import write_results
 from careflow.report.html import Section, chart, escape, paragraphs, render_page, table
 
-CAVEAT = (
-    "These are opportunity figures, not guaranteed savings. They are net of income, and depend on the "
-    "foundations of reform being in place; a council may see them as a fall in spend, as slower growth in "
-    "spend, or both (" + cite(OPTIMISED, "L613") + ", footnote 21)."
-)
-
 
 def slug(result: OpportunityResult) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in result.baseline.lower()).strip("-").replace("--", "-")
-
-
-def evidence_warnings(result: OpportunityResult) -> list[str]:
-    """Small-sample warnings carried by local (case-review) effects, one line per lever."""
-    found = []
-    for lever in result.levers:
-        for value in lever.inputs.values():
-            detail = getattr(value.provenance, "detail", "")
-            if value.provenance.kind == "local" and "Warning: " in detail:
-                found.append(f"{lever.name}: {detail.split('Warning: ', 1)[1].rstrip('.')}.")
-    return found
 
 
 def summary_lines(result: OpportunityResult) -> list[str]:
@@ -327,12 +308,12 @@ def write_excel(path: Path, result: OpportunityResult, baseline: Baseline) -> No
     )
 
 
-def write_report(out: Path, result: OpportunityResult, baseline: Baseline) -> list[Path]:
+def write_report(out: Path, result: OpportunityResult, baseline: Baseline, force: bool = False) -> list[Path]:
     """Write the HTML and Excel reports into `out` (staged, so nothing is half-written)."""
     from careflow.files import staged_directory
 
     name = f"opportunity-{slug(result)}"
-    with staged_directory(out) as stage:
+    with staged_directory(out, force) as stage:
         (stage / f"{name}.html").write_text(render_html(result, baseline), encoding="utf-8")
         write_excel(stage / f"{name}.xlsx", result, baseline)
     return [Path(out) / f"{name}.html", Path(out) / f"{name}.xlsx"]

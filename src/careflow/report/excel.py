@@ -9,6 +9,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from careflow.safety import save_workbook
+
 
 def write_results(
     path: Path, sheets: dict[str, tuple[Sequence[str], Sequence[Sequence[Any]]]], notes: Sequence[str] = ()
@@ -40,4 +42,4 @@ def write_results(
         for i, header in enumerate(headers, start=1):
             sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(12, min(60, len(str(header)) + 4))
         sheet.freeze_panes = "A2"
-    workbook.save(path)
+    save_workbook(workbook, path)

@@ -70,7 +70,7 @@ def escape(text: Any) -> str:
 
 
 def paragraphs(*texts: str, css: str = "") -> str:
-    cls = f' class="{css}"' if css else ""
+    cls = f' class="{escape(css)}"' if css else ""
     return "".join(f"<p{cls}>{escape(t)}</p>" for t in texts)
 
 
@@ -90,7 +90,7 @@ def table(
             classes.append("total")
         if row_classes and row_classes[r]:
             classes.append(row_classes[r])
-        cls = f' class="{" ".join(classes)}"' if classes else ""
+        cls = f' class="{escape(" ".join(classes))}"' if classes else ""
         cells = "".join(
             f'<td class="num">{escape(v)}</td>' if i in numeric else f"<td>{escape(v)}</td>" for i, v in enumerate(row)
         )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from careflow.console import err, out, print_json
+from careflow.console import FORCE, err, out, print_json
 from careflow.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -128,6 +128,7 @@ def project_command(
     seed: int | None = typer.Option(None, "--seed", help="Random seed; the same random seed gives the same output"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for projection.html and projection.xlsx"),
+    force: bool = FORCE,
 ) -> None:
     """Project demand, spend and the funding gap: baseline against a scenario, with uncertainty bands."""
     from careflow.baseline.io import load_baseline
@@ -142,7 +143,7 @@ def project_command(
         scenarios.append((name if name != "baseline" else "scenario", chosen))
     with progress(settings.runs * len(scenarios), "Projecting runs") as advance:
         result = project(loaded, scenarios, settings, file, on_block=advance)
-    with staged_directory(out_dir) as stage:
+    with staged_directory(out_dir, force) as stage:
         written = write_outputs(result, stage)
     if as_json:
         print_json(result.as_dict())
@@ -244,6 +245,7 @@ def sweep_command(
     scheduler: str | None = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table"),
     out_dir: Path | None = typer.Option(None, "--out", help="Folder for sweep.json and sweep.xlsx"),
+    force: bool = FORCE,
 ) -> None:
     """Project many baselines × scenarios on a Dask cluster; each result equals running it alone."""
     from careflow.files import staged_directory
@@ -279,7 +281,7 @@ def sweep_command(
     if out_dir is not None:
         from careflow.console import to_json
 
-        with staged_directory(out_dir) as stage:
+        with staged_directory(out_dir, force) as stage:
             (stage / "sweep.json").write_text(to_json({"tasks": results}), encoding="utf-8")
             write_results(stage / "sweep.xlsx", {"Sweep": (headers, rows)})
     if as_json:

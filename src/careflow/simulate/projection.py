@@ -7,7 +7,10 @@ baseline and optimised share their random numbers (their difference is not blurr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,23 +169,52 @@ def summarise(values: np.ndarray, unit: str) -> SeriesSummary:
     return SeriesSummary(unit, p10.tolist(), p50.tolist(), p90.tolist(), values.mean(axis=0).tolist())
 
 
+def _block(model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, block: int) -> dict[str, np.ndarray]:
+    """Block `block` of a scenario's runs, from its own random stream: the per-run series."""
+    start = block * BLOCK
+    runs = min(BLOCK, settings.runs - start)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block,))))
+    paths = simulate(model, plan, settings.years, runs, rng)
+    return {name: values.astype(np.float64) for name, values in per_run_series(model, paths).items()}
+
+
+def run_scenarios(
+    model: FlowModel,
+    plans: list[LeverPlan],
+    settings: ProjectionSettings,
+    on_block: Callable[[int], None] | None = None,
+    threads: int | None = None,
+) -> list[dict[str, np.ndarray]]:
+    """All runs of each scenario, in blocks with their own random streams; the per-run series, one dict per plan.
+
+    Blocks run on `threads` threads (default: one per core): numpy's generator
+    releases the GIL while it draws, which is most of the work. Every block has its own stream, so the result
+    does not depend on the number of threads.
+    """
+    jobs = [(p, b) for p in range(len(plans)) for b in range((settings.runs + BLOCK - 1) // BLOCK)]
+    workers = min(threads or os.cpu_count() or 1, len(jobs))
+    done: list[dict[str, np.ndarray]] = []
+    with ThreadPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
+        pending = [pool.submit(_block, model, plans[p], settings, b) if pool else None for p, b in jobs]
+        for (p, b), future in zip(jobs, pending, strict=True):
+            done.append(future.result() if future else _block(model, plans[p], settings, b))
+            if on_block:
+                on_block(min(BLOCK, settings.runs - b * BLOCK))
+    results: list[dict[str, list[np.ndarray]]] = [{} for _ in plans]
+    for (p, _), series in zip(jobs, done, strict=True):
+        for name, values in series.items():
+            results[p].setdefault(name, []).append(values)
+    return [{name: np.concatenate(parts, axis=0) for name, parts in r.items()} for r in results]
+
+
 def run_scenario(
     model: FlowModel,
     plan: LeverPlan,
     settings: ProjectionSettings,
     on_block: Callable[[int], None] | None = None,
 ) -> dict[str, np.ndarray]:
-    """All runs of one scenario, in blocks with their own random streams; returns the per-run series."""
-    collected: dict[str, list[np.ndarray]] = {}
-    for block, start in enumerate(range(0, settings.runs, BLOCK)):
-        runs = min(BLOCK, settings.runs - start)
-        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block,))))
-        paths = simulate(model, plan, settings.years, runs, rng)
-        for name, values in per_run_series(model, paths).items():
-            collected.setdefault(name, []).append(values.astype(np.float64))
-        if on_block:
-            on_block(runs)
-    return {name: np.concatenate(parts, axis=0) for name, parts in collected.items()}
+    """All runs of one scenario (see `run_scenarios`)."""
+    return run_scenarios(model, [plan], settings, on_block)[0]
 
 
 def waterfall(
@@ -298,28 +330,27 @@ def scenario_for(name: str) -> Scenario | None:
     raise ValueError(f"unknown built-in scenario {name!r}")
 
 
-def project(
+def scenario_result(name: str, plan: LeverPlan, runs: dict[str, np.ndarray]) -> ScenarioResult:
+    """One scenario's runs summarised per year (P10, P50, P90, mean)."""
+    return ScenarioResult(
+        name=name,
+        levers=[lever for lever in LEVERS if lever in plan.enabled],
+        series={key: summarise(values, SERIES[key][0]) for key, values in runs.items()},
+        runs_net=runs["net_spend_gbp"],
+    )
+
+
+def assemble(
     baseline: Baseline,
-    scenarios: list[tuple[str, Scenario | None]],
+    model: FlowModel,
+    plans: dict[str, LeverPlan],
+    results: dict[str, ScenarioResult],
     settings: ProjectionSettings,
-    file: str = "scenario",
-    on_block: Callable[[int], None] | None = None,
+    steps: dict[str, Any],
 ) -> Projection:
-    """Project each (name, scenario) — None is the baseline, no levers; summaries, waterfall of the last, funding gap."""
-    model = flow_model(baseline, settings)
-    plans = {name: lever_plan(baseline, model, scenario, settings, file) for name, scenario in scenarios}
+    """The projection from its parts: scenario results, the last scenario's waterfall `steps`, and the funding gap."""
     base_net = model.annual_net()
-    base_gross = baseline.gross_spend()
     years = financial_years(baseline.council.financial_year, settings.years)
-    results: dict[str, ScenarioResult] = {}
-    for name, plan in plans.items():
-        runs = run_scenario(model, plan, settings, on_block)
-        results[name] = ScenarioResult(
-            name=name,
-            levers=[lever for lever in LEVERS if lever in plan.enabled],
-            series={key: summarise(values, SERIES[key][0]) for key, values in runs.items()},
-            runs_net=runs["net_spend_gbp"],
-        )
     chosen = list(plans)[-1]
     assumptions: dict[str, Provenance] = {
         **model.notes,
@@ -335,12 +366,27 @@ def project(
         years=years,
         settings=settings,
         base_net_gbp=base_net,
-        base_gross_gbp=base_gross,
+        base_gross_gbp=baseline.gross_spend(),
         scenarios=results,
-        waterfall={
-            "scenario": chosen,
-            **waterfall(model, plans[chosen], settings, base_net, results[chosen].series["net_spend_gbp"].mean[-1]),
-        },
+        waterfall={"scenario": chosen, **steps},
         funding_gap=funding_gap(settings, base_net, {n: r.runs_net for n, r in results.items()}, years),
         assumptions=assumptions,
     )
+
+
+def project(
+    baseline: Baseline,
+    scenarios: list[tuple[str, Scenario | None]],
+    settings: ProjectionSettings,
+    file: str = "scenario",
+    on_block: Callable[[int], None] | None = None,
+) -> Projection:
+    """Project each (name, scenario) — None is the baseline, no levers; summaries, waterfall of the last, funding gap."""
+    model = flow_model(baseline, settings)
+    plans = {name: lever_plan(baseline, model, scenario, settings, file) for name, scenario in scenarios}
+    runs = run_scenarios(model, list(plans.values()), settings, on_block)
+    results = {name: scenario_result(name, plan, r) for (name, plan), r in zip(plans.items(), runs, strict=True)}
+    last = list(plans)[-1]
+    final_mean = results[last].series["net_spend_gbp"].mean[-1]
+    steps = waterfall(model, plans[last], settings, model.annual_net(), final_mean)
+    return assemble(baseline, model, plans, results, settings, steps)

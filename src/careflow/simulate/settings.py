@@ -44,7 +44,7 @@ DEFAULT_INFLATION = 0.025  # the middle of Pixel's 2–3% unit-cost growth
 class Rate(BaseModel):
     """A yearly rate with an optional low–high range sampled per run (triangular)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     central: float = Field(ge=-1.0, le=1.0)
     low: float | None = Field(default=None, ge=-1.0, le=1.0)
     high: float | None = Field(default=None, ge=-1.0, le=1.0)
@@ -65,7 +65,7 @@ def _as_rate(value: Any) -> Any:
 class IncomeLine(BaseModel):
     """One line of the income that funds adult social care: its share of base-year net spend and its growth."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     share: float = Field(ge=0.0, le=1.0)
     growth: float = Field(ge=-1.0, le=1.0)
 
@@ -87,7 +87,7 @@ INCOME_SOURCE = Assumed(
 class ProjectionSettings(BaseModel):
     """Everything the flow model needs besides the baseline and the levers; the scenario's `projection` block."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     years: int = Field(default=10, ge=1, le=MAX_YEARS)
     runs: int = Field(default=1000, ge=1, le=MAX_RUNS)
     seed: int = Field(default=0, ge=0)
