@@ -9,7 +9,7 @@ from careflow.baseline.glance import glance
 from careflow.baseline.schema import Baseline
 from careflow.console import gbp_m as m
 from careflow.evidence.library import Library
-from careflow.opportunity.model import CAVEAT, OpportunityResult
+from careflow.opportunity.model import CAVEAT, OpportunityResult, evidence_warnings
 from careflow.opportunity.overlaps import RULES
 from careflow.opportunity.parameters import LEVER, PARAMETER_DESCRIPTIONS
 from careflow.provenance import named_quantity, quantity
@@ -44,6 +44,7 @@ def summary_lines(result: OpportunityResult) -> list[str]:
             f"The largest is '{top.name.lower()}': £{m(top.net_benefit_gbp)}m a year, reaching about "
             f"{top.people_affected:,.0f} people."
         )
+    lines += [f"Small sample — {warning}" for warning in evidence_warnings(result)]
     lines.append(CAVEAT)
     return lines
 
