@@ -57,3 +57,29 @@ def test_backup_while_writing_then_restore_into_an_empty_database(seeded: Seeded
     with pytest.raises(InputError, match="an empty database"):
         restore(engine, archive)
     engine.dispose()
+
+
+def test_saves_at_the_same_moment_get_distinct_version_numbers(seeded: Seeded) -> None:
+    """Found by the load benchmark: two saves could both read the latest number and collide."""
+    engine = make_engine(resolve(seeded.url))
+    sessions = session_factory(engine)
+    numbers: list[int] = []
+    failures: list[str] = []
+    start = threading.Barrier(8)
+
+    def save(i: int) -> None:
+        start.wait()
+        try:
+            with transaction(sessions) as db:
+                numbers.append(records.add_scenario(db, seeded.own, f"s{i}", f"name: s{i}\n", "test", None).number)
+        except Exception as error:
+            failures.append(f"{type(error).__name__}: {error}"[:200])
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    assert not failures
+    assert sorted(numbers) == list(range(2, 10))  # after the seeded version 1

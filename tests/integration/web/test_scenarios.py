@@ -47,7 +47,8 @@ def test_editor_writes_the_cli_document_and_keeps_sources_of_unchanged_values(si
     assert effect.provenance is not None and effect.provenance.kind == "assumed"
     assert scenario.levers["short_term_services"].phasing == [0.5, 1.0]
     assert scenario.parameters["upper_quartile_package_ratio"].central == 1.6
-    assert scenario.projection.model_dump(exclude_unset=True) == {"benefit_years": 2, "years": 5}  # only what was set
+    assert (scenario.projection.benefit_years, scenario.projection.years) == (2, 5)
+    assert "unit_cost_inflation" not in text  # settings left at their defaults are not written
     # Levers left at their published values are not written, so their published sources still apply.
     assert set(scenario.levers) == {"short_term_services"}
 
@@ -98,3 +99,18 @@ def test_uploaded_yaml_with_problems_is_located(site: tuple[object, Seeded]) -> 
     assert answer.status_code == 422
     page = html.unescape(answer.text)
     assert "plan.yaml" in page and "no_such_lever" in page and "access_uplift" in page
+
+
+def test_pages_cite_publications_in_words(site: tuple[object, Seeded]) -> None:
+    """What people read in the pages names publications, never the source texts' file names."""
+    from test_user_facing_text import offences
+
+    application, seeded = site
+    client = TestClient(application)  # type: ignore[arg-type]
+    sign_in(client, seeded.emails["admin"])
+    w = seeded.own
+    for path in (f"/w/{w}/opportunity", f"/w/{w}/scenarios/new", f"/w/{w}/projections", f"/w/{w}/reviews/1"):
+        page = client.get(path)
+        assert page.status_code == 200
+        words = html.unescape(re.sub(r"<[^>]+>", " ", page.text))  # what is read, not the markup's field names
+        assert not offences(words), (path, offences(words)[:3])
