@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.simulate.test_consistency import only, steady_saving
+from tests.unit.simulate.test_consistency import only, steady_saving
 
 from careflow.opportunity import evaluate
 from careflow.simulate.levers import LEVERS
