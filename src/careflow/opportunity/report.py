@@ -19,7 +19,8 @@ from careflow.report.html import Section, chart, escape, paragraphs, render_page
 
 
 def slug(result: OpportunityResult) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in result.baseline.lower()).strip("-").replace("--", "-")
+    text = "".join(ch if ch.isalnum() else "-" for ch in result.baseline.lower()).strip("-").replace("--", "-")
+    return text[:60].strip("-") or "council"  # file names have a length limit (255 bytes on most systems)
 
 
 def summary_lines(result: OpportunityResult) -> list[str]:
