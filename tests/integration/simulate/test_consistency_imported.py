@@ -11,7 +11,7 @@ from tests.unit.simulate.test_consistency import only, steady_saving
 from careflow.opportunity import evaluate
 from careflow.simulate.levers import LEVERS
 
-PUBLIC = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "public"
+PUBLIC = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "public"
 TABLES = PUBLIC / "nhs-ascfr-salt-data-tables-2021-22.xlsx"
 COUNCILS = ("Croydon", "Norfolk")
 
