@@ -60,14 +60,18 @@ def emit_json(result: BaseModel) -> None:
     sys.stdout.write(result.model_dump_json(indent=2) + "\n")
 
 
-def print_problems(problems: list[Problem], what: str = "input") -> None:
+def print_problems(problems: list[Problem], what: str = "input", unlisted: int = 0) -> None:
     """Every problem as a short block (where, found, expected): lines never fold a file name or a value in two,
     so they read in an 80-column terminal and can be copied whole."""
-    err.print(f"[bold red]{len(problems)} problem(s) in the {what}[/bold red]")
+    total = len(problems) + unlisted
+    title = f"{total:,} problem(s) in the {what}" + (f"; the first {len(problems)} are listed" if unlisted else "")
+    err.print(title, style="bold red", markup=False, highlight=False)
     for problem in problems:
         err.print(f"• {problem.location()}", markup=False, highlight=False)
         err.print(f"    found:    {problem.found}", markup=False, highlight=False)
         err.print(f"    expected: {problem.expected}", markup=False, highlight=False)
+    if unlisted:
+        err.print(f"… and {unlisted:,} more problem(s) not listed. Fix those above and check the file again.")
 
 
 def print_validation_json(problems: Sequence[Problem], warnings: Sequence[Problem] = (), **summary: Any) -> None:

@@ -18,6 +18,15 @@ INTERNAL_NAME = re.compile(r"\d{3}_[0-9a-f]{16}(\.txt)?")
 SEED_WORD = re.compile(r"(?<!random )(?<![-/])\bseeds?\b", re.IGNORECASE)
 
 
+SCIENTIFIC = re.compile(r"\d(\.\d+)?e[+-]\d+")
+MARKDOWN = re.compile(r"\*\*|(?<![\w*])\*\w[^*<>]*\*(?![\w*])")
+
+
+def page_offences(text: str) -> list[str]:
+    """What a reader of an HTML page must not see: scientific notation or raw Markdown emphasis."""
+    return [text[max(m.start() - 60, 0) : m.end() + 60] for p in (SCIENTIFIC, MARKDOWN) for m in p.finditer(text)]
+
+
 def offences(text: str) -> list[str]:
     found = []
     for pattern in (INTERNAL_NAME, SEED_WORD):
@@ -92,6 +101,8 @@ def test_no_internal_file_names_or_seed_jargon_in_any_output(tmp_path: Path) -> 
     for path in sorted(tmp_path.rglob("*")):
         if path.is_file():
             problems += [f"{path.relative_to(tmp_path)}: …{o}…" for o in offences(file_text(path))]
+            if path.suffix == ".html":
+                problems += [f"{path.relative_to(tmp_path)}: …{o}…" for o in page_offences(file_text(path))]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     problems += [f"README.md: …{o}…" for o in offences(readme)]
     assert not problems, f"{len(problems)} leaks:\n" + "\n".join(problems[:60])
@@ -101,3 +112,5 @@ def test_the_scan_catches_leaks() -> None:
     assert offences("quoted: 001_cb6dbf76d77fc339.txt L633")
     assert offences("as the seed says")
     assert not offences("random seed 2024, set with --seed")
+    assert page_offences("7.71021e+07 £/yr") and page_offences("a <td>**5%**</td>") and page_offences("*Title*")
+    assert not page_offences("£77.1m a year, <em>Title</em>, 3 * 4")

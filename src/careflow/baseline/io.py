@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from careflow.baseline import schema as s
 from careflow.errors import InputError, Problem, Problems, problems_from_validation
+from careflow.limits import MAX_NAME_CHARS
 from careflow.provenance import Local, Provenance
 from careflow.scenario import load_yaml_document
 from careflow.tabular import Column, Row, Table, read_tables, rows_from_mapping, write_workbook
@@ -274,6 +275,21 @@ def _check_totals(file: str, tables: dict[str, list[Row]], problems: Problems, t
     if not council:
         return
     row = council[0]
+    if len(row.get("name") or "") > MAX_NAME_CHARS:  # the name titles reports and names their files
+        problems.add(
+            Problem(
+                file,
+                f"a name of {len(row['name']):,} characters",
+                f"at most {MAX_NAME_CHARS}",
+                "council",
+                row["_row"],
+                "name",
+            )
+        )
+    for table, column in (("population", "people"), ("long_term", "clients")):
+        rows = tables.get(table, [])
+        if rows and all(r.get(column) == 0 for r in rows):  # every rate in the models is per person: none is undefined
+            problems.add(Problem(file, "0 in every row", "at least one row above 0", table, rows[0]["_row"], column))
     lt = tables.get("long_term", [])
     parts: dict[str, tuple[set[str], Callable[[], float], str]] = {
         "total_long_term_clients": (

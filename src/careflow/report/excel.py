@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from careflow.safety import formula, save_workbook
+from careflow.safety import formula, save_workbook, sheet_title
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def write_results(
     if cited:  # a workbook that cites a publication carries the full references on its own sheet
         sheets = {**sheets, "References": (["reference"], [[r] for r in cited])}
     for name, (headers, rows) in sheets.items():
-        sheet = workbook.create_sheet(name[:31])
+        sheet = workbook.create_sheet(sheet_title(name))
         sheet.append(list(headers))
         for cell in sheet[1]:
             cell.font = Font(bold=True, color="FFFFFF")

@@ -188,6 +188,7 @@ def html_page(projection: ProjectionResult) -> str:
             "Funding gap",
             chart(gap_chart(projection), "Projected net spend less projected income")
             + table(gap_headers, gap_rows, numeric=tuple(range(1, len(gap_headers))))
+            + paragraphs(gap.base_year.statement)
             + paragraphs(gap.quick.method, gap.note, css="note"),
         ),
         Section("Assumptions and where the numbers come from", table(["Item", "Provenance"], assumptions)),

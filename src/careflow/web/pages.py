@@ -574,7 +574,7 @@ def scenario_from_form(form: Any, base: Scenario | None = None) -> Scenario:
     projection: dict[str, Any] = {}
     extra = str(form.get("projection.other", "")).strip()
     if extra:
-        try:
+        try:  # careflow's one YAML reader: safe types, alias/size caps (a form is as hostile as a file)
             loaded = load_yaml_text(extra, "scenario form")
         except InputError as error:
             problems.extend(replace(p, column="other projection settings") for p in error.problems)

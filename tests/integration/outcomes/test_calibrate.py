@@ -8,8 +8,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import beta
 
-from careflow.outcomes.calibrate import NATIONAL, NATIONAL_SOURCES, calibrate, lever_evidence
+from careflow.outcomes.calibrate import (
+    NATIONAL,
+    NATIONAL_SOURCES,
+    beta_posterior,
+    calibrate,
+    lever_evidence,
+    prior_strength,
+)
 from careflow.outcomes.synthetic import generate_reviews
 from careflow.scenario import Scenario, load_scenario
 from cli_runner import run_careflow
@@ -59,8 +69,13 @@ def test_share_uses_beta_posterior_mean() -> None:
     reviews = generate_reviews(300, seed=2024)
     (care_home,) = [e for e in lever_evidence(reviews, NATIONAL) if e.lever == "care_home_admissions"]
     assert care_home.successes is not None
-    expected = (20 * 0.18 + care_home.successes) / (20 + care_home.cases)
+    s = care_home.prior_cases
+    assert s == pytest.approx(prior_strength("care_home_admissions").value)
+    expected = (s * 0.18 + care_home.successes) / (s + care_home.cases)
     assert care_home.central == pytest.approx(expected)
+    # exact Beta quantiles of the posterior
+    a, b = s * 0.18 + care_home.successes, s * 0.82 + care_home.cases - care_home.successes
+    assert (care_home.low, care_home.high) == pytest.approx(tuple(beta.ppf([0.025, 0.975], a, b)))
     assert care_home.low < care_home.central < care_home.high
     # with a negligible prior the central value is the local share
     (alone,) = [e for e in lever_evidence(reviews, NATIONAL, 1e-9) if e.lever == "care_home_admissions"]
@@ -71,8 +86,9 @@ def test_no_local_cases_leaves_lever_to_national_default(make_review, make_outco
     home = make_outcome("home care", 10, 174.8)
     scenario = calibrate([make_review(home, home, point="front door")], NATIONAL)
     assert set(scenario.levers) == {"front_door_community"}
+    s = prior_strength("front_door_community").value
     assert scenario.levers["front_door_community"].effects["hours_reduction"].central == pytest.approx(
-        (20 / 21) * 0.047
+        s * 0.047 / (s + 1)  # one case with no hours saved
     )
     assert "care_home_admissions" in scenario.description
 
@@ -86,8 +102,8 @@ def test_cli_writes_a_scenario_that_validates(tmp_path: Path, examples: Path) ->
     assert report["opportunity_local_gbp"] != report["opportunity_national_gbp"]
     scenario = load_scenario(target)
     assert set(scenario.levers) == set(LEVERS)
-    for settings in scenario.levers.values():
-        for effect in settings.effects.values():
+    for lever_settings in scenario.levers.values():
+        for effect in lever_settings.effects.values():
             assert effect.provenance is not None and effect.provenance.kind == "local"
             assert effect.low is not None and effect.high is not None
             assert 0 <= effect.low <= effect.central <= effect.high <= 1 or effect.central > 1
@@ -124,3 +140,60 @@ def test_calibrating_moves_the_opportunity_in_the_expected_direction() -> None:
         down = next(x for x in sparing.levers if x.id == lever.id)
         assert down.gross_benefit_gbp < lever.gross_benefit_gbp < up.gross_benefit_gbp, lever.id
         assert up.inputs[lever.effect_name].provenance.kind == "local"
+
+
+def test_a_lever_with_no_cases_keeps_its_prior_and_interval() -> None:
+    (ld,) = [e for e in lever_evidence([], NATIONAL) if e.lever == "ld_community_hours"]
+    assert ld.cases == 0 and ld.central == pytest.approx(0.08)
+    assert ld.low < 0.08 < ld.high  # the prior's own interval, never zero width
+    # the prior's strength is set so its 95% interval spans the model's range (6%–10%), within rounding
+    assert (ld.low, ld.high) == pytest.approx((0.06, 0.10), abs=0.004)
+    assert "no local cases" in ld.warning
+
+
+def test_small_samples_warn_and_large_ones_do_not() -> None:
+    few = {e.lever: e for e in lever_evidence(generate_reviews(20, seed=5), NATIONAL)}
+    many = {e.lever: e for e in lever_evidence(generate_reviews(3000, seed=5), NATIONAL)}
+    assert all(e.warning for e in few.values())
+    assert not many["care_home_admissions"].warning
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    p0=st.floats(0.02, 0.9),
+    strength=st.floats(1.0, 500.0),
+    rate=st.floats(0.0, 1.0),
+    extra=st.integers(0, 400),
+    more=st.integers(2, 10),
+)
+def test_more_local_data_narrows_the_interval_and_moves_toward_the_local_rate(
+    p0: float, strength: float, rate: float, extra: int, more: int
+) -> None:
+    """Once the local cases at least match the prior's strength, more cases at the same rate narrow the interval
+    (before that, data far from the prior can widen it: the posterior moves toward 0.5, where a Beta is widest)
+    and always move the posterior toward the local rate."""
+    n = int(strength) + 1 + extra
+    mean1, low1, high1 = beta_posterior(p0, rate * n, n, strength)
+    mean2, low2, high2 = beta_posterior(p0, rate * n * more, n * more, strength)
+    assert high2 - low2 < high1 - low1
+    assert abs(mean2 - rate) <= abs(mean1 - rate) + 1e-12
+    assert min(p0, rate) - 1e-9 <= mean2 <= max(p0, rate) + 1e-9
+
+
+def test_data_far_from_a_weak_prior_may_widen_the_interval_at_first() -> None:
+    """Why the property above starts once local cases match the prior: one surprising case can widen it."""
+    _, low0, high0 = beta_posterior(0.0625, 0, 0, 3.0)
+    _, low1, high1 = beta_posterior(0.0625, 1, 1, 3.0)
+    assert high1 - low1 > high0 - low0
+
+
+def test_small_sample_warnings_reach_the_opportunity_report() -> None:
+    from careflow.baseline.demo import demoshire
+    from careflow.opportunity import evaluate
+    from careflow.opportunity.report import summary_lines
+
+    result = evaluate(demoshire(), calibrate(generate_reviews(20, seed=5), NATIONAL))
+    warned = [line for line in summary_lines(result) if line.startswith("Small sample")]
+    assert warned and all("local case" in line for line in warned)
+    large = evaluate(demoshire(), calibrate(generate_reviews(3000, seed=5), NATIONAL))
+    assert len([x for x in summary_lines(large) if x.startswith("Small sample")]) < len(warned)

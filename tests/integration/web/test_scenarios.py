@@ -103,7 +103,7 @@ def test_uploaded_yaml_with_problems_is_located(site: tuple[object, Seeded]) -> 
 
 def test_pages_cite_publications_in_words(site: tuple[object, Seeded]) -> None:
     """What people read in the pages names publications, never the source texts' file names."""
-    from test_user_facing_text import offences
+    from integration.test_user_facing_text import offences  # tests/ is on the path; its tiers are namespaces
 
     application, seeded = site
     client = TestClient(application)  # type: ignore[arg-type]

@@ -223,3 +223,36 @@ def test_request_log_is_json_with_the_request_id(site: tuple[object, Seeded], ca
         json.loads(JsonLines().format(r)) for r in caplog.records if getattr(r, "request_id", "") == "trace-me-123"
     ]
     assert lines and lines[0]["status"] == 200 and lines[0]["path"] == f"/w/{seeded.own}" and lines[0]["ms"] >= 0
+
+
+def test_second_factor_is_asked_for_and_checked(site: tuple[object, Seeded]) -> None:
+    import pyotp
+
+    from careflow.store.models import User
+
+    application, seeded = site
+    secret = pyotp.random_base32()
+    with transaction(session_factory(make_engine(seeded.url))) as db:
+        user = db.scalar(select(User).where(User.email == seeded.emails["practitioner"]))
+        assert user is not None
+        user.totp_secret = secret
+    client = TestClient(application)  # type: ignore[arg-type]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/sign-in").text).group(1)  # type: ignore[union-attr]
+    answer = client.post(
+        "/sign-in",
+        data={"email": seeded.emails["practitioner"], "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert answer.headers["location"].startswith("/sign-in/second-factor")
+    assert client.get(f"/w/{seeded.own}", follow_redirects=False).status_code == 303  # not signed in yet
+    pending = client.cookies.get(SESSION_COOKIE)
+    form = client.get(answer.headers["location"]).text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    wrong = str((int(pyotp.TOTP(secret).now()) + 500_000) % 1_000_000).zfill(6)
+    assert client.post("/sign-in/second-factor", data={"code": wrong, "csrf_token": csrf}).status_code == 401
+    done = client.post(
+        "/sign-in/second-factor", data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert client.cookies.get(SESSION_COOKIE) != pending  # a new session id once fully signed in
+    assert client.get(f"/w/{seeded.own}", follow_redirects=False).status_code == 200

@@ -76,7 +76,7 @@ def test_national_values_scale_with_local_net_unit_costs_and_stay_national_for_e
 
 
 @pytest.mark.slow
-@settings(max_examples=3, deadline=None)
+@settings(max_examples=2, deadline=None)
 @given(income=st.floats(0.0, 0.95), cost_scale=st.floats(0.5, 2.0))
 def test_opportunity_and_projection_agree_in_sign_for_every_lever(income: float, cost_scale: float) -> None:
     from tests.unit.simulate.test_consistency import only, steady_saving

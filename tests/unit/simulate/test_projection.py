@@ -86,3 +86,13 @@ def test_runs_are_the_same_whatever_the_run_count_block_by_block() -> None:
     small = project(demoshire(), SCENARIOS[:1], ProjectionSettings(years=1, runs=BLOCK, seed=5))
     large = project(demoshire(), SCENARIOS[:1], ProjectionSettings(years=1, runs=2 * BLOCK, seed=5))
     np.testing.assert_array_equal(small.scenarios["baseline"].runs_net, large.scenarios["baseline"].runs_net[:BLOCK])
+
+
+def test_funding_gap_states_its_base_year_assumption_and_can_be_overridden(projection) -> None:
+    base = projection.funding_gap["base_year"]
+    assert base["assumed"] and base["income_gbp"] == projection.base_net_gbp
+    assert "assumed to equal base-year net spend" in base["statement"]
+    settings = ProjectionSettings(years=2, runs=20, seed=7, base_year_income_gbp=0.9 * projection.base_net_gbp)
+    lower = project(demoshire(), SCENARIOS, settings).funding_gap
+    assert not lower["base_year"]["assumed"]
+    assert lower["income"]["total"][0] == pytest.approx(0.9 * projection.funding_gap["income"]["total"][0])
