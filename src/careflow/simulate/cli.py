@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -132,15 +134,21 @@ def project_command(
     from careflow.baseline.io import load_baseline
     from careflow.files import staged_directory
     from careflow.simulate.projection import project
-    from careflow.simulate.report import write_outputs
 
     name, chosen, settings, file = load_scenario_spec(scenario, years, runs, seed)
     loaded = load_baseline(baseline)
     scenarios: list[tuple[str, Scenario | None]] = [("baseline", None)]
     if chosen is not None:
         scenarios.append((name if name != "baseline" else "scenario", chosen))
+    # The report's renderers (matplotlib, openpyxl, Jinja2) take a while to import: load them while the engine's
+    # threads draw, which is mostly time outside the GIL.
+    renderers = threading.Thread(target=importlib.import_module, args=("careflow.simulate.report",), daemon=True)
+    renderers.start()
     with progress(settings.runs * len(scenarios), "Projecting runs") as advance:
         result = project(loaded, scenarios, settings, file, on_block=advance)
+    renderers.join()
+    from careflow.simulate.report import write_outputs
+
     with staged_directory(out_dir) as stage:
         written = write_outputs(result, stage)
     if as_json:
