@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -96,31 +97,37 @@ class TreePeak:
         self._thread.join()
 
 
-def timed_process(argv: list[str], cwd: str | None = None) -> tuple[float, float, str]:
-    """Wall seconds and process-tree peak MiB of one command; its last line of stdout."""
+def timed_process(argv: list[str], cwd: str | None = None) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system, whole tree) and process-tree peak MiB of one command; its last
+    line of stdout. CPU time is less disturbed than wall time by other work on a shared machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
     with TreePeak(proc.pid) as peak:
         stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {stderr[-2000:]}")
     lines = stdout.strip().splitlines()
-    return seconds, max(peak.peak, 1) / 2**20, lines[-1] if lines else ""
+    return seconds, cpu, max(peak.peak, 1) / 2**20, lines[-1] if lines else ""
 
 
 def measure(label: str, argv: list[str], repeats: int, cwd: str | None = None) -> dict[str, Any]:
     control = parallel_capacity()
-    samples, peaks, reports = [], [], []
+    samples, cpus, peaks, reports = [], [], [], []
     for _ in range(repeats):
-        seconds, peak, last = timed_process(argv, cwd)
+        seconds, cpu, peak, last = timed_process(argv, cwd)
         samples.append(seconds)
+        cpus.append(cpu)
         peaks.append(peak)
         if last.startswith("{"):
             reports.append(json.loads(last))
     result: dict[str, Any] = {
         "seconds_median": statistics.median(samples),
         "seconds_all": [round(s, 3) for s in samples],
+        "cpu_seconds_median": statistics.median(cpus),
         "tree_peak_mib": max(peaks),
         "repeats": repeats,
         "control_parallel_capacity": round(control, 2),
@@ -129,7 +136,12 @@ def measure(label: str, argv: list[str], repeats: int, cwd: str | None = None) -
         for key in reports[0]:
             values = [r[key] for r in reports]
             result[key] = statistics.median(values) if isinstance(values[0], int | float) else values[0]
-    print(f"  {label}: {result['seconds_median']:.3f} s (control ×{control:.2f})", file=sys.stderr, flush=True)
+    print(
+        f"  {label}: {result['seconds_median']:.3f} s wall, {result['cpu_seconds_median']:.3f} s CPU "
+        f"(control ×{control:.2f})",
+        file=sys.stderr,
+        flush=True,
+    )
     return result
 
 
@@ -350,21 +362,24 @@ def main() -> None:
     ]  # fmt: skip
     results["summary"] = [
         {"workload": r[0], "median_s": r[1], "goal": r[2], "note": r[3], "tree_peak_mib": r[4]["tree_peak_mib"],
+         "process_cpu_s": r[4]["cpu_seconds_median"],
          "control_parallel_capacity": r[4]["control_parallel_capacity"]}
         for r in rows
     ]  # fmt: skip
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
-    print(f"{'workload':<52}{'median s':>10}{'peak MiB':>10}{'control':>9}  goal; note")
+    print(f"{'workload':<52}{'median s':>10}{'proc CPU s':>11}{'peak MiB':>10}{'control':>9}  goal; note")
     for label, seconds, goal, note, w in rows:
         print(
-            f"{label:<52}{seconds:>10.3f}{w['tree_peak_mib']:>10.0f}{w['control_parallel_capacity']:>8.2f}×  "
+            f"{label:<52}{seconds:>10.3f}{w['cpu_seconds_median']:>11.3f}{w['tree_peak_mib']:>10.0f}"
+            f"{w['control_parallel_capacity']:>8.2f}×  "
             f"{goal}{'; ' if goal and note else ''}{note}"
         )
     print(
-        "control: how much faster pure-CPU work ran in 2 processes than in 1 just before each figure (2.0 = two idle "
-        f"cores). Load average {results['machine']['load_average_at_start'][0]:.1f} at start, "
+        "median s: wall time of the figure (in-process figures: timed inside the child); proc CPU s: user + system "
+        "time of the whole process tree. control: how much faster pure-CPU work ran in 2 processes than in 1 just "
+        f"before each figure (2.0 = two idle cores). Load average {results['machine']['load_average_at_start'][0]:.1f} at start, "
         f"{results['machine']['load_average_at_end'][0]:.1f} at end."
     )
 
