@@ -294,8 +294,8 @@ def simulate(
                     caseload[:, mv] += moving
 
             # 6. This month's spend: long-term care by compartment, and other spend following its driver.
-            gross_year += (caseload * monthly_cost).sum(axis=1)
-            net_year += (caseload * monthly_net_cost).sum(axis=1)
+            gross_year += np.einsum("rc,rc->r", caseload, monthly_cost)  # no (runs × cells) temporary
+            net_year += np.einsum("rc,rc->r", caseload, monthly_net_cost)
             factors = np.stack(
                 [
                     np.column_stack(short_term_now) * per_st + (base_st <= 0),
