@@ -303,7 +303,7 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, metavar=("WORKLOAD", "ARGS"), help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="fewer repeats and a 20-council W2 for a fast check")
     parser.add_argument("--w2-runs", type=int, default=1000, help="runs per W2 projection (the goal is at 1,000)")
-    parser.add_argument("--w2-councils", type=int, default=150, help="England variants in W2")
+    parser.add_argument("--w2-councils", type=int, default=None, help="England variants in W2 (150; 20 with --quick)")
     parser.add_argument("--w2-repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results.json"), help="where to write results")
     options = parser.parse_args()
@@ -334,7 +334,7 @@ def main() -> None:
     )
     work["W1 in-process"] = measure("W1 in-process + kernel", _child_argv("w1", runs=1000), 3 if quick else 5)
     work["what-if"] = measure("what-if", _child_argv("what_if", runs=100, repeats=7), 3)
-    councils = 20 if quick else options.w2_councils
+    councils = options.w2_councils or (20 if quick else 150)
     work["W2"] = measure(
         f"W2 ({councils} councils × 2 × {options.w2_runs} runs)",
         _child_argv("w2", workers=2, councils=councils, runs=options.w2_runs),
