@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from careflow.console import gbp_m, out, print_json
+from careflow.console import FORCE, gbp_m, out, print_json
 from careflow.errors import InputError, Problem
+from careflow.reference.bibliography import cite
 
 if TYPE_CHECKING:
     from careflow.evidence.library import Library
@@ -32,7 +33,7 @@ def _pct(value: float | None) -> str:
 def _source(line: int, document: str | None = None) -> str:
     from careflow.evidence.library import ANNEX
 
-    return f"{(document or ANNEX).split('_')[0]} L{line}"
+    return cite(document or ANNEX, f"L{line}")
 
 
 def _library() -> Library:
@@ -68,7 +69,7 @@ def councils_command(json_output: bool = JSON) -> None:
     if json_output:
         print_json({"councils": rows})
         return
-    table = Table(title=f"{len(rows)} councils in the annex ({ANNEX})")
+    table = Table(title=f"{len(rows)} councils in the annex ({cite(ANNEX)})")
     for heading in ("#", "council", "type", "avg spend £m", "trend", "savings £m/yr", "% of spend", "levers", "line"):
         table.add_column(heading, justify="right" if heading not in ("council", "type") else "left")
     for r in rows:
@@ -150,7 +151,7 @@ def council_command(
     if json_output:
         print_json(profile)
         return
-    out.print(f"[bold]{council.full_name}[/bold] — annex entry {council.number}, {ANNEX} L{council.line}")
+    out.print(f"[bold]{council.full_name}[/bold] — annex entry {council.number}, {cite(ANNEX, council.line)}")
     if council.joint_entry:
         out.print(council.joint_entry)
     spend = Table(title=f"Spend ({council.spend_measure.replace('_', ' ')})")
@@ -263,12 +264,20 @@ def peers_command(
         "YAML) or a peer profile (YAML/JSON with name, council_type, gross_spend, levers).",
     ),
     top: int = typer.Option(5, "--top", min=1, help="How many peers to list."),
+    neighbours: Path | None = typer.Option(
+        None,
+        "--neighbours",
+        help="ONS statistical nearest neighbours workbook (2025): list the baseline council's ONS peers instead.",
+    ),
     json_output: bool = JSON,
 ) -> None:
     """The most similar councils by lever profile, size, spend trend and type, each with the reason it matched."""
     from careflow.evidence.peers import find_peers, load_subject, profile_of
 
     library = _library()
+    if neighbours is not None:
+        _ons_peers(library, baseline, neighbours, top, json_output)
+        return
     if (name is None) == (baseline is None):
         raise InputError([Problem("peers", "both or neither of NAME and --baseline", "exactly one of them")])
     subject = load_subject(baseline, library) if baseline else profile_of(library.council(name or ""))
@@ -283,6 +292,28 @@ def peers_command(
         figures = "; ".join(f"{f['label']}: {f['printed']} (L{f['line']})" for f in m.levers_in_common[:4])
         table.add_row(str(rank), m.council, f"{m.score:.3f}", "; ".join(m.reasons), figures)
     out.print(table)
+
+
+def _ons_peers(library: Library, baseline: str | None, neighbours: Path, top: int, json_output: bool) -> None:
+    """Peers by ONS statistical nearest neighbours, for a baseline that carries its ONS code."""
+    from careflow.baseline.io import load_baseline
+    from careflow.imports.peers import ons_peers
+
+    if baseline is None:
+        raise InputError([Problem("peers", "--neighbours without --baseline", "--baseline with an ONS code")])
+    subject = load_baseline(baseline)
+    rows = ons_peers(subject.council.ons_code, neighbours, top, {c.name for c in library.councils})
+    if json_output:
+        print_json({"subject": subject.council.name, "ons_code": subject.council.ons_code, "peers": rows})
+        return
+    table = Table(title=f"ONS statistical nearest neighbours of {subject.council.name} ({subject.council.ons_code})")
+    for heading in ("rank", "council", "code", "distance", "in the 2011–14 evidence library"):
+        table.add_column(heading)
+    for r in rows:
+        distance = f"{r['distance']:.2f}" if r["distance"] is not None else "—"
+        table.add_row(str(r["rank"]), r["name"], r["code"], distance, "yes" if r["in_evidence_library"] else "no")
+    out.print(table)
+    out.print("Source: ONS, Local authority statistical nearest neighbours, England (2025).", style="dim")
 
 
 @app.command("benchmarks")
@@ -410,9 +441,11 @@ def _load_opportunity_values(path: Path) -> dict[str, float]:
 
 
 @app.command("report")
-def report_command(out_dir: Path = typer.Option(..., "--out", help="Folder to write evidence.html into.")) -> None:
+def report_command(
+    out_dir: Path = typer.Option(..., "--out", help="Folder to write evidence.html into."), force: bool = FORCE
+) -> None:
     """Write a self-contained HTML page: the library by lever and council, with charts."""
     from careflow.evidence.report import write_report
 
-    path = write_report(_library(), out_dir)
+    path = write_report(_library(), out_dir, force=force)
     out.print(f"Wrote {path}")

@@ -12,7 +12,6 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, TypeVar
@@ -106,22 +105,19 @@ def what_if(
     keys = {"baseline": content_hash(None), name: kc}
     plans = {n: plan_of(key, None if n == "baseline" else scenario) for n, key in keys.items()}
     missing = [n for n, key in keys.items() if not _results.has((kb, ks, key))]
-    # The waterfall (expected path, mostly Python) is worked out on a second thread while the runs draw (mostly
-    # outside the GIL).
-    with ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(
-            _waterfalls.get, (kb, ks, kc), lambda: waterfall(model, plans[name], settings, model.annual_net())
-        )
-        if missing:
-            # Run whatever is not cached in one go, so both scenarios' blocks (on a cold start) share the threads.
-            for n, runs in zip(missing, run_scenarios(model, [plans[n] for n in missing], settings), strict=True):
-                _results.put((kb, ks, keys[n]), scenario_result(n, plans[n], runs))
-        steps = pending.result()
+    if missing:
+        # Run whatever is not cached in one go, so both scenarios' blocks (on a cold start) share the threads.
+        for n, runs in zip(missing, run_scenarios(model, [plans[n] for n in missing], settings), strict=True):
+            _results.put((kb, ks, keys[n]), scenario_result(n, plans[n], runs))
 
     def rerun(n: str) -> ScenarioResult:  # only if another request evicted the entry meanwhile
         return scenario_result(n, plans[n], run_scenarios(model, [plans[n]], settings)[0])
 
     results = {n: replace(_results.get((kb, ks, key), partial(rerun, n)), name=n) for n, key in keys.items()}
+    final_mean = results[name].series["net_spend_gbp"].mean[-1]
+    steps = _waterfalls.get(
+        (kb, ks, kc), lambda: waterfall(model, plans[name], settings, model.annual_net(), final_mean)
+    )
     projection = assemble(baseline, model, plans, results, settings, steps)
     return WhatIf(projection=projection, charts=charts(projection))
 

@@ -18,6 +18,8 @@ import numpy as np
 
 from careflow.baseline.schema import AGE_BANDS, SETTINGS, SUPPORT_REASONS, Baseline
 from careflow.provenance import Provenance
+from careflow.reference.bibliography import cite
+from careflow.reference.national import CHALLENGING_TIMES
 from careflow.scenario import Scenario
 from careflow.simulate.engine import Paths, simulate
 from careflow.simulate.levers import LEVERS, LeverPlan, lever_plan
@@ -215,24 +217,53 @@ def run_scenario(
     return run_scenarios(model, [plan], settings, on_block)[0]
 
 
-def waterfall(model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, base_net: float) -> dict[str, Any]:
-    """Base-year net spend to the final year's, one named step at a time, on the expected path at central effects."""
+def waterfall(
+    model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, base_net: float, runs_mean_final: float
+) -> dict[str, Any]:
+    """Base-year net spend to the final year's mean over the runs (the summary's figure), one named step at a time:
+    drivers on the expected path at central effects, then the runs' variation around that path."""
+    from dataclasses import replace
+
     years = settings.years
     levers = [lever for lever in LEVERS if lever in plan.enabled]
     none: frozenset[str] = frozenset()
     variants = [(False, False, none), (True, False, none), (True, True, none)]
     variants += [(True, True, frozenset(levers[: i + 1])) for i in range(len(levers))]
     finals = simulate(model, plan, years, 1, None, variants=variants).net[:, -1]
+    # The short-term lever in two parts, as the opportunity model shows it: the offset on long-term care, then
+    # the cost of the extra episodes (when charged).
+    split = "short_term_services" in levers and plan.cost_extra_short_term
+    if split:
+        upto = frozenset(levers[: levers.index("short_term_services") + 1])
+        uncharged = replace(plan, cost_extra_short_term=False)
+        offset_final = float(simulate(model, uncharged, years, 1, None, variants=[(True, True, upto)]).net[0, -1])
     names = ["demography", "unit-cost inflation", *levers]
     steps = [{"step": "base-year net spend", "gbp": base_net, "kind": "start"}]
     if abs(finals[0] - base_net) > 1e-6 * max(base_net, 1.0):
         steps.append({"step": "calibration", "gbp": float(finals[0] - base_net), "kind": "change"})
     for i, name in enumerate(names):
+        if split and name == "short_term_services":
+            steps.append({"step": name, "gbp": offset_final - float(finals[i]), "kind": "change"})
+            steps.append(
+                {
+                    "step": "short-term services: cost of the extra episodes",
+                    "gbp": float(finals[i + 1]) - offset_final,
+                    "kind": "change",
+                }
+            )
+            continue
         steps.append({"step": name, "gbp": float(finals[i + 1] - finals[i]), "kind": "change"})
-    previous = float(finals[-1])
-    steps.append({"step": f"net spend in year {years}", "gbp": previous, "kind": "end"})
+    steps.append(
+        {
+            "step": "variation across runs (their mean less the expected path)",
+            "gbp": runs_mean_final - float(finals[-1]),
+            "kind": "change",
+        }
+    )
+    steps.append({"step": f"net spend in year {years}", "gbp": runs_mean_final, "kind": "end"})
     return {
-        "note": "expected path at central effects; each step adds one driver to the ones before it",
+        "note": "each step adds one driver to the ones before it, on the expected path at central effects; the last "
+        "step moves to the mean of the runs, so the bridge ends at the summary's final-year figure",
         "steps": steps,
     }
 
@@ -262,7 +293,9 @@ def funding_gap(
         "income": {"lines": lines, "total": income.tolist()},
         "scenarios": gaps,
         "quick": {
-            "method": "spend grows at demand growth (2.0%) + unit-cost growth (2–3%) a year (seed 000 L266)",
+            "method": "spend grows at demand growth (2.0%) + unit-cost growth (2–3%) a year ("
+            + cite(CHALLENGING_TIMES, "L266")
+            + ")",
             "spend": quick,
             "gap": {k: (np.array(v) - income).tolist() for k, v in quick.items()},
         },
@@ -338,5 +371,7 @@ def project(
     plans = {name: lever_plan(baseline, model, scenario, settings, file) for name, scenario in scenarios}
     runs = run_scenarios(model, list(plans.values()), settings, on_block)
     results = {name: scenario_result(name, plan, r) for (name, plan), r in zip(plans.items(), runs, strict=True)}
-    last = list(plans.values())[-1]
-    return assemble(baseline, model, plans, results, settings, waterfall(model, last, settings, model.annual_net()))
+    last = list(plans)[-1]
+    final_mean = results[last].series["net_spend_gbp"].mean[-1]
+    steps = waterfall(model, plans[last], settings, model.annual_net(), final_mean)
+    return assemble(baseline, model, plans, results, settings, steps)

@@ -72,8 +72,9 @@ def run_batch(tasks: list[Task]) -> list[dict[str, Any]]:
         plans = [lever_plan(first.baseline, model, t.scenario, t.settings, "scenario") for t in group]
         runs = run_scenarios(model, plans, first.settings, threads=1)
         for task, plan, r in zip(group, plans, runs, strict=True):
-            steps = waterfall(model, plan, task.settings, model.annual_net())
             result = scenario_result(task.scenario_name, plan, r)
+            final_mean = result.series["net_spend_gbp"].mean[-1]
+            steps = waterfall(model, plan, task.settings, model.annual_net(), final_mean)
             projection = assemble(
                 task.baseline, model, {task.scenario_name: plan}, {task.scenario_name: result}, task.settings, steps
             )
