@@ -20,6 +20,9 @@ def _loaded_after(code: str) -> set[str]:
 def test_importing_the_command_line_loads_no_renderer_or_cluster() -> None:
     loaded = _loaded_after("import careflow.cli")
     assert not loaded & set(HEAVY), f"careflow.cli imported {sorted(loaded & set(HEAVY))}"
+    # `careflow --help` should cost about what typer and rich cost: no numpy, pydantic, YAML, web or database.
+    extra = loaded & {"numpy", "pydantic", "yaml", "fastapi", "sqlalchemy"}
+    assert not extra, f"careflow.cli imported {sorted(extra)}"
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ from rich.table import Table
 
 from careflow.console import FORCE, gbp_m, out, print_json
 from careflow.errors import InputError, Problem
-from careflow.reference.bibliography import cite
 
 if TYPE_CHECKING:
     from careflow.evidence.library import Library
@@ -32,6 +31,7 @@ def _pct(value: float | None) -> str:
 
 def _source(line: int, document: str | None = None) -> str:
     from careflow.evidence.library import ANNEX
+    from careflow.reference.bibliography import cite
 
     return cite(document or ANNEX, f"L{line}")
 
@@ -48,6 +48,7 @@ def councils_command(json_output: bool = JSON) -> None:
     """List the 48 councils with spend, trend and normalised savings."""
     from careflow.evidence.analysis import average_spend, savings_per_year, spend_trend_pct
     from careflow.evidence.library import ANNEX
+    from careflow.reference.bibliography import cite
 
     library = _library()
     rows: list[dict[str, Any]] = []
@@ -144,6 +145,7 @@ def council_command(
 ) -> None:
     """One council's profile: spend trend, savings per year and as % of spend, levers, metrics, flags."""
     from careflow.evidence.library import ANNEX
+    from careflow.reference.bibliography import cite
 
     library = _library()
     council = library.council(name)

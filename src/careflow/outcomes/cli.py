@@ -12,7 +12,6 @@ from careflow.console import FORCE, out, print_json
 from careflow.errors import InputError, Problem
 from careflow.files import staged_directory, staged_file
 from careflow.safety import csv_writer
-from careflow.tabular import write_workbook
 
 reviews_app = typer.Typer(
     help="Ideal-outcome case reviews: import, summarise, calibrate the model.", no_args_is_help=True
@@ -56,6 +55,8 @@ def reviews_template(
     _check_output_suffix(out_path, (".xlsx", ".csv"))
     with staged_file(out_path, force) as stage:
         if out_path.suffix.lower() == ".xlsx":
+            from careflow.tabular import write_workbook  # loads pydantic-backed checks; only writers need it
+
             write_workbook(stage, [REVIEWS], "careflow case reviews", TEMPLATE_INSTRUCTIONS)
         else:
             with stage.open("w", newline="", encoding="utf-8") as handle:
@@ -90,6 +91,8 @@ def reviews_export(
     rows = [review_row(r) for r in reviews]
     with staged_file(out_path, force) as stage:
         if out_path.suffix.lower() == ".xlsx":
+            from careflow.tabular import write_workbook  # loads pydantic-backed checks; only writers need it
+
             write_workbook(stage, [REVIEWS], "careflow case reviews", TEMPLATE_INSTRUCTIONS, rows={REVIEWS.name: rows})
         else:
             with stage.open("w", newline="", encoding="utf-8") as handle:
@@ -298,6 +301,8 @@ def indicators_template(
     notes = ["Give one row per month and measure; leave provider blank for council-wide figures."]
     notes += [f"{m}: {d}" for m, d in MEASURES.items()]
     with staged_file(out_path, force) as stage:
+        from careflow.tabular import write_workbook  # loads pydantic-backed checks; only writers need it
+
         write_workbook(stage, [MONTHLY, TARGETS], "careflow monthly indicator data", notes)
     out.print(f"Wrote the monthly-data template to {out_path}")
 
