@@ -14,12 +14,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from careflow.baseline import schema as s
-from careflow.errors import InputError, Problem, Problems
+from careflow.errors import InputError, Problem, Problems, problems_from_validation
 from careflow.provenance import Local, Provenance
-from careflow.scenario import load_yaml_document, problems_from_validation
+from careflow.scenario import load_yaml_document
 from careflow.tabular import Column, Row, Table, read_tables, rows_from_mapping, write_workbook
 
-BUILT_IN = ("demo", "england-2019-20", "england-2021-22")
+BUILT_IN = ("demo", "england-2019-20")  # england-2021-22 is built by careflow.imports: see careflow.services
 EXAMPLE_COUNCIL = "Exampleshire"  # the template's example row; validate refuses it if left in
 TOTAL_TOLERANCE = 0.005  # a stated total may differ from the sum of its parts by rounding, up to 0.5%
 
@@ -390,13 +390,8 @@ def read_baseline_file(path: Path) -> s.Baseline:
 def builtin(name: str) -> s.Baseline:
     from careflow.baseline.demo import demoshire
     from careflow.baseline.england import england_2019_20
-    from careflow.imports.england import england_2021_22
 
-    makers: dict[str, Callable[[], s.Baseline]] = {
-        "demo": demoshire,
-        "england-2019-20": england_2019_20,
-        "england-2021-22": england_2021_22,  # needs NHS Digital's 2021-22 tables on disk
-    }
+    makers: dict[str, Callable[[], s.Baseline]] = {"demo": demoshire, "england-2019-20": england_2019_20}
     return makers[name]()
 
 

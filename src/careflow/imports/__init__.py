@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from careflow.baseline.schema import Baseline
-    from careflow.imports.build import ClientBasis, EnglandShapes, Imported
+    from careflow.imports.build import ClientBasis, Imported
     from careflow.imports.tables import Publication
 
 # The table readers and builders load on first use, so that registering `careflow import` (which imports this
@@ -88,12 +88,6 @@ def resolve_council(pub: Publication, wanted: str) -> str:
             )
         ]
     )
-
-
-def import_one(pub: Publication, code: str, basis: ClientBasis, shapes: EnglandShapes | None = None) -> Imported:
-    from careflow.imports.build import CouncilBuilder, EnglandShapes
-
-    return CouncilBuilder(pub, code, basis, shapes or EnglandShapes(pub, basis)).build()
 
 
 def import_councils(

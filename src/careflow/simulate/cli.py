@@ -2,110 +2,28 @@
 
 from __future__ import annotations
 
-import importlib
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from careflow.console import FORCE, err, out, print_json
-from careflow.errors import InputError, Problem
+from careflow.console import FORCE, emit_json, out, progress
 
 if TYPE_CHECKING:
-    from careflow.baseline.schema import Baseline
-    from careflow.scenario import Scenario
-    from careflow.simulate.settings import ProjectionSettings
+    from careflow.simulate.results import ProjectionResult
 
-BASELINE_HELP = "demo, england-2019-20, or a baseline workbook (.xlsx), CSV folder or YAML file"
+BASELINE_HELP = "demo, england-2019-20, england-2021-22 (from the published tables), or a baseline workbook (.xlsx), CSV folder or YAML file"
 SCENARIO_HELP = "baseline, optimised, or a scenario file (YAML/JSON) with levers, phasing and a projection block"
 
 
-@contextmanager
-def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr that appears only once the work has taken more than a second."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    started = time.monotonic()
-    done = 0
-    bar: Progress | None = None
-    task = None
-
-    def advance(n: int) -> None:
-        nonlocal done, bar, task
-        done += n
-        if bar is None and time.monotonic() - started > 1.0 and done < total:
-            bar = Progress(
-                TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True
-            )
-            bar.start()
-            task = bar.add_task(label, total=total, completed=done)
-        elif bar is not None and task is not None:
-            bar.update(task, completed=done)
-
-    try:
-        yield advance
-    finally:
-        if bar is not None:
-            bar.stop()
-
-
-def load_scenario_spec(
-    spec: str, years: int | None = None, runs: int | None = None, seed: int | None = None
-) -> tuple[str, Scenario | None, ProjectionSettings, str]:
-    """(name, scenario, settings, file label) for a built-in name or a scenario file; every problem at once."""
-    from careflow.opportunity import lever_effects
-    from careflow.scenario import load_scenario
-    from careflow.simulate.projection import BUILT_IN_SCENARIOS, scenario_for
-    from careflow.simulate.settings import MAX_RUNS, MAX_YEARS, check_range, projection_settings
-
-    problems: list[Problem] = []
-    if years is not None:
-        check_range(problems, "years", years, 1, MAX_YEARS, "years")
-    if runs is not None:
-        check_range(problems, "runs", runs, 1, MAX_RUNS, "runs")
-    if spec in BUILT_IN_SCENARIOS:
-        name, scenario, block, file = spec, scenario_for(spec), {}, spec
-    else:
-        path = Path(spec)
-        if not path.exists():
-            problems.append(Problem(spec, "no such file or built-in scenario", "baseline, optimised, or a path"))
-            raise InputError(problems)
-        try:
-            scenario = load_scenario(path)
-        except InputError as error:
-            raise InputError(problems + error.problems) from None
-        name, block, file = scenario.name, scenario.projection, str(path)
-        try:
-            lever_effects(scenario, file)  # unknown levers, effects outside 0–100%, bad phasing
-        except InputError as error:
-            problems.extend(error.problems)
-    try:
-        # Out-of-range command-line values are reported above; don't report them again as the file's.
-        settings = projection_settings(
-            block,
-            file,
-            years=years if years is not None and 1 <= years <= MAX_YEARS else None,
-            runs=runs if runs is not None and 1 <= runs <= MAX_RUNS else None,
-            seed=seed,
-        )
-    except InputError as error:
-        problems.extend(error.problems)
-    if problems:
-        raise InputError(problems)
-    return name, scenario, settings, file
-
-
-def _print_summary(projection: Any) -> None:
-    from careflow.simulate.report import SUMMARY_HEADERS, m, summary_rows
+def _print_summary(projection: ProjectionResult) -> None:
+    from careflow.console import gbp_m
+    from careflow.simulate.report import SUMMARY_HEADERS, summary_rows
 
     table = Table(
-        title=f"Projection — {projection.council}, {projection.settings.years} years from "
-        f"{projection.financial_year}, {projection.settings.runs:,} runs, random seed {projection.settings.seed}",
+        title=f"Projection — {projection.baseline}, {len(projection.years)} years from "
+        f"{projection.financial_year}, {projection.runs:,} runs, random seed {projection.seed}",
         title_justify="left",
     )
     for i, heading in enumerate(SUMMARY_HEADERS):
@@ -113,11 +31,11 @@ def _print_summary(projection: Any) -> None:
     for row in summary_rows(projection):
         table.add_row(*[str(v) for v in row])
     out.print(table)
-    steps = Table(title=f"Waterfall — {projection.waterfall['scenario']}", title_justify="left")
+    steps = Table(title=f"Waterfall — {projection.waterfall.scenario}", title_justify="left")
     steps.add_column("Step")
     steps.add_column("£m", justify="right")
-    for step in projection.waterfall["steps"]:
-        steps.add_row(step["step"].replace("_", " "), m(step["gbp"]))
+    for step in projection.waterfall.steps:
+        steps.add_row(step.step.replace("_", " "), gbp_m(step.gbp, 3))
     out.print(steps)
 
 
@@ -132,110 +50,19 @@ def project_command(
     force: bool = FORCE,
 ) -> None:
     """Project demand, spend and the funding gap: baseline against a scenario, with uncertainty bands."""
-    from careflow.baseline.io import load_baseline
-    from careflow.files import staged_directory
-    from careflow.simulate.projection import project
+    from careflow.files import write_outputs
+    from careflow.services import choose_scenario, project
 
-    name, chosen, settings, file = load_scenario_spec(scenario, years, runs, seed)
-    loaded = load_baseline(baseline)
-    scenarios: list[tuple[str, Scenario | None]] = [("baseline", None)]
-    if chosen is not None:
-        scenarios.append((name if name != "baseline" else "scenario", chosen))
-    # The report's renderers (matplotlib, openpyxl, Jinja2) take a while to import: load them while the engine's
-    # threads draw, which is mostly time outside the GIL.
-    renderers = threading.Thread(target=importlib.import_module, args=("careflow.simulate.report",), daemon=True)
-    renderers.start()
-    with progress(settings.runs * len(scenarios), "Projecting runs") as advance:
-        result = project(loaded, scenarios, settings, file, on_block=advance)
-    renderers.join()
-    from careflow.simulate.report import write_outputs
-
-    with staged_directory(out_dir, force) as stage:
-        written = write_outputs(result, stage)
+    choice = choose_scenario(scenario, years, runs, seed)
+    with progress("Projecting runs") as advance:
+        made = project(baseline, choice, on_progress=advance, render=True)
+    written = write_outputs(out_dir, {f.name: f.data for f in made.files}, force)
     if as_json:
-        print_json(result.as_dict())
+        emit_json(made.projection)
         return
-    _print_summary(result)
+    _print_summary(made.projection)
     for path in written:
-        out.print(f"Wrote {out_dir / path.name}")
-
-
-def _baselines(specs: list[str], england_variants: int) -> list[Baseline]:
-    from careflow.baseline.io import load_baseline
-    from careflow.simulate.sweep import scaled_england
-
-    found: list[Baseline] = []
-    problems: list[Problem] = []
-    for spec in specs:
-        path = Path(spec)
-        if path.is_dir() and not (path / "council.csv").exists():
-            # A folder of councils: every workbook, YAML file or CSV folder inside it.
-            entries = sorted(p for p in path.iterdir() if p.suffix in (".xlsx", ".yaml", ".yml") or p.is_dir())
-            if not entries:
-                problems.append(
-                    Problem(spec, "a folder with no baselines", "baseline workbooks, YAML files or folders")
-                )
-            for entry in entries:
-                try:
-                    found.append(load_baseline(str(entry)))
-                except InputError as error:
-                    problems.extend(error.problems)
-        else:
-            try:
-                found.append(load_baseline(spec))
-            except InputError as error:
-                problems.extend(error.problems)
-    if england_variants < 0 or england_variants > 10_000:
-        problems.append(Problem("--england-variants", f"{england_variants}", "between 0 and 10,000"))
-    elif england_variants:
-        found.extend(scaled_england(england_variants))
-    if not found and not problems:
-        problems.append(Problem("--baseline", "no baselines", "at least one --baseline or --england-variants"))
-    if problems:
-        raise InputError(problems)
-    return found
-
-
-GRID_SETTINGS = ("unit_cost_inflation", "benefit_years", "step_up_share")
-
-
-def parse_grid(items: list[str]) -> list[dict[str, Any]]:
-    """`NAME=V1,V2` items → every combination, as projection-block updates; problems name the item."""
-    import itertools
-
-    from careflow.baseline.schema import POPULATION_BANDS
-
-    axes: list[list[tuple[str, float]]] = []
-    problems: list[Problem] = []
-    allowed = (*GRID_SETTINGS, *(f"population_growth.{b}" for b in POPULATION_BANDS))
-    for item in items:
-        name, _, values = item.partition("=")
-        name = name.strip()
-        if name not in allowed:
-            problems.append(Problem("--grid", f"'{name}' in '{item}'", f"one of: {', '.join(allowed)}"))
-            continue
-        try:
-            numbers = [float(v) for v in values.split(",") if v.strip()]
-        except ValueError:
-            problems.append(Problem("--grid", f"'{values}' in '{item}'", "numbers separated by commas, e.g. 0.02,0.03"))
-            continue
-        if not numbers:
-            problems.append(Problem("--grid", f"no values in '{item}'", "NAME=V1,V2,…"))
-            continue
-        axes.append([(name, v) for v in numbers])
-    if problems:
-        raise InputError(problems)
-    return [dict(combo) for combo in itertools.product(*axes)] if axes else [{}]
-
-
-def _with_grid(block: dict[str, Any], point: dict[str, float]) -> dict[str, Any]:
-    updated = dict(block)
-    for name, value in point.items():
-        if name.startswith("population_growth."):
-            updated["population_growth"] = {**updated.get("population_growth", {}), name.split(".", 1)[1]: value}
-        else:
-            updated[name] = value
-    return updated
+        out.print(f"Wrote {path}")
 
 
 def sweep_command(
@@ -255,56 +82,29 @@ def sweep_command(
     force: bool = FORCE,
 ) -> None:
     """Project many baselines × scenarios on a Dask cluster; each result equals running it alone."""
-    from careflow.files import staged_directory
-    from careflow.report.excel import write_results
-    from careflow.simulate.sweep import Task, run_sweep
+    from careflow.files import write_outputs
+    from careflow.services import check_sweep_cluster, plan_sweep, run_sweep, sweep_files
 
-    if workers < 1 or workers > 256:
-        raise InputError([Problem("--workers", f"{workers}", "between 1 and 256")])
-    if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
-        raise InputError([Problem("--scheduler", scheduler, "a scheduler address such as tcp://host:8786")])
-    from careflow.simulate.settings import projection_settings
-
-    specs = [load_scenario_spec(s, years, runs, seed) for s in scenario]
-    points = parse_grid(grid)
-    baselines = _baselines(baseline, england_variants)
-    variants = []
-    for name, chosen, settings, _file in specs:
-        block = settings.model_dump(mode="json")
-        for point in points:
-            label = name + (" [" + ", ".join(f"{k}={v:g}" for k, v in point.items()) + "]" if point else "")
-            variants.append((label, chosen, projection_settings(_with_grid(block, point), "--grid")))
-    tasks = [Task(b, label, chosen, settings) for b in baselines for label, chosen, settings in variants]
-    with progress(len(tasks), "Sweeping") as advance:
-        results = run_sweep(tasks, workers=workers, scheduler=scheduler, on_done=advance)
-    rows = []
-    for r in results:
-        s = r["scenarios"][r["scenario"]]["series"]["net_spend_gbp"]
-        gap = r["funding_gap"]["scenarios"][r["scenario"]]
-        rows.append(
-            [r["baseline"], r["scenario"], r["years"][-1], s["mean"][-1], s["p10"][-1], s["p90"][-1], gap["mean"][-1]]
-        )
-    headers = ["Baseline", "Scenario", "Final year", "Net spend £ (mean)", "P10", "P90", "Funding gap £ (mean)"]
+    check_sweep_cluster(workers, scheduler)
+    plan = plan_sweep(baseline, scenario, england_variants, years, runs, seed, grid)
+    with progress("Sweeping") as advance:
+        result = run_sweep(plan, workers=workers, scheduler=scheduler, on_progress=advance)
     if out_dir is not None:
-        from careflow.console import to_json
-
-        with staged_directory(out_dir, force) as stage:
-            (stage / "sweep.json").write_text(to_json({"tasks": results}), encoding="utf-8")
-            write_results(stage / "sweep.xlsx", {"Sweep": (headers, rows)})
+        write_outputs(out_dir, sweep_files(result), force)
     if as_json:
-        print_json({"tasks": results})
+        emit_json(result)
         return
-    table = Table(title=f"Sweep — {len(tasks)} projections, £m in the final year", title_justify="left")
+    table = Table(title=f"Sweep — {plan.size} projections, £m in the final year", title_justify="left")
     for i, h in enumerate(["Baseline", "Scenario", "Year", "Net spend", "P10–P90", "Gap"]):
         table.add_column(h, justify="left" if i < 2 else "right", overflow="fold")
-    for row in rows:
+    for row in result.final_year:
         table.add_row(
-            row[0],
-            row[1],
-            row[2],
-            f"{row[3] / 1e6:,.3f}",
-            f"{row[4] / 1e6:,.1f}–{row[5] / 1e6:,.1f}",
-            f"{row[6] / 1e6:,.3f}",
+            row.baseline,
+            row.scenario,
+            row.final_year,
+            f"{row.net_spend_mean_gbp / 1e6:,.3f}",
+            f"{row.net_spend_p10_gbp / 1e6:,.1f}–{row.net_spend_p90_gbp / 1e6:,.1f}",
+            f"{row.funding_gap_mean_gbp / 1e6:,.3f}",
         )
     out.print(table)
 

@@ -138,14 +138,13 @@ def lever_plan(
     model: FlowModel,
     scenario: Scenario | None,
     settings: ProjectionSettings,
-    file: str = "scenario",
 ) -> LeverPlan:
     """Turn a scenario into the flow model's levers, using the opportunity model's effects and parameters."""
     from careflow.opportunity import lever_effects, model_parameters
     from careflow.opportunity.parameters import local_parameters
 
-    effects = lever_effects(scenario, file)
-    params = local_parameters(baseline, model_parameters(scenario, file))
+    effects = lever_effects(scenario)
+    params = local_parameters(baseline, model_parameters(scenario))
     chosen = scenario.levers if scenario else {}
     enabled = frozenset(
         lever for lever in LEVERS if scenario is not None and (lever not in chosen or chosen[lever].enabled)

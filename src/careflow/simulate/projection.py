@@ -24,6 +24,7 @@ from careflow.scenario import Scenario
 from careflow.simulate.engine import Paths, simulate
 from careflow.simulate.levers import LEVERS, LeverPlan, lever_plan
 from careflow.simulate.model import FlowModel, flow_model
+from careflow.simulate.results import ProjectionResult
 from careflow.simulate.settings import (
     GROWTH_SOURCE,
     INCOME_SOURCE,
@@ -33,16 +34,10 @@ from careflow.simulate.settings import (
     PIXEL_UNIT_COST_LOW,
     ProjectionSettings,
 )
+from careflow.vocabulary import SETTING_LABEL, SUPPORT_REASON_LABEL
 
 BLOCK = 250  # runs per random-number block: bounds memory and fixes the streams whatever the run count
 PERCENTILES = (10, 50, 90)
-SETTING_LABEL = {
-    "home_care": "home care",
-    "direct_payment": "direct payments",
-    "supported_living": "supported living",
-    "residential": "residential care",
-    "nursing": "nursing care",
-}
 
 # Series reported per year: name → (unit, description).
 SERIES: dict[str, tuple[str, str]] = {
@@ -60,7 +55,7 @@ SERIES: dict[str, tuple[str, str]] = {
     **{
         f"caseload_{a.replace('-', '_').replace('+', '_plus')}_{r}": (
             "people",
-            f"people in long-term support at year end, aged {a}, {r.replace('_', ' ')}",
+            f"people in long-term support at year end, aged {a}, {SUPPORT_REASON_LABEL[r]}",
         )
         for a in AGE_BANDS
         for r in SUPPORT_REASONS
@@ -124,6 +119,10 @@ class Projection:
             "funding_gap": self.funding_gap,
             "assumptions": {k: v.model_dump(mode="json") for k, v in self.assumptions.items()},
         }
+
+    def result(self) -> ProjectionResult:
+        """The typed result (bands, waterfall, funding gap, assumptions) without the per-run arrays."""
+        return ProjectionResult.model_validate(self.as_dict())
 
 
 def financial_years(first: str, count: int) -> list[str]:
@@ -363,12 +362,11 @@ def project(
     baseline: Baseline,
     scenarios: list[tuple[str, Scenario | None]],
     settings: ProjectionSettings,
-    file: str = "scenario",
     on_block: Callable[[int], None] | None = None,
 ) -> Projection:
     """Project each (name, scenario) — None is the baseline, no levers; summaries, waterfall of the last, funding gap."""
     model = flow_model(baseline, settings)
-    plans = {name: lever_plan(baseline, model, scenario, settings, file) for name, scenario in scenarios}
+    plans = {name: lever_plan(baseline, model, scenario, settings) for name, scenario in scenarios}
     runs = run_scenarios(model, list(plans.values()), settings, on_block)
     results = {name: scenario_result(name, plan, r) for (name, plan), r in zip(plans.items(), runs, strict=True)}
     last = list(plans)[-1]
