@@ -8,12 +8,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from careflow.baseline.schema import Baseline
-from careflow.imports.ascof import read_admissions
-from careflow.imports.build import ENGLAND, ClientBasis, CouncilBuilder, EnglandShapes, Imported, Refused
-from careflow.imports.population import read_older_shares
-from careflow.imports.tables import CODE, Publication, label
+if TYPE_CHECKING:
+    from careflow.baseline.schema import Baseline
+    from careflow.imports.build import ClientBasis, Imported
+    from careflow.imports.tables import Publication
+
+# The table readers and builders load on first use, so that registering `careflow import` (which imports this
+# package) costs every other command nothing at start-up.
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Imported", "ClientBasis", "EnglandShapes", "CouncilBuilder", "Refused", "ENGLAND"):
+        from careflow.imports import build
+
+        return getattr(build, name)
+    if name in ("Publication", "CODE", "label"):
+        from careflow.imports import tables
+
+        return getattr(tables, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,7 @@ def council_codes(pub: Publication) -> dict[str, str]:
 def resolve_council(pub: Publication, wanted: str) -> str:
     """An ONS code, a CASSR code or an exact council name → the ONS code the tables are joined on."""
     from careflow.errors import InputError, Problem
+    from careflow.imports.tables import CODE, label
 
     summary = pub.table(1)
     text = wanted.strip()
@@ -88,6 +104,11 @@ def import_councils(
     without it they come from a proxy in the tables, which the import report flags. With `population` (an
     ONS mid-year estimates CSV), the 65+ total is split into 65–74/75–84/85+ by the council's own shares.
     """
+    from careflow.imports.ascof import read_admissions
+    from careflow.imports.build import ENGLAND, CouncilBuilder, EnglandShapes, Refused
+    from careflow.imports.population import read_older_shares
+    from careflow.imports.tables import Publication
+
     pub = tables if isinstance(tables, Publication) else Publication(Path(tables))
     shapes = EnglandShapes(pub, clients_basis)
     admissions, ascof_year = ({}, "") if ascof is None else read_admissions(ascof)

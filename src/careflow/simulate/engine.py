@@ -161,6 +161,13 @@ def simulate(
         live[list(moved_of.values())] = True
     live_idx = np.flatnonzero(live & (exit_p > 0))
     live_exit_p = exit_p[live_idx]
+    # Usually the live cells are one run of columns (the baseline's, then any lever cells): a slice is a view, so
+    # the exit draw reads and updates the caseload in place instead of gathering and scattering a copy.
+    live_cells: slice | np.ndarray = (
+        slice(int(live_idx[0]), int(live_idx[-1]) + 1)
+        if len(live_idx) and live_idx[-1] - live_idx[0] + 1 == len(live_idx)
+        else live_idx
+    )
 
     base_requests = model.requests.sum(axis=1)
     base_st = base_requests * model.front_door_shares[:, FD["short_term"]] + model.other_short_term
@@ -221,8 +228,8 @@ def simulate(
             demand = np.where(grows, demand_path[t], 1.0)  # (R, 2), growth of need by age band for each row
 
             # 1. Exits and step-ups at review, competing on the start-of-month caseload.
-            leave = draw.binomial(caseload[:, live_idx], live_exit_p)
-            caseload[:, live_idx] -= leave
+            leave = draw.binomial(caseload[:, live_cells], live_exit_p)
+            caseload[:, live_cells] -= leave
             up = draw.binomial(caseload[:, comm_idx], step_p_given_stay[comm_idx])
             caseload[:, comm_idx] -= up
             out.exits[:, year] += leave.sum(axis=1)
@@ -287,8 +294,8 @@ def simulate(
                     caseload[:, mv] += moving
 
             # 6. This month's spend: long-term care by compartment, and other spend following its driver.
-            gross_year += (caseload * monthly_cost).sum(axis=1)
-            net_year += (caseload * monthly_net_cost).sum(axis=1)
+            gross_year += np.einsum("rc,rc->r", caseload, monthly_cost)  # no (runs × cells) temporary
+            net_year += np.einsum("rc,rc->r", caseload, monthly_net_cost)
             factors = np.stack(
                 [
                     np.column_stack(short_term_now) * per_st + (base_st <= 0),

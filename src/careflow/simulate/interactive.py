@@ -106,7 +106,7 @@ def what_if(
     plans = {n: plan_of(key, None if n == "baseline" else scenario) for n, key in keys.items()}
     missing = [n for n, key in keys.items() if not _results.has((kb, ks, key))]
     if missing:
-        # Run whatever is not cached in one go, so the blocks of both scenarios (on a cold start) share the threads.
+        # Run whatever is not cached in one go, so both scenarios' blocks (on a cold start) share the threads.
         for n, runs in zip(missing, run_scenarios(model, [plans[n] for n in missing], settings), strict=True):
             _results.put((kb, ks, keys[n]), scenario_result(n, plans[n], runs))
 
