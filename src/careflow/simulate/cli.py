@@ -110,6 +110,7 @@ def _print_summary(projection: Any) -> None:
         table.add_column(heading, justify="left" if i == 0 else "right", overflow="fold")
     for row in summary_rows(projection):
         table.add_row(*[str(v) for v in row])
+    out.print(projection.levers_applied())
     out.print(table)
     steps = Table(title=f"Waterfall — {projection.waterfall['scenario']}", title_justify="left")
     steps.add_column("Step")

@@ -144,9 +144,9 @@ def lever_plan(
     effects = lever_effects(scenario, file)
     params = model_parameters(scenario, file)
     chosen = scenario.levers if scenario else {}
-    enabled = frozenset(
-        lever for lever in LEVERS if scenario is not None and (lever not in chosen or chosen[lever].enabled)
-    )
+    # A scenario applies exactly the levers it names (unless switched off): a file holding only projection
+    # settings is do-nothing. The built-in `optimised` names all six.
+    enabled = frozenset(lever for lever in LEVERS if lever in chosen and chosen[lever].enabled)
     ranges = {}
     for lever in LEVERS:
         e = effects[lever][EFFECT_OF[lever]]

@@ -15,7 +15,7 @@ import numpy as np
 
 from careflow.baseline.schema import AGE_BANDS, SETTINGS, SUPPORT_REASONS, Baseline
 from careflow.provenance import Provenance
-from careflow.scenario import Scenario
+from careflow.scenario import LeverSettings, Scenario
 from careflow.simulate.engine import Paths, simulate
 from careflow.simulate.levers import LEVERS, LeverPlan, lever_plan
 from careflow.simulate.model import FlowModel, flow_model
@@ -101,8 +101,17 @@ class Projection:
     funding_gap: dict[str, Any]
     assumptions: dict[str, Provenance] = field(default_factory=dict)
 
+    def levers_applied(self) -> str:
+        """One line saying which levers each scenario applies; it heads every output."""
+        parts = [
+            f"{name}: {', '.join(lever.replace('_', ' ') for lever in s.levers) if s.levers else 'no levers'}"
+            for name, s in self.scenarios.items()
+        ]
+        return "Levers applied — " + "; ".join(parts) + "."
+
     def as_dict(self) -> dict[str, Any]:
         return {
+            "levers_applied": {name: s.levers for name, s in self.scenarios.items()},
             "baseline": self.council,
             "financial_year": self.financial_year,
             "synthetic": self.synthetic,
@@ -246,7 +255,11 @@ def scenario_for(name: str) -> Scenario | None:
     if name == "baseline":
         return None
     if name == "optimised":
-        return Scenario(name="optimised", description="the six levers of the optimised delivery model, defaults")
+        return Scenario(
+            name="optimised",
+            description="the six levers of the optimised delivery model, defaults",
+            levers={lever: LeverSettings() for lever in LEVERS},
+        )
     raise ValueError(f"unknown built-in scenario {name!r}")
 
 

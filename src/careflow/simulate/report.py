@@ -133,6 +133,7 @@ def html_page(projection: Projection) -> str:
     chosen = projection.waterfall["scenario"]
     settings = projection.settings
     intro = paragraphs(
+        projection.levers_applied(),
         f"{settings.runs:,} runs of the flow model, monthly steps over {settings.years} years from "
         f"{projection.financial_year}, seed {settings.seed}. Bands show the 10th to 90th percentile of the runs; "
         "they come from chance in who flows where each month and from each lever's effect drawn from its range.",
@@ -221,6 +222,7 @@ def write_outputs(projection: Projection, folder: Path) -> list[Path]:
         workbook_sheets(projection),
         notes=[
             f"careflow projection — {projection.council}, {projection.financial_year} baseline",
+            projection.levers_applied(),
             f"{projection.settings.runs:,} runs, {projection.settings.years} years, seed {projection.settings.seed}",
             "£ are cash (after unit-cost inflation); P10/P50/P90 are percentiles over the runs.",
         ],
