@@ -45,13 +45,28 @@ def test_waterfall_steps_add_up_and_point_the_right_way(projection) -> None:
     assert kinds[0] == "start" and kinds[-1] == "end"
     changes = sum(s["gbp"] for s in projection.waterfall["steps"] if s["kind"] == "change")
     assert steps["base-year net spend"] + changes == pytest.approx(steps["net spend in year 6"])
-    assert steps["demography"] > 0 and steps["unit-cost inflation"] > 0
+    assert steps["demography and need per head"] > 0 and steps["unit-cost growth"] > 0
     for lever in projection.scenarios["optimised"].levers:
         assert steps[lever] < 0, lever
-    # The end of the bridge is the expected path at central effects: close to the mean of the runs.
+    # The end of the bridge is the expected path at central effects: with the growth drivers fixed at their
+    # central values, close to the mean of the runs (which then vary only by chance and the levers' ranges).
+    central = project(demoshire(), SCENARIOS, ProjectionSettings(years=6, runs=300, seed=7).with_central_drivers())
+    assert central.waterfall["steps"][-1]["gbp"] == pytest.approx(steps["net spend in year 6"])
     assert steps["net spend in year 6"] == pytest.approx(
-        projection.scenarios["optimised"].series["net_spend_gbp"].mean[-1], rel=0.01
+        central.scenarios["optimised"].series["net_spend_gbp"].mean[-1], rel=0.01
     )
+
+
+def test_growth_drivers_and_model_error_widen_the_band(projection) -> None:
+    """The default band carries growth uncertainty and model error; fixing them leaves only chance and levers."""
+    central = project(demoshire(), SCENARIOS[:1], ProjectionSettings(years=6, runs=300, seed=7).with_central_drivers())
+
+    def relative_width(series) -> float:
+        return (series.p90[-1] - series.p10[-1]) / series.p50[-1]
+
+    wide = relative_width(projection.scenarios["baseline"].series["net_spend_gbp"])
+    narrow = relative_width(central.scenarios["baseline"].series["net_spend_gbp"])
+    assert narrow < 0.05 < wide  # chance alone is a few per cent for a council; the drivers add much more
 
 
 def test_funding_gap_is_spend_less_income_and_quick_view_grows_at_pixels_rates(projection) -> None:

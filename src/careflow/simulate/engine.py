@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from careflow.baseline.schema import WEEKS_PER_YEAR
+from careflow.simulate.drivers import GROUP_OF_SETTING, OTHER, Drivers, central_drivers
 from careflow.simulate.levers import LeverPlan
 from careflow.simulate.model import COMMUNITY, FD, ST, FlowModel
+from careflow.simulate.settings import UNIT_COST_GROUPS
 
 OLDER = 1  # index of the 65+ age band; short-term services and care-home levers act on older people
 MONTHS = 12
@@ -71,12 +73,15 @@ def simulate(
     inflation: bool = True,
     active: frozenset[str] | None = None,
     variants: list[tuple[bool, bool, frozenset[str]]] | None = None,
+    drivers: Drivers | None = None,
 ) -> Paths:
     """Run the flow model for `runs` runs of `years` years in monthly steps; `active` limits which levers act.
 
-    In expected mode, `variants` runs several (growth, inflation, active levers) variants side by side, one row
+    `drivers` are the per-run growth drivers (careflow.simulate.drivers), central values when not given. In
+    expected mode, `variants` runs several (growth, inflation, active levers) variants side by side, one row
     each — how the waterfall gets all its steps in one pass.
     """
+    drive = drivers if drivers is not None else central_drivers(plan.settings, years)
     draw = Draw(rng)
     cells = model.cells
     C = cells.count
@@ -92,7 +97,7 @@ def simulate(
         name: np.array([name in a and name in plan.enabled for _, _, a in rows], dtype=float) for name in plan.LEVERS
     }
     active_any = frozenset(name for name, on in lever_on.items() if on.any())
-    effect = plan.draws(R, rng)  # per-run lever effects and inflation (central values in expected mode)
+    effect = plan.draws(R, rng)  # per-run lever effects (central values in expected mode)
 
     caseload = np.tile(model.caseload, (R, 1)).astype(float)
     if rng is not None:
@@ -112,11 +117,11 @@ def simulate(
         net=np.zeros((R, years)),
         start_people=caseload.sum(axis=1),
     )
-    # Population by month (months + 1, bands): compounding each year's rate month by month.
-    rates = np.array(plan.population_growth)
-    rates = rates[np.minimum(np.arange(years), len(rates) - 1)]
-    monthly = (1.0 + np.repeat(rates, MONTHS, axis=0)) ** (1.0 / MONTHS)
-    population_path = model.population * np.vstack([np.ones(4), np.cumprod(monthly, axis=0)])
+    # Population by month (runs or 1, months + 1, bands): compounding each year's rate month by month.
+    monthly = (1.0 + np.repeat(drive.population_growth[:, :years], MONTHS, axis=1)) ** (1.0 / MONTHS)
+    start = np.ones((monthly.shape[0], 1, monthly.shape[2]))
+    population_path = model.population * np.concatenate([start, np.cumprod(monthly, axis=1)], axis=1)
+    cost_group = np.array([UNIT_COST_GROUPS.index(GROUP_OF_SETTING[s]) for s in cells.setting])  # type: ignore[index]
     base_need = model.need_weighted_population(model.population)
     exit_p = model.exit_rate / MONTHS
     community = np.isin(cells.setting, COMMUNITY) & cells.mask(kind="baseline")
@@ -139,7 +144,9 @@ def simulate(
     hours_masks = plan.hours_masks(cells)
 
     for year in range(years):
-        price = np.where(inflation_on, (1.0 + effect.inflation) ** (year + 1), 1.0)  # fees uprated each April
+        # Unit costs by setting, uprated each April; other spend follows council staff costs.
+        price_cells = np.where(inflation_on[:, None], drive.unit_cost_index[:, year, cost_group], 1.0)  # (R, C)
+        price = np.where(inflation_on, drive.unit_cost_index[:, year, OTHER], 1.0)  # (R,)
         phase = {name: plan.phase(name, year) * lever_on[name] for name in plan.LEVERS}
         before = {name: plan.phase(name, year - 1) * lever_on[name] for name in plan.LEVERS}
         # Hours levers cut the cost of packages in the settings they act on, multiplicatively, so overlapping
@@ -149,14 +156,17 @@ def simulate(
             if name in active_any:
                 hours[:, mask] *= (1.0 - getattr(effect, name) * phase[name])[:, None]
         cut = (hours < 1.0).any(axis=0)
-        monthly_cost = weekly * (WEEKS_PER_YEAR / MONTHS) * hours * price[:, None]
+        monthly_cost = weekly * (WEEKS_PER_YEAR / MONTHS) * hours * price_cells
         avoid_share = plan.short_term_avoided_share(effect.short_term_services) * phase["short_term_services"]
         divert_share = effect.care_home_admissions * phase["care_home_admissions"]
         for month in range(MONTHS):
             t = year * MONTHS + month + 1
-            population = np.where(growth_on[:, None] > 0, population_path[t], model.population)  # (R, 4)
-            demand = model.need_weighted_population(population) / base_need
-            # demand: (R, 2), growth of need by age band for each row
+            grown = growth_on[:, None] > 0
+            population = np.where(grown, population_path[:, t], model.population)  # (R, 4)
+            # Demand by age band for each row (R, 2): need-weighted population times the trend in need per head.
+            per_head = np.where(grown, (1.0 + drive.per_head) ** (t / MONTHS), 1.0)
+            demand = model.need_weighted_population(population) / base_need * per_head
+            beyond = np.where(growth_on > 0, (1.0 + drive.other_trend) ** (t / MONTHS), 1.0)  # other spend's own trend
 
             # 1. Exits and step-ups at review, competing on the start-of-month caseload.
             leave = draw.binomial(caseload, exit_p)
@@ -250,6 +260,8 @@ def simulate(
                     else:
                         # Commissioning and other overheads follow the population's need, not the caseload.
                         factor = demand[:, a]
+                    if category != "short_term":
+                        factor = factor * beyond
                     g = gross_year[a] / MONTHS * factor * price
                     out.gross[:, year] += g
                     out.net[:, year] += g * (1.0 - model.other_income_share[category][a])

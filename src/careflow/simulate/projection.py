@@ -16,17 +16,19 @@ import numpy as np
 from careflow.baseline.schema import AGE_BANDS, SETTINGS, SUPPORT_REASONS, Baseline
 from careflow.provenance import Provenance
 from careflow.scenario import LeverSettings, Scenario
+from careflow.simulate.drivers import sample_drivers
 from careflow.simulate.engine import Paths, simulate
 from careflow.simulate.levers import LEVERS, LeverPlan, lever_plan
 from careflow.simulate.model import FlowModel, flow_model
 from careflow.simulate.settings import (
-    GROWTH_SOURCE,
+    DEFAULT_INFLATION,
     INCOME_SOURCE,
     PIXEL_DEMAND_GROWTH,
     PIXEL_SOURCE,
     PIXEL_UNIT_COST_HIGH,
     PIXEL_UNIT_COST_LOW,
     ProjectionSettings,
+    driver_sources,
 )
 
 BLOCK = 250  # runs per random-number block: bounds memory and fixes the streams whatever the run count
@@ -178,13 +180,23 @@ def run_scenario(
     plan: LeverPlan,
     settings: ProjectionSettings,
     on_block: Callable[[int], None] | None = None,
+    *,
+    national: bool = False,
 ) -> dict[str, np.ndarray]:
-    """All runs of one scenario, in blocks with their own random streams; returns the per-run series."""
+    """All runs of one scenario, in blocks with their own random streams; returns the per-run series.
+
+    Growth drivers come from a stream of their own, so every scenario of a projection shares them. The
+    model-error term multiplies money only: it stands for what the model leaves out, not for more people.
+    """
     collected: dict[str, list[np.ndarray]] = {}
     for block, start in enumerate(range(0, settings.runs, BLOCK)):
         runs = min(BLOCK, settings.runs - start)
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block,))))
-        paths = simulate(model, plan, settings.years, runs, rng)
+        driver_rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block, 1))))
+        drivers = sample_drivers(settings, settings.years, runs, driver_rng, national=national)
+        paths = simulate(model, plan, settings.years, runs, rng, drivers=drivers)
+        paths.net = paths.net * drivers.error
+        paths.gross = paths.gross * drivers.error
         for name, values in per_run_series(model, paths).items():
             collected.setdefault(name, []).append(values.astype(np.float64))
         if on_block:
@@ -200,7 +212,7 @@ def waterfall(model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, b
     variants = [(False, False, none), (True, False, none), (True, True, none)]
     variants += [(True, True, frozenset(levers[: i + 1])) for i in range(len(levers))]
     finals = simulate(model, plan, years, 1, None, variants=variants).net[:, -1]
-    names = ["demography", "unit-cost inflation", *levers]
+    names = ["demography and need per head", "unit-cost growth", *levers]
     steps = [{"step": "base-year net spend", "gbp": base_net, "kind": "start"}]
     if abs(finals[0] - base_net) > 1e-6 * max(base_net, 1.0):
         steps.append({"step": "calibration", "gbp": float(finals[0] - base_net), "kind": "change"})
@@ -225,7 +237,8 @@ def funding_gap(
     for name, net in scenarios.items():
         gap = net - income[None, :]
         gaps[name] = summarise(gap, "£").as_dict()
-    unit_cost_central = settings.unit_cost_inflation.central
+    fixed = settings.unit_cost_inflation
+    unit_cost_central = fixed.central if fixed is not None else DEFAULT_INFLATION
     quick = {
         label: (base_net * (1 + PIXEL_DEMAND_GROWTH + cost) ** t).tolist()
         for label, cost in (
@@ -278,7 +291,7 @@ def project(
     years = financial_years(baseline.council.financial_year, settings.years)
     results: dict[str, ScenarioResult] = {}
     for name, plan in plans.items():
-        runs = run_scenario(model, plan, settings, on_block)
+        runs = run_scenario(model, plan, settings, on_block, national=baseline.council.council_type == "national")
         results[name] = ScenarioResult(
             name=name,
             levers=[lever for lever in LEVERS if lever in plan.enabled],
@@ -289,7 +302,7 @@ def project(
     assumptions: dict[str, Provenance] = {
         **model.notes,
         **plans[chosen].notes,
-        "population_growth": GROWTH_SOURCE,
+        **driver_sources(),
         "income": INCOME_SOURCE,
         "pixel_quick_mode": PIXEL_SOURCE,
     }
