@@ -9,6 +9,7 @@ year has only the two, they are added up so that the same area is compared.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -110,9 +111,15 @@ def locate(folder: Path) -> Path:
 
 def read_tables(folder: Path, sheets: tuple[str, ...]) -> dict[str, Table]:
     """Read the named council tables from the ASC-FR/SALT 2021-22 workbook in `folder` (read-only, streamed)."""
+    path = locate(folder)
+    return _read_tables(path, path.stat().st_mtime_ns, sheets)
+
+
+@cache
+def _read_tables(path: Path, _modified: int, sheets: tuple[str, ...]) -> dict[str, Table]:
     import openpyxl
 
-    workbook = openpyxl.load_workbook(locate(folder), read_only=True, data_only=True)
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         missing = [s for s in sheets if s not in workbook.sheetnames]
         if missing:
