@@ -218,7 +218,7 @@ def council_spend(
     population = np.zeros((n, 4))
     growth = np.zeros((n, years, 4))
     own = np.zeros(n, dtype=bool)
-    england_older = older[ENGLAND] if ENGLAND in older else sum(older.values())
+    england_older: np.ndarray = np.sum(list(older.values()), axis=0)  # upper tiers add up to England
     for i, code in enumerate(chosen):
         rates = council_growth(Path(folder), code, first_year, years)
         own[i] = rates is not None
