@@ -11,6 +11,7 @@ expected path; the docs state the figure. Everything is vectorised across counci
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -137,11 +138,13 @@ def growth_factors(
     every council's ONS demography by the run's national draw less the national central value.
     """
     drivers = sample_drivers(settings, years, runs, rng)
-    demand, t = demand_factors(councils, settings, drivers)
+    demand, t = demand_factors(councils, settings, drivers, monthly=True)  # (N, R, Y, 12, 2)
+    long_term_demand = caseload_factors(demand)
+    demand = demand.mean(axis=3)  # short-term and other spend follow demand within the month
     beyond = ((1.0 + drivers.other_trend[:, None, None]) ** t[None]).mean(axis=2)  # (R, Y)
     price = drivers.unit_cost_index  # (R, Y, groups)
     other_price = price[..., UNIT_COST_GROUPS.index("other_spend")]
-    long_term = np.einsum("nag,nrya,ryg->nry", councils.long_term, demand, price)
+    long_term = np.einsum("nag,nrya,ryg->nry", councils.long_term, long_term_demand, price)
     short_term = np.einsum("na,nrya,ry->nry", councils.short_term, demand, other_price)
     # Other spend follows need across both age bands (weighted by base-year long-term spend), its trend and price.
     mix = councils.long_term.sum(axis=2)
@@ -150,8 +153,45 @@ def growth_factors(
     return (long_term + short_term + other) / councils.base[:, None, None]
 
 
-def demand_factors(councils: Councils, settings: ProjectionSettings, drivers: Drivers) -> tuple[np.ndarray, np.ndarray]:
-    """Demand by age band relative to the base year, (N, runs, years, 2), and years since the base (years, 12)."""
+def caseload_factors(demand: np.ndarray) -> np.ndarray:
+    """Long-term caseload relative to the base year, (N, R, Y, 2), from monthly demand (N, R, Y, 12, 2).
+
+    Caseload is a stock: it follows demand with a lag set by how fast people leave, as in the flow model's steady
+    state (entrants = exit rate × caseload), month by month; a year's figure is the mean of its months.
+    """
+    leave = exit_rates() / 12
+    stock = np.ones_like(demand[:, :, 0, 0, :])
+    lagged = np.empty_like(demand)
+    for y in range(demand.shape[2]):
+        for m in range(12):
+            stock = stock * (1.0 - leave) + leave * demand[:, :, y, m, :]
+            lagged[:, :, y, m, :] = stock
+    return lagged.mean(axis=3)
+
+
+@cache
+def exit_rates() -> np.ndarray:
+    """Yearly rate of leaving long-term support by age band (18-64, 65+), caseload-weighted, England's flow model."""
+    from careflow.baseline.england import england_2019_20
+    from careflow.simulate.model import flow_model
+
+    model = flow_model(england_2019_20(), ProjectionSettings())
+    base = np.array([k == "baseline" for k in model.cells.kind])
+    return np.array(
+        [
+            np.average(
+                model.exit_rate[base & (model.cells.age == a)], weights=model.caseload[base & (model.cells.age == a)]
+            )
+            for a in range(2)
+        ]
+    )
+
+
+def demand_factors(
+    councils: Councils, settings: ProjectionSettings, drivers: Drivers, *, monthly: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Demand by age band relative to the base year, (N, runs, years, 2) — by month (…, 12, 2) if asked — and
+    years since the base (years, 12)."""
     years = drivers.population_growth.shape[1]
     central = sample_drivers(settings, years, 1, None)
     shift = drivers.population_growth - central.population_growth  # (R, Y, 4)
@@ -164,7 +204,8 @@ def demand_factors(councils: Councils, settings: ProjectionSettings, drivers: Dr
     need = _need(population) / _need(councils.population)[:, None, None, None, :]  # (N, R, Y, 12, 2)
     t = np.arange(years)[:, None] + months[None, :]  # (Y, 12) years since the base
     per_head = (1.0 + drivers.per_head[:, None, None, :]) ** t[None, :, :, None]  # (R, Y, 12, 2)
-    return (need * per_head[None]).mean(axis=3), t
+    demand = need * per_head[None]
+    return (demand if monthly else demand.mean(axis=3)), t
 
 
 def error_walk(sigma: np.ndarray, years: int, runs: int, rng: np.random.Generator) -> np.ndarray:
@@ -429,8 +470,11 @@ def activity_pair(folder: Path, settings: ProjectionSettings, runs: int, seed: i
         if rates is not None:
             shell.growth[i] = np.array([rates[b] for b in POPULATION_BANDS]).T
     drivers = sample_drivers(settings, 2, runs, _stream(seed, 4))
-    demand, _ = demand_factors(shell, settings, drivers)
-    central_demand, _ = demand_factors(shell, settings.with_central_drivers(), sample_drivers(settings, 2, 1, None))
+    demand = caseload_factors(demand_factors(shell, settings, drivers, monthly=True)[0])
+    central_drivers = sample_drivers(settings, 2, 1, None)
+    central_demand = caseload_factors(
+        demand_factors(shell, settings.with_central_drivers(), central_drivers, monthly=True)[0]
+    )
     first = np.array([[by_year["2020-21"][a][c] for a in (0, 1)] for c in codes]).sum(axis=1)
     departures = np.log(first / (base_clients * central_demand[:, 0, 0, :]).sum(axis=1))
     sigma = np.hypot(quantile_sigma(departures - np.median(departures)), np.median(departures))
@@ -447,7 +491,7 @@ def activity_pair(folder: Path, settings: ProjectionSettings, runs: int, seed: i
         base=base_clients.sum(axis=1),
         actual=actual,
         bands=_bands(values),
-        note=f"demand drivers only (no prices); error σ = {sigma:.3f} per √year sized on 2019-20 → 2020-21 "
+        note=f"demand drivers only (no prices), caseload lagging demand as in the flow model; error σ = {sigma:.3f} per √year sized on 2019-20 → 2020-21 "
         "(a different pair from the one scored), grown with √years",
         extra={"pit": _pit(values, actual).tolist(), "horizon": 2},
     )

@@ -300,7 +300,51 @@ def sweep_command(
     out.print(table)
 
 
+def backtest_command(
+    data: Path = typer.Option(
+        ..., "--data", help="Folder holding NHS Digital's ASC-FR/SALT 2021-22 tables and the ONS population files"
+    ),
+    runs: int = typer.Option(1000, "--runs", help="Monte Carlo runs per area, 1–100,000"),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same output"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
+    out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for backtest.html and backtest.json"),
+) -> None:
+    """Project councils from past published years to later ones and check the bands against what happened."""
+    from careflow.files import staged_directory
+    from careflow.simulate.backtest import run_backtest
+    from careflow.simulate.backtest_report import SCORE_HEADERS, score_rows, write_outputs
+    from careflow.simulate.demography import required_files
+    from careflow.simulate.settings import MAX_RUNS, ProjectionSettings, check_range
+
+    problems: list[Problem] = []
+    check_range(problems, "runs", runs, 1, MAX_RUNS, "runs")
+    if seed < 0:
+        problems.append(Problem("--seed", f"{seed}", "a whole number, 0 or more"))
+    problems.extend(
+        Problem(str(data / name), "no such file", title)
+        for name, title in required_files()
+        if not (data / name).is_file()
+    )
+    if problems:
+        raise InputError(problems)
+    result = run_backtest(data, ProjectionSettings(), runs=runs, seed=seed)
+    with staged_directory(out_dir) as stage:
+        written = write_outputs(result, stage)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    table = Table(title=f"Backtest — {runs:,} runs, seed {seed}", title_justify="left")
+    for i, heading in enumerate(SCORE_HEADERS):
+        table.add_column(heading, justify="left" if i == 0 else "right", overflow="fold")
+    for row in score_rows(result):
+        table.add_row(*[str(v) for v in row])
+    out.print(table)
+    for path in written:
+        out.print(f"Wrote {out_dir / path.name}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the projection commands to the root command."""
     app.command("project")(project_command)
     app.command("sweep")(sweep_command)
+    app.command("backtest")(backtest_command)

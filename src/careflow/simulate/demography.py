@@ -111,3 +111,16 @@ def council_growth(folder: Path, code: str, first_year: int, years: int) -> dict
     for b, band in enumerate(OLDER_BANDS):
         growth[band] = [float(r) for r in rates[:, b]]
     return growth
+
+
+def required_files() -> list[tuple[str, str]]:
+    """(file name, publisher and title) of every file the backtest reads, for a clear message when one is missing."""
+    from careflow.simulate.history import TABLES_FILE, TABLES_TITLE
+
+    return [
+        (TABLES_FILE, TABLES_TITLE),
+        (SNPP_FILE, "ONS, 2016-based subnational population projections, people aged 60+ by lower-tier area"),
+        (LOOKUP_FILE, "ONS, lower-tier to upper-tier local authority lookup, December 2022"),
+        (MYE_2016_FILE, "ONS, mid-year population estimates, mid-2016 (MYE2)"),
+        (MYE_2020_FILE, "ONS, mid-year population estimates, mid-2020 on 2021 geography (MYE2)"),
+    ]

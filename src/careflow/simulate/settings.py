@@ -112,8 +112,8 @@ TREND_SOURCE = Assumed(
 )
 # Model error: how far real spend growth departs from a model like this one, as a random walk, σ per √year.
 # Set from the backtest (careflow.simulate.backtest.calibrate_model_error; docs/projection-calibration.md).
-MODEL_ERROR_COUNCIL = 0.072
-MODEL_ERROR_NATIONAL = 0.020
+MODEL_ERROR_COUNCIL = 0.071
+MODEL_ERROR_NATIONAL = 0.016
 MODEL_ERROR_SOURCE = Calibrated(
     formula="σ per √year of a multiplicative random walk on spend: councils √(σ_England² + σ_council²), England "
     "σ_England; σ_England from the spread of England's h-year growth in gross current expenditure around the "
