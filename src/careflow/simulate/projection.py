@@ -195,8 +195,9 @@ def run_scenario(
         driver_rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block, 1))))
         drivers = sample_drivers(settings, settings.years, runs, driver_rng, national=national)
         paths = simulate(model, plan, settings.years, runs, rng, drivers=drivers)
-        paths.net = paths.net * drivers.error
-        paths.gross = paths.gross * drivers.error
+        costs = settings.shock_totals("cost")  # one-off costs are known sums: no model error on them
+        paths.net = paths.net * drivers.error + costs
+        paths.gross = paths.gross * drivers.error + costs
         for name, values in per_run_series(model, paths).items():
             collected.setdefault(name, []).append(values.astype(np.float64))
         if on_block:
@@ -219,6 +220,10 @@ def waterfall(model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, b
     for i, name in enumerate(names):
         steps.append({"step": name, "gbp": float(finals[i + 1] - finals[i]), "kind": "change"})
     previous = float(finals[-1])
+    for shock in settings.shocks:
+        if shock.kind == "cost" and shock.year == years:
+            steps.append({"step": f"one-off cost: {shock.label}", "gbp": shock.amount_gbp, "kind": "change"})
+            previous += shock.amount_gbp
     steps.append({"step": f"net spend in year {years}", "gbp": previous, "kind": "end"})
     return {
         "note": "expected path at central effects; each step adds one driver to the ones before it",
@@ -232,6 +237,11 @@ def funding_gap(
     """Income projected line by line against projected net spend; plus Pixel's quick view of spend growth."""
     t = np.arange(1, settings.years + 1)
     lines = {name: (base_net * line.share * (1 + line.growth) ** t).tolist() for name, line in settings.income.items()}
+    for shock in settings.shocks:
+        if shock.kind == "income":  # a temporary grant: income in its year only
+            one_off = np.zeros(settings.years)
+            one_off[shock.year - 1] = shock.amount_gbp
+            lines[f"one-off: {shock.label}"] = one_off.tolist()
     income = np.sum([np.array(v) for v in lines.values()], axis=0) if lines else np.zeros(settings.years)
     gaps = {}
     for name, net in scenarios.items():
@@ -256,6 +266,7 @@ def funding_gap(
             "spend": quick,
             "gap": {k: (np.array(v) - income).tolist() for k, v in quick.items()},
         },
+        "shocks": [shock.model_dump(mode="json") for shock in settings.shocks],
         "note": "gap = projected net spend − projected income; positive means spend exceeds income",
     }
 

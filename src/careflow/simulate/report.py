@@ -129,6 +129,17 @@ SUMMARY_HEADERS = [
 ]
 
 
+def shocks_table(projection: Projection) -> str:
+    """The scenario's one-off income and costs, by year; empty when there are none."""
+    shocks = projection.settings.shocks
+    if not shocks:
+        return ""
+    rows = [[projection.years[s.year - 1], s.label, s.kind, m(s.amount_gbp)] for s in shocks]
+    return paragraphs("One-off shocks in the scenario (kept out of the trend; costs carry no model error):") + table(
+        ["Year", "Shock", "Kind", "£m"], rows, numeric=(3,)
+    )
+
+
 def html_page(projection: Projection) -> str:
     chosen = projection.waterfall["scenario"]
     settings = projection.settings
@@ -175,7 +186,8 @@ def html_page(projection: Projection) -> str:
             "Funding gap",
             chart(gap_chart(projection), "Projected net spend less projected income")
             + table(gap_headers, gap_rows, numeric=tuple(range(1, len(gap_headers))))
-            + paragraphs(gap["quick"]["method"], gap["note"], css="note"),
+            + paragraphs(gap["quick"]["method"], gap["note"], css="note")
+            + shocks_table(projection),
         ),
         Section("Assumptions and where the numbers come from", table(["Item", "Provenance"], assumptions)),
     ]

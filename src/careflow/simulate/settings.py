@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+import numpy as np
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from careflow.baseline.schema import POPULATION_BANDS, PopulationBand
 from careflow.errors import InputError, Problem
@@ -126,6 +135,16 @@ MODEL_ERROR_SOURCE = Calibrated(
 GDP_DEFLATOR_GROWTH = 0.020
 
 
+class Shock(BaseModel):
+    """A one-off sum in one year: a temporary grant (income) or a one-off cost, kept out of the trend."""
+
+    model_config = ConfigDict(extra="forbid")
+    year: int = Field(ge=1, le=MAX_YEARS)  # 1 = the first projected year
+    amount_gbp: float = Field(gt=0.0, le=1e12, allow_inf_nan=False)
+    label: str = Field(min_length=1, max_length=120)
+    kind: Literal["income", "cost"]
+
+
 class IncomeLine(BaseModel):
     """One line of the income that funds adult social care: its share of base-year net spend and its growth."""
 
@@ -166,6 +185,7 @@ class ProjectionSettings(BaseModel):
     other_spend_trend: Rate = Field(default_factory=lambda: DEFAULT_OTHER_SPEND_TREND)
     # σ per √year of the model-error random walk on spend; none: the calibrated default (0 switches it off).
     model_error: float | None = Field(default=None, ge=0.0, le=1.0)
+    shocks: list[Shock] = Field(default_factory=list)  # one-off income or costs in given years
     income: dict[str, IncomeLine] = Field(default_factory=lambda: dict(DEFAULT_INCOME))
     # How long, on average, a person kept out of a care home or out of long-term care stays out. The seed's
     # £ per person is one year of the cost difference, so one year keeps the two models comparable (README).
@@ -249,6 +269,23 @@ class ProjectionSettings(BaseModel):
         if not value or any(not 0.0 <= v <= 1.0 for v in value):
             raise ValueError("phasing shares between 0 and 1, one per year")
         return value
+
+    @field_validator("shocks")
+    @classmethod
+    def _shocks_within_horizon(cls, value: list[Shock], info: ValidationInfo) -> list[Shock]:
+        years = info.data.get("years")
+        for i, shock in enumerate(value):
+            if years is not None and shock.year > years:
+                raise ValueError(f"shock {i} ({shock.label!r}) in year {shock.year}, within the {years}-year horizon")
+        return value
+
+    def shock_totals(self, kind: str) -> np.ndarray:
+        """£ of one-off shocks of a kind in each projected year."""
+        totals = np.zeros(self.years)
+        for shock in self.shocks:
+            if shock.kind == kind and shock.year <= self.years:
+                totals[shock.year - 1] += shock.amount_gbp
+        return totals
 
     @model_validator(mode="after")
     def _income_shares_add_up(self) -> ProjectionSettings:
