@@ -23,5 +23,4 @@ def test_england_median_real_growth_is_within_the_anchors() -> None:
     final = result.scenarios["baseline"].series["gross_spend_gbp"].p50[-1]
     cash = (final / result.base_gross_gbp) ** (1 / 5) - 1
     real = (1 + cash) / (1 + GDP_DEFLATOR_GROWTH) - 1
-    assert TABLE_4_REAL == pytest.approx(0.0234, abs=0.0005)
     assert TABLE_4_REAL <= real <= ANCHOR_HIGH

@@ -114,3 +114,24 @@ def test_backtest_without_the_files_says_which_are_missing(tmp_path: Path) -> No
     assert "nhs-ascfr-salt" in run.stderr and "ons-snpp" in run.stderr and "--runs" in run.stderr
     assert "Traceback" not in run.stderr
     assert not out.exists()
+
+
+@needs_data
+def test_a_council_with_an_ons_code_gets_its_own_population_growth() -> None:
+    from careflow.simulate.cli import _council_demography
+    from careflow.simulate.demography import council_growth
+    from careflow.simulate.settings import DEFAULT_GROWTH, projection_settings
+
+    demo = demoshire()
+    norfolk = demo.model_copy(update={"council": demo.council.model_copy(update={"ons_code": "E10000020"})})
+    settings = _council_demography(ProjectionSettings(years=5), norfolk, DATA)
+    path = council_growth(DATA, "E10000020", 2019, 5)
+    assert path is not None
+    for band in POPULATION_BANDS:
+        rate, default = settings.population_growth[band], DEFAULT_GROWTH[band]
+        assert rate.central == pytest.approx(np.mean(path[band]))  # type: ignore[union-attr]
+        assert rate.high - rate.central == pytest.approx(default.high - default.central)  # type: ignore[union-attr,operator]
+    assert settings.population_growth["85+"].central != DEFAULT_GROWTH["85+"].central  # type: ignore[union-attr]
+    # A scenario that fixes population growth keeps it.
+    fixed = projection_settings({"years": 5, "population_growth": {"85+": 0.05}})
+    assert _council_demography(fixed, norfolk, DATA).population_growth["85+"].central == 0.05  # type: ignore[union-attr]

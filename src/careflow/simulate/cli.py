@@ -128,6 +128,12 @@ def project_command(
     seed: int | None = typer.Option(None, "--seed", help="Random seed; the same seed gives the same output"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for projection.html and projection.xlsx"),
+    population_data: Path | None = typer.Option(
+        None,
+        "--population-data",
+        help="Folder with ONS's 2016-based projections (60+), the LTLA→UTLA lookup and mid-year estimates: "
+        "the council's own population growth (by its ONS code) instead of England's",
+    ),
 ) -> None:
     """Project demand, spend and the funding gap: baseline against a scenario, with uncertainty bands."""
     from careflow.baseline.io import load_baseline
@@ -137,6 +143,8 @@ def project_command(
 
     name, chosen, settings, file = load_scenario_spec(scenario, years, runs, seed)
     loaded = load_baseline(baseline)
+    if population_data is not None:
+        settings = _council_demography(settings, loaded, population_data)
     scenarios: list[tuple[str, Scenario | None]] = [("baseline", None)]
     if chosen is not None:
         scenarios.append((name if name != "baseline" else "scenario", chosen))
@@ -150,6 +158,28 @@ def project_command(
     _print_summary(result)
     for path in written:
         out.print(f"Wrote {out_dir / path.name}")
+
+
+def _council_demography(settings: ProjectionSettings, baseline: Baseline, folder: Path) -> ProjectionSettings:
+    """The council's ONS population growth, unless the scenario fixes population growth itself."""
+    from careflow.simulate.demography import LOOKUP_FILE, MYE_2016_FILE, MYE_2020_FILE, SNPP_FILE, council_rates
+
+    missing = [n for n in (SNPP_FILE, LOOKUP_FILE, MYE_2016_FILE, MYE_2020_FILE) if not (folder / n).is_file()]
+    if missing:
+        raise InputError([Problem(str(folder / n), "no such file", "the ONS file of that name") for n in missing])
+    if "population_growth" in settings.model_fields_set:
+        err.print("The scenario sets population growth itself; --population-data is not used.")
+        return settings
+    code = baseline.council.ons_code
+    first_year = int(baseline.council.financial_year[:4])
+    rates = council_rates(folder, code, first_year, settings.years) if code else None
+    if rates is None:
+        err.print(
+            f"No ONS projection for {code or 'a baseline without an ONS code'} from {first_year}; England's used."
+        )
+        return settings
+    err.print(f"Population growth: ONS 2016-based projections for {code}, {first_year} onwards.")
+    return settings.model_copy(update={"population_growth": rates})
 
 
 def _baselines(specs: list[str], england_variants: int) -> list[Baseline]:

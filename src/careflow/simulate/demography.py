@@ -18,6 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from careflow.baseline.schema import PopulationBand
+from careflow.simulate.settings import DEFAULT_GROWTH, Rate
+
 SNPP_FILE = "ons-snpp-2016-based-60plus-ltla.csv"
 LOOKUP_FILE = "ons-ltla-to-utla-lookup-dec-2022.csv"
 MYE_2016_FILE = "ons-mid-year-estimates-2016.xls"
@@ -124,3 +127,22 @@ def required_files() -> list[tuple[str, str]]:
         (MYE_2016_FILE, "ONS, mid-year population estimates, mid-2016 (MYE2)"),
         (MYE_2020_FILE, "ONS, mid-year population estimates, mid-2020 on 2021 geography (MYE2)"),
     ]
+
+
+def council_rates(
+    folder: Path, code: str, first_year: int, years: int
+) -> dict[PopulationBand, Rate | list[float]] | None:
+    """A council's growth by band as sampled rates: central = its ONS rate averaged over the horizon; the range is
+    England's default range moved to that centre (how uncertain demography is does not depend on the council)."""
+    path = council_growth(folder, code, first_year, years)
+    if path is None:
+        return None
+    rates: dict[PopulationBand, Rate | list[float]] = {}
+    for band, default in DEFAULT_GROWTH.items():
+        central = float(np.mean(path[band]))
+        if isinstance(default, list):  # England's defaults are ranges; a fixed path has no range to move
+            continue
+        low = central + ((default.low if default.low is not None else default.central) - default.central)
+        high = central + ((default.high if default.high is not None else default.central) - default.central)
+        rates[band] = Rate(central=central, low=min(low, central), high=max(high, central))
+    return rates
