@@ -4,12 +4,17 @@ levers each scenario applies."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from careflow.baseline.demo import demoshire
+from careflow.errors import InputError
+from careflow.simulate.levers import LEVERS
+from careflow.simulate.projection import project, scenario_for
+from careflow.simulate.report import html_page
+from careflow.simulate.settings import ProjectionSettings, projection_settings
 from cli_runner import run_careflow
 
 
@@ -38,51 +43,55 @@ def test_a_scenario_applies_the_levers_it_names_and_the_table_says_so(tmp_path: 
     run = run_careflow("project", "--scenario", str(scenario), "--years", "2", "--runs", "20", "--out", str(tmp_path))
     assert run.returncode == 0, run.stderr
     assert "Levers applied — baseline: no levers; one: care home admissions." in run.stdout
-    optimised = run_careflow(
-        "project", "--scenario", "optimised", "--years", "2", "--runs", "20", "--json", "--out", str(tmp_path / "o")
-    )
-    assert len(json.loads(optimised.stdout)["levers_applied"]["optimised"]) == 6
+    demo = demoshire()
+    optimised = project(demo, [("optimised", scenario_for("optimised"))], ProjectionSettings(years=1, runs=5))
+    assert optimised.scenarios["optimised"].levers == list(LEVERS)
 
 
-def test_one_off_shocks_reach_spend_income_waterfall_and_page(tmp_path: Path) -> None:
-    scenario = tmp_path / "shocks.yaml"
-    scenario.write_text(
-        "name: with shocks\nprojection:\n  years: 3\n  seed: 2\n  shocks:\n"
-        "    - {year: 2, amount_gbp: 5000000, label: winter grant, kind: income}\n"
-        "    - {year: 3, amount_gbp: 2000000, label: new system, kind: cost}\n",
-        encoding="utf-8",
-    )
-    plain = tmp_path / "plain.yaml"
-    plain.write_text("name: with shocks\nprojection:\n  years: 3\n  seed: 2\n", encoding="utf-8")
-    out = tmp_path / "out"
-    run = run_careflow("project", "--scenario", str(scenario), "--runs", "20", "--json", "--out", str(out))
-    base = run_careflow("project", "--scenario", str(plain), "--runs", "20", "--json", "--out", str(tmp_path / "b"))
-    assert run.returncode == 0 and base.returncode == 0, run.stderr + base.stderr
-    data, without = json.loads(run.stdout), json.loads(base.stdout)
-    income, income_before = data["funding_gap"]["income"]["total"], without["funding_gap"]["income"]["total"]
+def test_one_off_shocks_reach_spend_income_waterfall_and_page() -> None:
+    shocks = [
+        {"year": 2, "amount_gbp": 5_000_000, "label": "winter grant", "kind": "income"},
+        {"year": 3, "amount_gbp": 2_000_000, "label": "new system", "kind": "cost"},
+    ]
+    scenarios = [("baseline", None)]
+    with_shocks = project(demoshire(), scenarios, projection_settings({"years": 3, "runs": 20, "shocks": shocks}))
+    without = project(demoshire(), scenarios, projection_settings({"years": 3, "runs": 20}))
+    income = with_shocks.funding_gap["income"]["total"]
+    income_before = without.funding_gap["income"]["total"]
     assert income[1] - income_before[1] == pytest.approx(5_000_000) and income[0] == income_before[0]
-    spend = data["scenarios"]["with shocks"]["series"]["net_spend_gbp"]["mean"]
-    spend_before = without["scenarios"]["with shocks"]["series"]["net_spend_gbp"]["mean"]
+    spend = with_shocks.scenarios["baseline"].series["net_spend_gbp"].mean
+    spend_before = without.scenarios["baseline"].series["net_spend_gbp"].mean
     assert spend[2] - spend_before[2] == pytest.approx(2_000_000) and spend[1] == spend_before[1]
-    steps = {s["step"]: s["gbp"] for s in data["waterfall"]["steps"]}
+    steps = {s["step"]: s["gbp"] for s in with_shocks.waterfall["steps"]}
     assert steps["one-off cost: new system"] == 2_000_000
-    page = (out / "projection.html").read_text(encoding="utf-8")
+    page = html_page(with_shocks)
     assert "winter grant" in page and "new system" in page
 
 
 @pytest.mark.parametrize(
     ("shock", "expected"),
     [
-        ("{year: 5, amount_gbp: 1000, label: late grant, kind: income}", ("late grant", "horizon")),
-        ("{year: 1, amount_gbp: 1000, label: typo, kind: incme}", ("kind", "'income'", "'cost'")),
-        ("{year: 1, amount_gbp: -5, label: negative, kind: cost}", ("amount_gbp", "greater", "than")),
+        ({"year": 5, "amount_gbp": 1000, "label": "late grant", "kind": "income"}, ("late grant", "horizon")),
+        ({"year": 1, "amount_gbp": 1000, "label": "typo", "kind": "incme"}, ("kind", "'income'", "'cost'")),
+        ({"year": 1, "amount_gbp": -5, "label": "negative", "kind": "cost"}, ("amount_gbp", "greater than 0")),
     ],
 )
-def test_a_bad_shock_is_located_and_nothing_is_written(tmp_path: Path, shock: str, expected: tuple[str, ...]) -> None:
+def test_a_bad_shock_is_located(shock: dict, expected: tuple[str, ...]) -> None:
+    with pytest.raises(InputError) as error:
+        projection_settings({"years": 3, "shocks": [shock]}, "scenario.yaml")
+    (problem,) = error.value.problems
+    words = f"{problem.found} {problem.expected}"
+    assert problem.file == "scenario.yaml" and "projection → shocks" in words
+    assert all(w in words for w in expected)
+
+
+def test_a_bad_shock_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     scenario = tmp_path / "bad.yaml"
-    scenario.write_text(f"name: bad\nprojection:\n  years: 3\n  shocks:\n    - {shock}\n", encoding="utf-8")
+    scenario.write_text(
+        "name: bad\nprojection:\n  years: 3\n  shocks:\n    - {year: 5, amount_gbp: 1, label: late, kind: income}\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     run = run_careflow("project", "--scenario", str(scenario), "--runs", "5", "--out", str(out))
     assert run.returncode == 2 and "Traceback" not in run.stderr and not out.exists()
-    words = " ".join(re.sub(r"[│┃]", " ", run.stderr).split())  # the problem table wraps long cells over lines
-    assert all(w in words for w in ("projection", "shocks", *expected))
+    assert "horizon" in run.stderr

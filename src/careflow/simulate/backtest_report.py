@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from careflow.report.charts import PALETTE
+from careflow.report.charts import PALETTE, to_svg
 from careflow.report.html import Section, chart, paragraphs, render_page, table
 from careflow.simulate.backtest import Backtest, PairResult
 
 NOMINAL = np.linspace(0.1, 0.9, 9)  # central bands P45–P55 … P5–P95
-
-
-def _svg(fig: Figure) -> str:
-    """A matplotlib Figure (object API, no pyplot state) as an inline SVG fragment."""
-    buffer = io.StringIO()
-    fig.tight_layout()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
-    return re.sub(
-        r'width="[\d.]+pt" height="[\d.]+pt"', 'width="100%" preserveAspectRatio="xMinYMin meet"', svg, count=1
-    )
 
 
 def observed_coverage(pair: PairResult) -> np.ndarray:
@@ -56,7 +42,7 @@ def calibration_plot(backtest: Backtest) -> str:
     ax.set_ylabel("share of actual outcomes inside the band")
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper left", fontsize=7, frameon=False)
-    return _svg(fig)
+    return to_svg(fig)
 
 
 def error_plot(backtest: Backtest) -> str:
@@ -71,7 +57,7 @@ def error_plot(backtest: Backtest) -> str:
     ax.set_yticks(range(len(backtest.pairs)), [p.label for p in backtest.pairs], fontsize=7)
     ax.set_xlabel("P50 error, % of actual (positive: projected too much)")
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
+    return to_svg(fig)
 
 
 def _pct(value: float) -> str:
