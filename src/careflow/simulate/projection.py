@@ -16,7 +16,7 @@ import numpy as np
 from careflow.baseline.schema import AGE_BANDS, SETTINGS, SUPPORT_REASONS, Baseline
 from careflow.provenance import Provenance
 from careflow.scenario import LeverSettings, Scenario
-from careflow.simulate.drivers import sample_drivers
+from careflow.simulate.drivers import model_error_sigma, sample_drivers
 from careflow.simulate.engine import Paths, simulate
 from careflow.simulate.levers import LEVERS, LeverPlan, lever_plan
 from careflow.simulate.model import FlowModel, flow_model
@@ -102,6 +102,7 @@ class Projection:
     waterfall: dict[str, Any]
     funding_gap: dict[str, Any]
     assumptions: dict[str, Provenance] = field(default_factory=dict)
+    model_error_sigma: float = 0.0  # σ per √year of the model-error random walk on spend, as used
 
     def levers_applied(self) -> str:
         """One line saying which levers each scenario applies; it heads every output."""
@@ -126,6 +127,7 @@ class Projection:
                 name: {"levers": s.levers, "series": {k: v.as_dict() for k, v in s.series.items()}}
                 for name, s in self.scenarios.items()
             },
+            "model_error_sigma_per_sqrt_year": self.model_error_sigma,
             "waterfall": self.waterfall,
             "funding_gap": self.funding_gap,
             "assumptions": {k: v.model_dump(mode="json") for k, v in self.assumptions.items()},
@@ -301,8 +303,9 @@ def project(
     base_gross = baseline.gross_spend()
     years = financial_years(baseline.council.financial_year, settings.years)
     results: dict[str, ScenarioResult] = {}
+    national = baseline.council.council_type == "national"
     for name, plan in plans.items():
-        runs = run_scenario(model, plan, settings, on_block, national=baseline.council.council_type == "national")
+        runs = run_scenario(model, plan, settings, on_block, national=national)
         results[name] = ScenarioResult(
             name=name,
             levers=[lever for lever in LEVERS if lever in plan.enabled],
@@ -329,4 +332,5 @@ def project(
         waterfall={"scenario": chosen, **waterfall(model, plans[chosen], settings, base_net)},
         funding_gap=funding_gap(settings, base_net, {n: r.runs_net for n, r in results.items()}, years),
         assumptions=assumptions,
+        model_error_sigma=model_error_sigma(settings, national),
     )

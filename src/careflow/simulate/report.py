@@ -147,7 +147,12 @@ def html_page(projection: Projection) -> str:
         projection.levers_applied(),
         f"{settings.runs:,} runs of the flow model, monthly steps over {settings.years} years from "
         f"{projection.financial_year}, seed {settings.seed}. Bands show the 10th to 90th percentile of the runs; "
-        "they come from chance in who flows where each month and from each lever's effect drawn from its range.",
+        "they come from chance in who flows where each month, each lever's effect drawn from its range, the "
+        "growth drivers (population by age band, unit costs by setting, need per head) drawn from theirs, and a "
+        f"model-error term on spend of σ = {projection.model_error_sigma:.3f} per √year, sized from how far "
+        "councils' and England's published spend departed from this model (NHS Digital ASC-FR 2021-22, Tables 4, "
+        "15 and 17). In a backtest, 79% of 148 councils' 2021-22 spend fell inside the P10–P90 band projected "
+        'from 2020-21 (careflow documentation, "Projection growth, its uncertainty, and the backtest").',
         f"Base-year net spend £{m(projection.base_net_gbp)}m.",
     )
     waterfall_rows = [[s["step"].replace("_", " "), m(s["gbp"])] for s in projection.waterfall["steps"]]
