@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CODE := src tests $(wildcard benchmarks)
 
-.PHONY: run test lint typecheck unit bench clean format
+.PHONY: run test lint typecheck unit bench clean format web-assets bench-web
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/careflow report --baseline demo --out out
+	$(BIN)/careflow report --baseline demo --out out --force
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)
@@ -28,6 +28,17 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# GOV.UK Frontend for the web app's pages, from npm into build/ (never copied into the repository).
+GOVUK_FRONTEND := build/web-assets/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
+$(GOVUK_FRONTEND):
+	mkdir -p build/web-assets
+	cd build/web-assets && npm install --no-audit --no-fund --silent govuk-frontend@5
+
+web-assets: $(GOVUK_FRONTEND)
+
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/web.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -24,15 +24,19 @@ def _register() -> None:
     from careflow.baseline import cli as baseline_cli
     from careflow.evidence import cli as evidence_cli
     from careflow.finance import cli as finance_cli
+    from careflow.imports import cli as imports_cli
     from careflow.outcomes import cli as outcomes_cli
     from careflow.simulate import cli as simulate_cli
+    from careflow.web import cli as web_cli
 
     baseline_cli.register(app)
     simulate_cli.register(app)
+    imports_cli.register(app)
     app.add_typer(finance_cli.app, name="finance")
     app.add_typer(evidence_cli.app, name="evidence")
     app.add_typer(outcomes_cli.reviews_app, name="reviews")
     app.add_typer(outcomes_cli.indicators_app, name="indicators")
+    web_cli.register(app)  # serve, db, admin
 
 
 _register()

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel
+import typer
 from rich.console import Console
 from rich.table import Table
 
 from careflow.errors import Problem
+
+FORCE = typer.Option(False, "--force", help="Replace output files that already exist (otherwise refused)")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
 def _default(obj: Any) -> Any:
-    if isinstance(obj, BaseModel):
+    if hasattr(obj, "model_dump"):  # pydantic models; duck-typed so printing needs no pydantic import
         return obj.model_dump(mode="json")
     if hasattr(obj, "tolist"):  # numpy arrays and scalars
         return obj.tolist()
@@ -29,7 +32,8 @@ def _default(obj: Any) -> Any:
 
 
 def to_json(obj: Any) -> str:
-    return json.dumps(obj, default=_default, indent=2, ensure_ascii=False)
+    # allow_nan=False: a bare NaN token is not JSON; inputs are checked so that none can reach here
+    return json.dumps(obj, default=_default, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def print_json(obj: Any) -> None:
@@ -43,6 +47,30 @@ def print_problems(problems: list[Problem], what: str = "input") -> None:
     for problem in problems:
         table.add_row(problem.location(), problem.found, problem.expected)
     err.print(table)
+
+
+def print_validation_json(problems: Sequence[Problem], warnings: Sequence[Problem] = (), **summary: Any) -> None:
+    """`validate --json`: every located problem and plausibility warning, plus a summary when valid."""
+    print_json(
+        {
+            "valid": not problems,
+            "problems": [p.as_dict() for p in problems],
+            "warnings": [w.as_dict() for w in warnings],
+            **summary,
+        }
+    )
+
+
+def print_warnings(warnings: Sequence[Problem]) -> None:
+    """Plausibility warnings: figures that read but look unlike any English council's; not errors."""
+    if not warnings:
+        return
+    table = Table(title=f"{len(warnings)} figure(s) worth checking (warnings, not errors)", title_justify="left")
+    for heading in ("where", "found", "England's range"):
+        table.add_column(heading, overflow="fold")
+    for warning in warnings:
+        table.add_row(warning.location(), warning.found, warning.expected)
+    out.print(table, style="yellow")
 
 
 def gbp_m(value: float | None, decimals: int = 1) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,18 @@ class Problem:
             parts.append(f"column '{self.column}'")
         return ", ".join(parts)
 
+    def as_dict(self) -> dict[str, str | int | None]:
+        """The problem for machines (`validate --json`): each part of the location in its own field."""
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "found": self.found,
+            "expected": self.expected,
+            "where": self.location(),
+        }
+
     def __str__(self) -> str:
         return f"{self.location()}: found {self.found}; expected {self.expected}"
 
@@ -43,6 +56,9 @@ class Problems:
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        # rows with a cell problem, keyed by table, holding the cells that did read (bad ones as None), so
+        # that cross-checks on their other cells still run in the same round
+        self.rejected_rows: dict[str, list[dict[str, Any]]] = {}
 
     def add(self, problem: Problem) -> None:
         self.items.append(problem)

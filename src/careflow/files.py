@@ -1,4 +1,4 @@
-"""Writing outputs so that a failure never leaves a half-written file or folder behind."""
+"""Writing outputs: never half-written, never over an existing file unless asked (--force), readable as the umask allows."""
 
 from __future__ import annotations
 
@@ -9,35 +9,70 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from careflow.errors import InputError, Problem
+
+FORCE_HELP = "Replace output files that already exist"
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read the umask is to set it; put it straight back
+    os.umask(mask)
+    return mask
+
+
+def publish(staged: Path, target: Path, force: bool) -> None:
+    """Move a finished file into place: refuse to replace an existing one without `force`; give it the
+    permissions a newly created file gets under the user's umask (temporary files are created 0600)."""
+    refuse_existing(target, force)
+    if target.is_dir():
+        shutil.rmtree(target)
+    if staged.is_file():
+        os.chmod(staged, 0o666 & ~_umask())
+    os.replace(staged, target)
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    """Stop before any work when the one output file already exists (the same rule `publish` applies)."""
+    if Path(path).exists() and not force:
+        raise InputError([_already_there(Path(path))])
+
+
+def _already_there(path: Path) -> Problem:
+    return Problem(str(path), "a file that already exists", "a new name, or --force to replace it")
+
 
 @contextmanager
-def staged_directory(out: Path) -> Iterator[Path]:
-    """Yield a temporary folder beside `out`; on success its files are moved into `out`, else discarded."""
+def staged_directory(out: Path, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder beside `out`; on success its files are moved into `out`, else discarded.
+
+    Without `force`, nothing is moved if any file the block wrote already exists in `out`."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         yield stage
+        existing = [out / item.name for item in stage.iterdir() if (out / item.name).exists()]
+        if existing and not force:
+            raise InputError([_already_there(p) for p in existing])
         out.mkdir(parents=True, exist_ok=True)
         for item in stage.iterdir():
-            target = out / item.name
-            if target.is_dir():
-                shutil.rmtree(target)
-            os.replace(item, target)
+            publish(item, out / item.name, force=True)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
 @contextmanager
-def staged_file(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; it replaces `path` only if the block completes."""
+def staged_file(path: Path, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; it replaces `path` only if the block completes (and, if `path`
+    exists, only with `force`: the check is made before the block runs, so no work is wasted)."""
     path = Path(path)
+    refuse_existing(path, force)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         yield Path(tmp)
-        os.replace(tmp, path)
+        publish(Path(tmp), path, force)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -6,6 +6,65 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+_MONEY_WORDS = ("gbp", "cost", "spend", "saving", "income", "expenditure", "package", "england", "value")
+_SHARE_WORDS = ("share", "reduction", "uplift", "diverted", "moved", "effect", "rate", "fraction", "overlap")
+
+
+def money(value: float) -> str:
+    """£ for people: £77.1m, £8,700, £17.48 — never scientific notation."""
+    size = abs(value)
+    if size >= 1e9:
+        return f"£{value / 1e9:,.2f}bn"
+    if size >= 1e6:
+        return f"£{value / 1e6:,.1f}m"
+    if size >= 1_000 or value == int(value):
+        return f"£{value:,.0f}"
+    return f"£{value:,.2f}"
+
+
+def number(value: float) -> str:
+    """A plain count or ratio with thousands separators and no exponent."""
+    if value == int(value) or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+UNIT_WORDS = {
+    "£/yr": " a year",
+    "£/week": " a week",
+    "£/person": " per person",
+    "£/hour": " an hour",
+    "£/hr": " an hour",
+    "£/episode": " per episode",
+}
+
+
+def quantity(value: float, unit: str = "") -> str:
+    """A figure with its unit in words: "£77.1m a year", "90,000 people", "40%", "7×"."""
+    if unit.startswith("£"):
+        return money(value) + UNIT_WORDS.get(unit, "" if unit == "£" else f" {unit[2:]}".rstrip())
+    if unit == "%":
+        return f"{number(value)}%"
+    if unit.startswith("×"):
+        return f"{number(value)}{unit}"
+    if not unit and 0 < abs(value) <= 1:
+        return percent(value)
+    return f"{number(value)} {unit.replace('/yr', ' a year')}".strip()
+
+
+def named_quantity(name: str, value: float) -> str:
+    """An input of a formula formatted by what its name says it is (money, a share, or a count)."""
+    lowered = name.lower()
+    if any(word in lowered for word in _SHARE_WORDS) and abs(value) <= 1:
+        return percent(value)
+    if any(word in lowered for word in _MONEY_WORDS):
+        return money(value)
+    return number(value)
+
 
 class Quoted(BaseModel):
     """A figure printed in a named source document."""
@@ -21,8 +80,22 @@ class Quoted(BaseModel):
     location: str | None = None
     conversion: str | None = None
 
+    def cite(self) -> str:
+        """The source in words, at a place a reader can look up (page or section); the file name only if unknown."""
+        from careflow.reference.bibliography import cite, locate
+
+        location = self.location or locate(self.source_id or self.document, self.line)
+        if self.source_id:
+            return cite(self.source_id, location=location)
+        return cite(self.document, location=location or self.line)
+
     def describe(self) -> str:
-        return f"quoted: {self.document} {self.line} — printed as “{self.as_printed}”"
+        text = f"{self.cite()} — printed as “{self.as_printed.replace('**', '')}”"
+        return f"{text} ({self.conversion})" if self.conversion else text
+
+    def machine(self) -> str:
+        """The machine pinpoint tests check: file name and line."""
+        return f"{self.document} {self.line}"
 
 
 class Derived(BaseModel):
@@ -34,8 +107,8 @@ class Derived(BaseModel):
     inputs: dict[str, float] = Field(default_factory=dict)
 
     def describe(self) -> str:
-        shown = ", ".join(f"{k} = {v:,.6g}" for k, v in self.inputs.items())
-        return f"derived: {self.formula}" + (f" where {shown}" if shown else "")
+        shown = ", ".join(f"{k.replace('_', ' ')} = {named_quantity(k, v)}" for k, v in self.inputs.items())
+        return f"derived: {self.formula}" + (f", where {shown}" if shown else "")
 
 
 class Assumed(BaseModel):
@@ -59,7 +132,9 @@ class Calibrated(BaseModel):
     inputs: dict[str, float] = Field(default_factory=dict)
 
     def describe(self) -> str:
-        return f"calibrated: {self.formula}, solved so that {self.target} is reproduced"
+        shown = ", ".join(f"{k.replace('_', ' ')} = {named_quantity(k, v)}" for k, v in self.inputs.items())
+        where = f", where {shown}" if shown else ""
+        return f"calibrated: {self.formula}{where}; solved so that {self.target} is reproduced"
 
 
 class Local(BaseModel):
@@ -103,3 +178,8 @@ def assumed(value: float, reason: str, unit: str = "") -> Value:
 
 def local(value: float, source: str, detail: str = "", unit: str = "") -> Value:
     return Value(value=value, unit=unit, provenance=Local(source=source, detail=detail))
+
+
+def calibrated(value: float, formula: str, unit: str = "", *, target: str, **inputs: float) -> Value:
+    """A base solved back from a printed result (`target`, cited in words) so that the result is reproduced."""
+    return Value(value=value, unit=unit, provenance=Calibrated(formula=formula, target=target, inputs=inputs))

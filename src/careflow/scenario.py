@@ -11,18 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from careflow.errors import InputError, Problem
+from careflow.limits import MAX_NAME_CHARS, Finite
 from careflow.provenance import Provenance
 
 
 class Effect(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    central: float
-    low: float | None = None
-    high: float | None = None
+    central: Finite
+    low: Finite | None = None
+    high: Finite | None = None
     provenance: Provenance | None = None
 
 
@@ -34,7 +34,7 @@ class LeverSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     enabled: bool = True
     effects: dict[str, Effect] = Field(default_factory=dict)
-    phasing: list[float] | None = None  # share of the full effect in year 1, 2, ...; the last share continues
+    phasing: list[Finite] | None = None  # share of the full effect in year 1, 2, ...; the last share continues
 
     @field_validator("effects", mode="before")
     @classmethod
@@ -44,7 +44,7 @@ class LeverSettings(BaseModel):
 
 class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = "scenario"
+    name: str = Field(default="scenario", max_length=MAX_NAME_CHARS)
     description: str = ""
     levers: dict[str, LeverSettings] = Field(default_factory=dict)
     parameters: dict[str, Effect] = Field(default_factory=dict)  # model parameters by id, e.g. unit costs
@@ -67,24 +67,10 @@ def problems_from_validation(file: str, error: ValidationError, sheet: str | Non
 
 
 def load_yaml_document(path: Path) -> Any:
-    """Read a YAML (or JSON) file; unreadable or malformed files become one located problem."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError([Problem(str(path), "no such file", "a YAML or JSON file")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (UnicodeDecodeError, OSError) as error:
-        raise InputError([Problem(str(path), f"an unreadable file ({type(error).__name__})", "UTF-8 text")]) from None
-    if not text.strip():
-        raise InputError([Problem(str(path), "an empty file", "a YAML or JSON document")])
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError(
-            [Problem(str(path), f"malformed YAML ({getattr(error, 'problem', error)})", "valid YAML", row=row)]
-        ) from None
+    """Read a YAML (or JSON) file through careflow's one safe reader; problems become located InputErrors."""
+    from careflow.safe_yaml import load_yaml_file
+
+    return load_yaml_file(path)
 
 
 def load_scenario(path: Path) -> Scenario:

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from careflow.errors import Problem, Problems
+from careflow.limits import MAX_TEXT_CHARS, number_problem
+from careflow.safety import restore
 
-ColumnKind = Literal["text", "integer", "number", "percent"]
+ColumnKind = Literal["text", "integer", "number", "percent", "financial_year"]
 Row = dict[str, Any]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+EXAMPLE_NOTE = "EXAMPLE ROW: replace it with your own figures or delete it (validate refuses it if left in)"
 HEADER_SEARCH_ROWS = 6  # templates put a description line and a column-description line above the header
 
 
@@ -34,13 +38,22 @@ class Column:
     choices: tuple[str, ...] = ()
     minimum: float | None = 0.0
     maximum: float | None = None
+    meaning: str = ""  # what the expected values mean, in words, e.g. "periods run 1–12, April to March"
 
     def expected(self) -> str:
+        text = self._expected()
+        return f"{text} ({self.meaning})" if self.meaning else text
+
+    def _expected(self) -> str:
         if self.choices:
             return "one of: " + ", ".join(self.choices)
         if self.kind == "percent":
             return "a percentage from 0 to 100"
+        if self.kind == "financial_year":
+            return "a financial year in the 2019/20 format"
         if self.kind == "integer":
+            if self.minimum is not None and self.maximum is not None:
+                return f"a whole number from {self.minimum:g} to {self.maximum:g}"
             low = "" if self.minimum is None else f" of at least {self.minimum:g}"
             return f"a whole number{low}"
         if self.kind == "number":
@@ -57,6 +70,15 @@ class Table:
     columns: tuple[Column, ...]
     required: bool = True
     example_rows: tuple[tuple[Any, ...], ...] = field(default=())
+    # the column whose example value marks a row as the template's example, refused if left in (e.g. 'R-0001')
+    example_key: str | None = None
+
+    def is_example(self, row: Row) -> bool:
+        if self.example_key is None:
+            return False
+        index = [c.name for c in self.columns].index(self.example_key)
+        value = normalise_header(row.get(self.example_key))
+        return any(value == normalise_header(example[index]) for example in self.example_rows)
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -69,12 +91,31 @@ def normalise_header(text: Any) -> str:
     return str(text).strip().lower().replace(" ", "_").replace("-", "_") if text is not None else ""
 
 
+FINANCIAL_YEAR = re.compile(r"^(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})$")
+
+
+def parse_financial_year(value: Any) -> str | None:
+    """'2019/20' (also written 2019-20 or 2019/2020) as '2019/20'; None when it is not a financial year."""
+    match = FINANCIAL_YEAR.match(str(value).strip())
+    if match is None:
+        return None
+    start, end = int(match.group(1)), int(match.group(2))
+    if end % 100 != (start + 1) % 100 or (end >= 100 and end != start + 1):
+        return None  # the year must run from one April to the next
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
 def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tuple[Any, str | None]:
     """Return (parsed value, None) or (None, description of what was found)."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None, None
+    if column.kind == "financial_year":
+        year = parse_financial_year(value)
+        return (year, None) if year is not None else (None, f"'{value}'")
     if column.kind == "text":
-        text = str(value).strip()
+        text = restore(str(value).strip())  # careflow's own exports quote risky text; read it back as typed
+        if len(text) > MAX_TEXT_CHARS:
+            return None, f"text of {len(text):,} characters (at most {MAX_TEXT_CHARS:,})"
         if column.choices:
             for choice in column.choices:
                 if normalise_header(choice) == normalise_header(text):
@@ -98,8 +139,9 @@ def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tupl
             number = float(text)
         except ValueError:
             return None, f"text '{value}'"
-        if number != number or number in (float("inf"), float("-inf")):
-            return None, f"'{value}'"
+    wrong = number_problem(number)
+    if wrong is not None:
+        return None, wrong
     if column.kind == "integer":
         if abs(number - round(number)) > 1e-9:
             return None, f"{number:g} (not a whole number)"
@@ -136,8 +178,22 @@ def check_rows(
                 problems.add(Problem(file, "an empty cell", column.expected(), table.name, row_number, column.name))
                 ok = False
             parsed[column.name] = value
+        if ok and table.is_example(parsed):
+            problems.add(
+                Problem(
+                    file,
+                    f"the template's example row ('{parsed[table.example_key or '']}')",
+                    "your own data: replace or delete the example row",
+                    table.name,
+                    row_number,
+                    table.example_key,
+                )
+            )
+            ok = False
         if ok:
             rows.append(parsed)
+        else:
+            problems.rejected_rows.setdefault(table.name, []).append(parsed)
     return rows
 
 
@@ -350,6 +406,7 @@ def write_workbook(
     title: str,
     instructions: Sequence[str],
     rows: dict[str, Sequence[Sequence[Any]]] | None = None,
+    extra: Callable[[Any], None] | None = None,
 ) -> None:
     """Write a workbook: an Instructions sheet, then one sheet per table (description, column notes, header, rows).
 
@@ -359,6 +416,8 @@ def write_workbook(
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    from careflow.safety import save_workbook
 
     workbook = Workbook()
     guide = workbook.active
@@ -384,6 +443,7 @@ def write_workbook(
         guide.column_dimensions[letter].width = width
 
     note_fill = PatternFill("solid", fgColor="F2F2F2")
+    example_fill = PatternFill("solid", fgColor="FFEB9C")  # Excel's "neutral" yellow: stands out, reads as a note
     for table in tables:
         sheet = workbook.create_sheet(table.name[:31])
         sheet.cell(1, 1, table.description + ("" if table.required else " (optional sheet)")).font = Font(italic=True)
@@ -404,6 +464,15 @@ def write_workbook(
                     check.add(f"{header.column_letter}4:{header.column_letter}2000")
         sheet.row_dimensions[2].height = 60
         sheet.freeze_panes = "A4"
-        for data_row in (rows or {}).get(table.name, table.example_rows if rows is None else ()):
+        for data_row in (rows or {}).get(table.name, ()):
             sheet.append(list(data_row))
-    workbook.save(path)
+        if rows is None:
+            for example in table.example_rows:
+                sheet.append(list(example))
+                for cell in sheet[sheet.max_row]:
+                    cell.fill = example_fill
+                sheet.cell(sheet.max_row, 1).comment = Comment(EXAMPLE_NOTE, "careflow")
+                sheet.cell(sheet.max_row, len(table.columns) + 1, EXAMPLE_NOTE).font = Font(italic=True, color="9C5700")
+    if extra is not None:  # e.g. a baseline's `sources` sheet
+        extra(workbook)
+    save_workbook(workbook, path)

@@ -32,14 +32,17 @@ def _problems(path: Path) -> list[str]:
 def test_workbook_round_trip_gives_the_same_opportunity(demo_workbook: Path) -> None:
     loaded = read_baseline_file(demo_workbook)
     assert evaluate(loaded).total_net_benefit_gbp == pytest.approx(evaluate(demoshire()).total_net_benefit_gbp)
+    # The workbook's `sources` sheet keeps each figure's provenance (issue 10): it is no longer all "local".
     source = loaded.long_term[0].sources["clients"]
-    assert source.kind == "local" and "row 4" in source.describe()
+    assert source == demoshire().long_term[0].sources["clients"] and source.kind == "derived"
 
 
 def test_shipped_example_matches_the_built_in_demo() -> None:
     example = Path(__file__).resolve().parents[2] / "examples" / "demo-baseline.xlsx"
     loaded = read_baseline_file(example)
     assert loaded.clients() == demoshire().clients()
+    source = loaded.long_term[0].sources["clients"]  # a workbook with no `sources` sheet is the council's own data
+    assert source.kind == "local" and "row 4" in source.describe()
     assert loaded.net_spend() == pytest.approx(demoshire().net_spend())
 
 

@@ -43,7 +43,7 @@ def test_council_profile_shows_trend_savings_and_sources():
     result = runner.invoke(app, ["council", "Enfield"])
     assert result.exit_code == 0
     assert "£103,959 million" in result.stdout
-    assert "002 L458" in result.stdout
+    assert "Adult Social Care Efficiency programme" in result.stdout and "002_" not in result.stdout
     assert "of average spend" in result.stdout
 
 

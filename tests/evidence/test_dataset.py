@@ -232,13 +232,12 @@ def test_parse_printed_reads_back_formatted_amounts(pence):
 
 
 def test_repeated_keys_in_the_data_files_are_refused():
-    import yaml
+    from careflow.errors import InputError
+    from careflow.safe_yaml import load_yaml_text  # the data files are read with careflow's one YAML reader
 
-    from careflow.evidence.library import _UniqueKeyLoader
-
-    assert yaml.load("a: 1\nb: 2\n", Loader=_UniqueKeyLoader) == {"a": 1, "b": 2}
-    with pytest.raises(yaml.YAMLError, match="repeated key"):
-        yaml.load("flags: []\nflags: [1]\n", Loader=_UniqueKeyLoader)
+    assert load_yaml_text("a: 1\nb: 2\n", "data") == {"a": 1, "b": 2}
+    with pytest.raises(InputError, match="repeated key"):
+        load_yaml_text("flags: []\nflags: [1]\n", "data")
 
 
 def test_councils_reporting_budgets_instead_of_gross_spend_are_flagged():

@@ -78,7 +78,7 @@ def _csv_rows(name: str) -> list[list[object]]:
             row: list[object] = []
             for column in table.columns:
                 text = raw.get(column.name, "")
-                if column.kind != "text" and text not in ("", None):
+                if column.kind not in ("text", "financial_year") and text not in ("", None):
                     row.append(float(text))
                 else:
                     row.append(text or None)

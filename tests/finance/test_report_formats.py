@@ -118,7 +118,10 @@ def test_docx_has_the_same_numbers(written: Path, norfolk_report: FinanceReport)
     differences = doc.tables[-2]
     assert len(differences.rows) - 1 == len(norfolk_report.flags)
     sources = doc.tables[-1]
-    assert any("004_b1b9453300d05414.txt L490; L635" in row.cells[2].text for row in sources.rows)
+    assert any(
+        "Norfolk County Council (2017)" in row.cells[2].text and "Item 11" in row.cells[2].text for row in sources.rows
+    )
+    assert not any("004_b1b9453300d05414" in row.cells[2].text for row in sources.rows)
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "£3.587m at risk" in body
 

@@ -1,4 +1,7 @@
-"""Golden tests: the England 2019/20 baseline reproduces the seed's six printed figures and their total."""
+"""Golden tests of arithmetic, not of the model: the England 2019/20 baseline's £ bases are *calibrated* (solved
+back from the six printed figures of CCN/ACCE/Newton Europe 2021), so reproducing £867m/£261m/£178m/£95m/£74m/£75m
+checks that the levers' formulas and the back-solving agree. An independent check needs data the printed figures
+were not solved from (the imported `england-2021-22` baseline)."""
 
 from __future__ import annotations
 
@@ -40,7 +43,7 @@ def test_people_affected_match_the_seed_volumes(result) -> None:  # type: ignore
     assert people["short_term_services"] == pytest.approx(90_000)  # L633
     assert people["ld_community_hours"] == pytest.approx(104_000)  # L641
     assert people["care_home_admissions"] == pytest.approx(60_000 * 0.18)  # L649
-    assert people["ld_residential_moves"] == pytest.approx(11_610)  # 27,000 × 43%, "over 11,000" (L673)
+    assert people["ld_residential_moves"] == pytest.approx(11_610)  # 27,000 × 43%, "over 11,000" (L667)
     assert people["trusted_providers"] == pytest.approx(225_000)  # L687
 
 
@@ -67,3 +70,16 @@ def test_england_baseline_holds_the_quoted_totals() -> None:
     assert england.care_home_admissions("65+") == pytest.approx(60_000)  # L649
     assert england.clients("18-64", ("residential",), "learning_disability") == pytest.approx(27_000)  # L673
     assert england.clients("65+", ("home_care", "direct_payment")) == pytest.approx(225_000)  # L687
+
+
+def test_back_solved_bases_are_labelled_calibrated(result) -> None:  # type: ignore[no-untyped-def]
+    for name in ("short_term_effectiveness_uq_gbp", "ld_residential_move_saving_gbp"):
+        assert result.parameters[name].provenance.kind == "calibrated", name
+    england = england_2019_20()
+    kinds: dict[tuple[str, str], set[str]] = {}
+    for r in england.long_term:
+        kinds.setdefault((r.age_band, r.setting), set()).add(r.sources["weekly_cost_gbp"].kind)
+    for cell in (("65+", "home_care"), ("65+", "residential"), ("65+", "nursing"), ("18-64", "supported_living")):
+        assert "calibrated" in kinds[cell], cell
+    described = result.parameters["short_term_effectiveness_uq_gbp"].describe()
+    assert "solved so that £867 million a year" in described and "The Future of Adult Social Care" in described

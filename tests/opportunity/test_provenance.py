@@ -54,5 +54,5 @@ def test_every_lever_input_has_provenance() -> None:
     for lever in evaluate(england_2019_20()).levers:
         assert lever.inputs
         for value in lever.inputs.values():
-            assert value.provenance.kind in ("quoted", "derived", "assumed", "local")
+            assert value.provenance.kind in ("quoted", "derived", "assumed", "calibrated", "local")
             assert value.describe()

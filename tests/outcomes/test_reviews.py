@@ -19,7 +19,7 @@ from careflow.outcomes.synthetic import generate_reviews
 from cli_runner import run_careflow
 
 HEADER = [c.name for c in REVIEWS.columns]
-GOOD = ["R-0001", "65+", "physical support", "hospital discharge", "2024-04-15",
+GOOD = ["R-0101", "65+", "physical support", "hospital discharge", "2024-04-15",
         5, "residential care", 0, 850, 5, "residential care", 0, 850, 3, "home care", 14, 245,
         "service capacity", "no", "yes"]  # fmt: skip
 
@@ -130,11 +130,14 @@ def test_workbook_round_trip(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["template.xlsx", "template.csv"])
-def test_template_reads_back(tmp_path: Path, name: str) -> None:
+def test_template_example_row_is_refused_if_left_in(tmp_path: Path, name: str) -> None:
     template = tmp_path / name
     assert careflow("reviews", "template", str(template)).returncode == 0
-    (only,) = load_reviews(template)  # the template's one example row is valid
-    assert only.case_id == "R-0001" and only.ideal.rung == 3
+    with pytest.raises(InputError) as caught:  # the example row reads, but must not pass as a real case
+        load_reviews(template)
+    (problem,) = caught.value.problems
+    assert problem.column == "case_id" and "example row ('R-0001')" in problem.found
+    assert problem.row == (4 if name.endswith(".xlsx") else 2)
 
 
 def test_shipped_synthetic_reviews(examples: Path) -> None:
@@ -164,7 +167,7 @@ def test_summary_cli_writes_page_and_workbook(tmp_path: Path, examples: Path) ->
     assert result["cases"] == 300
     assert result["more_independent"]["low"] < result["more_independent"]["share"] < result["more_independent"]["high"]
     page = (out / "reviews_summary.html").read_text(encoding="utf-8")
-    assert "Wilson" in page and "<svg" in page and "L1472" in page
+    assert "Wilson" in page and "<svg" in page and "The Future of Adult Social Care" in page and "L1472" not in page
     assert (out / "reviews_summary.xlsx").stat().st_size > 0
 
 

@@ -38,7 +38,7 @@ def test_project_json_html_and_excel(tmp_path: Path) -> None:
     first = next(r for r in rows if r[0] == "optimised" and r[1] == "net_spend_gbp" and r[4] == data["years"][0])
     assert first[8] == pytest.approx(net["mean"][0])
     # Same seed, same output.
-    again = careflow("project", "--years", "3", "--runs", "50", "--seed", "11", "--json", "--out", str(out))
+    again = careflow("project", "--years", "3", "--runs", "50", "--seed", "11", "--json", "--out", str(out), "--force")
     assert again.stdout == run.stdout
 
 

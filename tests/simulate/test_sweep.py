@@ -14,7 +14,7 @@ from careflow.baseline.demo import demoshire
 from careflow.console import to_json
 from careflow.simulate.projection import scenario_for
 from careflow.simulate.settings import ProjectionSettings
-from careflow.simulate.sweep import Task, run_sweep, run_task, scaled_england
+from careflow.simulate.sweep import Task, batches, run_batch, run_sweep, run_task, scaled_england
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +92,23 @@ def test_sweep_on_an_existing_scheduler_by_address(client) -> None:
     task = Task(demoshire(), "optimised", scenario_for("optimised"), ProjectionSettings(years=1, runs=10, seed=2))
     [result] = run_sweep([task], scheduler=address)
     assert to_json(result) == to_json(run_task(task))
+
+
+def test_batches_keep_order_and_cover_every_task() -> None:
+    settings = ProjectionSettings(years=1, runs=5, seed=1)
+    tasks = [Task(b, n, scenario_for(n), settings) for b in scaled_england(7) for n in ("baseline", "optimised")]
+    for slots in (1, 2, 3, 100):
+        chunks = batches(tasks, slots)
+        assert [t for chunk in chunks for t in chunk] == tasks
+        assert len(chunks) <= max(1, slots * 4)
+        assert max(map(len, chunks)) - min(map(len, chunks)) <= max(map(len, chunks)) // 2 + 1
+
+
+def test_a_batch_sharing_each_councils_model_equals_running_each_task_alone() -> None:
+    settings = ProjectionSettings(years=2, runs=20, seed=4)
+    tasks = [
+        Task(b, n, scenario_for(n), settings)
+        for b in [demoshire(), *scaled_england(1)]
+        for n in ("baseline", "optimised")
+    ]
+    assert [to_json(r) for r in run_batch(tasks)] == [to_json(run_task(t)) for t in tasks]

@@ -1,8 +1,8 @@
-"""The built-in `england-2019-20` baseline: England's ASC system from the seed's figures.
+"""The built-in `england-2019-20` baseline: England's ASC system from the national report's figures.
 
 The seed prints volumes and the six opportunity figures but not every £ base they apply to. Where a base
 is missing it is back-calculated here so that the opportunity model reproduces the printed figure, and it
-is marked *derived* with its arithmetic. Splits the seed does not give (clients by cohort and setting,
+is marked *derived* with its arithmetic. Splits the report does not give (clients by cohort and setting,
 income shares, unit costs outside the levers) are *assumed*, with a reason.
 """
 
@@ -25,12 +25,16 @@ from careflow.baseline.schema import (
     ShortTermRow,
     SupportReason,
 )
-from careflow.provenance import Assumed, Derived, Provenance, Value, assumed, derived
+from careflow.provenance import Assumed, Derived, Provenance, Value, assumed, calibrated, derived
 from careflow.reference import national as n
+from careflow.reference.bibliography import cite
+from careflow.reference.national import CHALLENGING_TIMES, OPTIMISED
 
-COHORT_SPLIT = "assumed split: the seed gives no breakdown of long-term clients by support reason and setting"
+COHORT_SPLIT = (
+    "assumed split: the national report gives no breakdown of long-term clients by support reason and setting"
+)
 ONS = (
-    "approximate ONS mid-2019 population estimate for England (rounded); not in the seed documents — "
+    "approximate ONS mid-2019 population estimate for England (rounded); not in the source reports — "
     "replace with the published figure where precision matters"
 )
 
@@ -38,11 +42,13 @@ ONS = (
 SHORT_TERM_CARE_HOME_OVERLAP = assumed(
     1 / 3,
     "share of the care-home lever's benefit that a better short-term offer would also deliver: the diverted "
-    "admissions arriving from hospital discharge (1 in 3, seed 001 L649), where both bodies of evidence meet",
+    "admissions arriving from hospital discharge (1 in 3, "
+    + cite(OPTIMISED, "L649")
+    + "), where both bodies of evidence meet",
 )
 
 # Long-term clients (England 2019/20) by age band, support reason and setting. Three groups are fixed by
-# the seed: 225,000 older people on home care or direct payments (L687), 104,000 working-age adults with a
+# the report: 225,000 older people on home care or direct payments (L687), 104,000 working-age adults with a
 # learning disability supported in the community (L641) and 27,000 in residential care (L673). The rest
 # are assumed, with one balancing cell so that the total is 838,530 (L161).
 OLDER_DOMICILIARY_BY_REASON: dict[SupportReason, float] = {
@@ -69,7 +75,7 @@ WORKING_AGE_HOME_CARE: dict[SupportReason, float] = {
 }
 # Rows outside the levers: (age band, support reason, setting, clients, relative weekly cost). Their weekly
 # costs are the relative costs scaled by one factor so that long-term gross spend is £15.4bn (L994): the
-# seed's totals hold, and these unit costs give way.
+# report's totals hold, and these unit costs give way.
 BALANCING_CELL = ("18-64", "physical_support", "direct_payment")
 OTHER_ROWS: list[tuple[AgeBand, SupportReason, Setting, float, float]] = [
     ("65+", "physical_support", "supported_living", 18_000, 450),
@@ -119,7 +125,7 @@ OLDER_CARE_HOMES: dict[Setting, tuple[float, float, dict[SupportReason, float]]]
 # taken as 1.5 times the average older person's home-care package.
 UPPER_QUARTILE_PACKAGE_RATIO = assumed(
     1.5,
-    "upper-quartile older person's home-care package taken as 1.5 × the average package; the seed prints "
+    "upper-quartile older person's home-care package taken as 1.5 × the average package; the report prints "
     "neither figure (fn 24, L657)",
 )
 INCOME_SHARE: dict[tuple[AgeBand, Setting], float] = {
@@ -130,7 +136,11 @@ INCOME_SHARE: dict[tuple[AgeBand, Setting], float] = {
     ("65+", "supported_living"): 0.15,
 }
 WORKING_AGE_INCOME_SHARE = 0.08
-INCOME_REASON = "assumed share of gross recovered as client and NHS contributions; the seed gives no net/gross split"
+CARE_HOME_INCOME = INCOME_SHARE[("65+", "residential")]
+assert INCOME_SHARE[("65+", "nursing")] == CARE_HOME_INCOME  # the care-home back-solve relies on one share
+INCOME_REASON = (
+    "assumed share of gross recovered as client and NHS contributions; the national report gives no net/gross split"
+)
 
 
 def _income_share(age_band: AgeBand, setting: Setting) -> float:
@@ -155,7 +165,7 @@ def _row(
     if setting in ("home_care", "direct_payment"):
         hours = weekly_cost.value / n.HOME_CARE_HOURLY_COST.value
         sources["hours_per_week"] = Derived(
-            formula="weekly cost ÷ all-up hourly cost of home care (seed 001 L881)",
+            formula="weekly cost ÷ all-up hourly cost of home care (" + cite(OPTIMISED, "L881") + ")",
             inputs={"weekly_cost": weekly_cost.value, "hourly_cost": n.HOME_CARE_HOURLY_COST.value},
         )
     return LongTermRow(
@@ -180,11 +190,12 @@ def _long_term() -> list[LongTermRow]:
     # Trusted providers: 5% of older adults' domiciliary net spend is £75m (L689), so that spend is £1.5bn.
     older_dom_net = n.TRUSTED_PRINTED.value / n.TRUSTED_HOURS_REDUCTION.value
     older_dom_income = INCOME_SHARE[("65+", "home_care")]
-    older_dom_weekly = derived(
+    older_dom_weekly = calibrated(
         older_dom_net / (older_dom * WEEKS_PER_YEAR * (1 - older_dom_income)),
         "(£75m ÷ 5%) ÷ (225,000 people × weeks per year × (1 − income share)): older adults' domiciliary "
         "net spend implied by the trusted-providers figure (L689, L687)",
         "£/week",
+        target=f"£75 million a year from trusted providers ({cite(OPTIMISED, 'L689')})",
         printed_gbp=n.TRUSTED_PRINTED.value,
         reduction=n.TRUSTED_HOURS_REDUCTION.value,
         people=older_dom,
@@ -204,11 +215,12 @@ def _long_term() -> list[LongTermRow]:
     weight = sum(c * r for c, r in LD_COMMUNITY_SETTINGS.values())
     base_weekly = ld_net / (weight * WEEKS_PER_YEAR * (1 - WORKING_AGE_INCOME_SHARE))
     for setting, (ld_clients, relative) in LD_COMMUNITY_SETTINGS.items():
-        weekly = derived(
+        weekly = calibrated(
             base_weekly * relative,
             "(£261m ÷ 8%) spread over working-age LD community clients by assumed relative package cost "
             "(L643; supported living ×2.5 of home care), net of income share",
             "£/week",
+            target=f"£261 million a year from fewer learning-disability support hours ({cite(OPTIMISED, 'L643')})",
             ld_net_spend=ld_net,
             relative_cost=relative,
         )
@@ -218,18 +230,21 @@ def _long_term() -> list[LongTermRow]:
 
     # Care homes for older people: £178m a year (L649) from 18% of 60,000 admissions living in a more
     # independent setting, each worth (average care-home weekly cost − upper-quartile home-care package) a
-    # week (fn 24, L657). With the package assumed, the care-home weekly cost is the base that reproduces it.
+    # week (fn 24, L657), net of income. With the package assumed, the care-home weekly cost is the base that
+    # reproduces it (care homes share one income share, so the net difference fixes the gross cost).
     diverted = n.CARE_HOME_ADMISSIONS_65.value * n.CARE_HOME_SHARE_DIVERTED.value
     difference = n.CARE_HOME_PRINTED.value / (diverted * WEEKS_PER_YEAR)
     package = UPPER_QUARTILE_PACKAGE_RATIO.value * older_dom_weekly.value
     home_clients = sum(c for c, _, _ in OLDER_CARE_HOMES.values())
     home_weight = sum(c * rel for c, rel, _ in OLDER_CARE_HOMES.values()) / home_clients
     for setting, (total, relative, split) in OLDER_CARE_HOMES.items():
-        weekly = derived(
-            (package + difference) * relative / home_weight,
-            "average care-home cost = upper-quartile package (1.5 × average older home-care package, assumed) "
-            "+ £178m ÷ (60,000 × 18% × weeks per year) (L649, fn 24 L657); nursing 1.2 × residential (assumed)",
+        weekly = calibrated(
+            (package * (1 - older_dom_income) + difference) / (1 - CARE_HOME_INCOME) * relative / home_weight,
+            "average care-home cost = (upper-quartile package net of income (1.5 × average older home-care "
+            "package, assumed) + £178m ÷ (60,000 × 18% × weeks per year)) ÷ (1 − care-home income share) "
+            "(L649, fn 24 L657; the printed figures are net of income); nursing 1.2 × residential (assumed)",
             "£/week",
+            target=f"£178 million a year from care-home admissions ({cite(OPTIMISED, 'L649')})",
             printed_gbp=n.CARE_HOME_PRINTED.value,
             diverted_people=diverted,
             upper_quartile_package=package,
@@ -246,11 +261,12 @@ def _long_term() -> list[LongTermRow]:
     all_home_care_net = (n.FRONT_DOOR_PRINTED.value + overlap) / n.FRONT_DOOR_HOURS_REDUCTION.value
     known_home_care_net = sum(r.net_gbp for r in rows if r.setting == "home_care")
     wa_clients = sum(WORKING_AGE_HOME_CARE.values())
-    wa_home_care_weekly = derived(
+    wa_home_care_weekly = calibrated(
         (all_home_care_net - known_home_care_net) / (wa_clients * WEEKS_PER_YEAR * (1 - WORKING_AGE_INCOME_SHARE)),
         "((£95m + overlap with trusted providers) ÷ 4.7% − home-care net spend already placed) ÷ "
         "(working-age home-care clients outside LD × weeks per year × (1 − income share))",
         "£/week",
+        target=f"£95 million a year from the community front door ({cite(OPTIMISED, 'L663')})",
         printed_gbp=n.FRONT_DOOR_PRINTED.value,
         overlap_gbp=overlap,
         reduction=n.FRONT_DOOR_HOURS_REDUCTION.value,
@@ -310,7 +326,7 @@ def _requests() -> tuple[list[RequestRow], list[RequestOutcomeRow]]:
     working_community = community - (older - older_hospital)
     working_rest = total - community - older_hospital
     working_other = 10_000.0
-    share = Assumed(reason="assumed share of requests from people aged 65+; the seed gives no split by age")
+    share = Assumed(reason="assumed share of requests from people aged 65+; the national report gives no split by age")
     rows = [
         RequestRow(route="community", age_band="65+", requests=older - older_hospital, sources={"requests": share}),
         RequestRow(
@@ -350,11 +366,13 @@ def _requests() -> tuple[list[RequestRow], list[RequestOutcomeRow]]:
             route="other",
             age_band="18-64",
             requests=working_other,
-            sources={"requests": Assumed(reason="transitions from children's services; not given in the seed")},
+            sources={
+                "requests": Assumed(reason="transitions from children's services; not given in the national report")
+            },
         ),
     ]
     outcome_reason = Assumed(
-        reason="assumed shares of request outcomes (long-term 6%, low-level 15%, signposting 40%); the seed "
+        reason="assumed shares of request outcomes (long-term 6%, low-level 15%, signposting 40%); the national report "
         "gives none — short-term equals the short-term episodes"
     )
     outcomes: list[RequestOutcomeRow] = []
@@ -399,7 +417,7 @@ def _short_term() -> list[ShortTermRow]:
                     episodes=episodes * share,
                     sources={
                         "episodes": Derived(
-                            formula=f"{formula}; × outcome share (79% lower or no support, seed 000 L946; "
+                            formula=f"{formula}; × outcome share (79% lower or no support, {cite(CHALLENGING_TIMES, 'L946')}; "
                             "split between the outcomes assumed)",
                             inputs={"episodes": episodes, "share": share},
                         )
@@ -424,12 +442,14 @@ def _admissions() -> list[AdmissionRow]:
         AdmissionRow(
             age_band="18-64",
             admissions=2_500,
-            sources={"admissions": Assumed(reason="working-age permanent admissions; not given in the seed")},
+            sources={
+                "admissions": Assumed(reason="working-age permanent admissions; not given in the national report")
+            },
         ),
     ]
 
 
-NO_OTHER_INCOME = Assumed(reason="no income recorded outside long-term support; the seed gives none")
+NO_OTHER_INCOME = Assumed(reason="no income recorded outside long-term support; the national report gives none")
 
 
 def _other_spend(long_term_gross: float) -> list[OtherSpendRow]:
@@ -487,7 +507,7 @@ def england_2019_20() -> Baseline:
             council_type="national",
             financial_year="2019/20",
             ons_code="E92000001",
-            note="National picture from seed 001 (CCN/ACCE/Newton, 2021); splits the seed does not give are assumed.",
+            note="National picture from CCN/ACCE/Newton Europe (2021), The Future of Adult Social Care; splits it does not give are assumed.",
         ),
         population=_population(),
         requests=requests,

@@ -15,11 +15,12 @@ from pydantic import ValidationError
 
 from careflow.baseline import schema as s
 from careflow.errors import InputError, Problem, Problems
-from careflow.provenance import Local
+from careflow.provenance import Local, Provenance
 from careflow.scenario import load_yaml_document, problems_from_validation
 from careflow.tabular import Column, Row, Table, read_tables, rows_from_mapping, write_workbook
 
-BUILT_IN = ("demo", "england-2019-20")
+BUILT_IN = ("demo", "england-2019-20", "england-2021-22")
+EXAMPLE_COUNCIL = "Exampleshire"  # the template's example row; validate refuses it if left in
 TOTAL_TOLERANCE = 0.005  # a stated total may differ from the sum of its parts by rounding, up to 0.5%
 
 TABLES: tuple[Table, ...] = (
@@ -34,7 +35,7 @@ TABLES: tuple[Table, ...] = (
                 kind="text",
                 choices=("county", "unitary", "metropolitan", "london_borough", "national"),
             ),
-            Column("financial_year", "Financial year, written like 2019/20", kind="text"),
+            Column("financial_year", "Financial year, written like 2019/20", kind="financial_year"),
             Column("ons_code", "ONS code, e.g. E10000020, if known", kind="text", required=False),
             Column(
                 "total_gross_expenditure_gbp",
@@ -52,7 +53,8 @@ TABLES: tuple[Table, ...] = (
                 required=False,
             ),
         ),
-        example_rows=(("Exampleshire", "county", "2024/25", "", None, None, None),),
+        example_rows=((EXAMPLE_COUNCIL, "county", "2024/25", "", None, None, None),),
+        example_key="name",
     ),
     Table(
         "population",
@@ -118,7 +120,7 @@ TABLES: tuple[Table, ...] = (
         (
             Column("category", "Spend category", kind="text", choices=s.OTHER_SPEND),
             Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
-            Column("gross_gbp", "Gross expenditure (£)"),
+            Column("gross_gbp", "Gross expenditure (£); only an 'adjustment' line may be negative", minimum=None),
             Column("income_gbp", "Income (£)", required=False),
         ),
         required=False,
@@ -134,7 +136,11 @@ INSTRUCTIONS = (
     "Money for long-term support is worked out from clients × average weekly cost, less the income share.",
     "Check the workbook with: careflow validate FILE. Every problem is listed with its sheet, row and column.",
     "Figures you enter are recorded as local data (your council's own) wherever careflow shows provenance.",
+    "An imported baseline also has a 'sources' sheet: where each figure came from. A figure you change is "
+    "recorded as local data from then on.",
 )
+SOURCES_SHEET = "sources"
+SOURCE_COLUMNS = ("table", "row", "field", "value", "kind", "where it came from", "provenance (machine-readable)")
 
 KEYS: dict[str, tuple[str, ...]] = {
     "population": ("age_band",),
@@ -147,12 +153,100 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _local_sources(file: str, table: str, row: Row) -> dict[str, Local]:
-    return {
-        name: Local(source=file, detail=f"sheet '{table}', row {row['_row']}")
-        for name, value in row.items()
-        if not name.startswith("_") and isinstance(value, int | float)
-    }
+Recorded = dict[tuple[str, str, str], tuple[float, Provenance]]
+
+
+def row_key(table: str, values: dict[str, Any]) -> str:
+    return " / ".join(str(values.get(k)) for k in KEYS[table])
+
+
+def _row_sources(file: str, table: str, row: Row, recorded: Recorded) -> dict[str, Provenance]:
+    """Local data, unless the `sources` sheet says where the figure came from and the figure is unchanged."""
+    out: dict[str, Provenance] = {}
+    key = row_key(table, row)
+    for name, value in row.items():
+        if name.startswith("_") or not isinstance(value, int | float):
+            continue
+        known = recorded.get((table, key, name))
+        shown = value / 100.0 if name == "income_share" else value
+        if known is not None and abs(known[0] - shown) <= 1e-6 * max(abs(known[0]), 1.0):
+            out[name] = known[1]
+        else:
+            out[name] = Local(source=file, detail=f"sheet '{table}', row {row['_row']}")
+    return out
+
+
+def read_sources(path: Path) -> Recorded:
+    """The `sources` sheet of a baseline workbook (none for CSV folders, YAML or hand-made workbooks)."""
+    from pydantic import TypeAdapter
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+        return {}
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # the main reader reports an unreadable file with its location
+        return {}
+    try:
+        if SOURCES_SHEET not in workbook.sheetnames:
+            return {}
+        adapter: TypeAdapter[Provenance] = TypeAdapter(Provenance)
+        recorded: Recorded = {}
+        for values in workbook[SOURCES_SHEET].iter_rows(min_row=2, values_only=True):
+            if not values or values[0] is None or len(values) < 7 or values[6] is None:
+                continue
+            try:
+                recorded[(str(values[0]), str(values[1]), str(values[2]))] = (
+                    float(values[3]),
+                    adapter.validate_json(str(values[6])),
+                )
+            except (ValueError, TypeError, ValidationError):
+                continue  # an edited or damaged line: that figure is treated as local data
+        return recorded
+    finally:
+        workbook.close()
+
+
+def source_rows(baseline: s.Baseline) -> list[list[Any]]:
+    """One line per figure whose provenance is not local: table, row, field, value, kind, words, JSON."""
+    out: list[list[Any]] = []
+    for table in KEYS:
+        for row in getattr(baseline, table):
+            key = row_key(table, row.model_dump())
+            for name, provenance in row.sources.items():
+                if provenance.kind == "local" or getattr(row, name, None) is None:
+                    continue
+                out.append(
+                    [
+                        table,
+                        key,
+                        name,
+                        getattr(row, name),
+                        provenance.kind,
+                        provenance.describe(),
+                        provenance.model_dump_json(exclude_none=True),
+                    ]
+                )
+    if out and baseline.council.note:  # e.g. which publication, and whether clients are year-end or during-year
+        out.insert(0, ["council", baseline.council.name, "note", None, "note", baseline.council.note, None])
+    return out
+
+
+def _write_sources(lines: list[list[Any]]) -> Callable[[Any], None]:
+    def add(workbook: Any) -> None:
+        from openpyxl.styles import Font
+
+        sheet = workbook.create_sheet(SOURCES_SHEET)
+        sheet.append(list(SOURCE_COLUMNS))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for line in lines:
+            sheet.append(line)
+        for letter, width in (("A", 16), ("B", 44), ("C", 16), ("D", 14), ("E", 10), ("F", 100), ("G", 40)):
+            sheet.column_dimensions[letter].width = width
+
+    return add
 
 
 def _check_duplicates(file: str, tables: dict[str, list[Row]], problems: Problems) -> None:
@@ -174,24 +268,39 @@ def _check_duplicates(file: str, tables: dict[str, list[Row]], problems: Problem
                 seen[k] = row["_row"]
 
 
-def _check_totals(file: str, tables: dict[str, list[Row]], problems: Problems) -> None:
-    council = tables.get("council", [])
+def _check_totals(file: str, tables: dict[str, list[Row]], problems: Problems, troubled: set[str]) -> None:
+    """Stated totals against their parts; a total is checked only when every sheet it sums read cleanly."""
+    council = tables.get("council", []) or problems.rejected_rows.get("council", [])  # e.g. a bad year
     if not council:
         return
     row = council[0]
     lt = tables.get("long_term", [])
-    parts: dict[str, tuple[float, str]] = {
-        "total_long_term_clients": (sum(r["clients"] for r in lt), "the sum of clients in sheet 'long_term'"),
-        "total_requests": (sum(r["requests"] for r in tables.get("requests", [])), "the sum of sheet 'requests'"),
+    parts: dict[str, tuple[set[str], Callable[[], float], str]] = {
+        "total_long_term_clients": (
+            {"long_term"},
+            lambda: sum(r["clients"] for r in lt),
+            "the sum of clients in sheet 'long_term'",
+        ),
+        "total_requests": (
+            {"requests"},
+            lambda: sum(r["requests"] for r in tables.get("requests", [])),
+            "the sum of sheet 'requests'",
+        ),
         "total_gross_expenditure_gbp": (
-            sum(r["clients"] * r["weekly_cost_gbp"] * s.WEEKS_PER_YEAR for r in lt)
-            + sum(r["gross_gbp"] for r in tables.get("other_spend", [])),
+            {"long_term", "other_spend"},
+            lambda: (
+                sum(r["clients"] * r["weekly_cost_gbp"] * s.WEEKS_PER_YEAR for r in lt)
+                + sum(r["gross_gbp"] for r in tables.get("other_spend", []))
+            ),
             "long-term clients × weekly cost × 52.18 weeks plus sheet 'other_spend'",
         ),
     }
-    for column, (computed, what) in parts.items():
+    for column, (sheets, total, what) in parts.items():
         stated = row.get(column)
-        if stated is not None and abs(stated - computed) > TOTAL_TOLERANCE * max(abs(computed), 1.0):
+        if stated is None or sheets & troubled:
+            continue
+        computed = total()
+        if abs(stated - computed) > TOTAL_TOLERANCE * max(abs(computed), 1.0):
             problems.add(
                 Problem(
                     file, f"a stated total of {stated:,.0f}", f"{computed:,.0f}, {what}", "council", row["_row"], column
@@ -217,7 +326,9 @@ def _check_totals(file: str, tables: dict[str, list[Row]], problems: Problems) -
         )
 
 
-def _build(file: str, tables: dict[str, list[Row]], problems: Problems) -> s.Baseline | None:
+def _build(
+    file: str, tables: dict[str, list[Row]], problems: Problems, recorded: Recorded | None = None
+) -> s.Baseline | None:
     """Turn checked rows into the typed baseline; pydantic's own checks become located problems too."""
     if problems:
         return None
@@ -236,7 +347,7 @@ def _build(file: str, tables: dict[str, list[Row]], problems: Problems) -> s.Bas
             values = {k: v for k, v in row.items() if not k.startswith("_") and v is not None}
             if "income_share" in values:
                 values["income_share"] = values["income_share"] / 100.0
-            values["sources"] = _local_sources(file, name, row)
+            values["sources"] = _row_sources(file, name, row, recorded or {})
             rows.append(values)
         data[name] = rows
     try:
@@ -262,19 +373,15 @@ def read_baseline_file(path: Path) -> s.Baseline:
         tables = rows_from_mapping(file, TABLES, document, problems)
     else:
         tables = read_tables(path, TABLES, problems)
-    if not problems:
-        for required in ("population", "requests", "short_term", "long_term", "admissions"):
-            if not tables.get(required):
-                problems.add(Problem(file, "no rows", f"at least one row in table '{required}'", required))
-        if not tables.get("council"):
-            problems.add(Problem(file, "no rows", "one row describing the council", "council"))
-    cell_problems = bool(problems)
     if tables:
-        # Duplicates show among the rows that did read; totals would be wrong with rows missing, so wait.
+        # Every check runs in the same round; a check that needs a sheet skips it only if that sheet had problems.
+        troubled = {p.sheet or "" for p in problems.items}
+        for required in ("council", "population", "requests", "short_term", "long_term", "admissions"):
+            if required not in troubled and not tables.get(required):
+                problems.add(Problem(file, "no rows", f"at least one row in sheet '{required}'", required))
         _check_duplicates(file, tables, problems)
-    if not cell_problems:
-        _check_totals(file, tables, problems)
-    baseline = _build(file, tables, problems)
+        _check_totals(file, tables, problems, troubled)
+    baseline = _build(file, tables, problems, read_sources(path) if not problems else None)
     problems.raise_if_any()
     assert baseline is not None
     return baseline
@@ -283,8 +390,13 @@ def read_baseline_file(path: Path) -> s.Baseline:
 def builtin(name: str) -> s.Baseline:
     from careflow.baseline.demo import demoshire
     from careflow.baseline.england import england_2019_20
+    from careflow.imports.england import england_2021_22
 
-    makers: dict[str, Callable[[], s.Baseline]] = {"demo": demoshire, "england-2019-20": england_2019_20}
+    makers: dict[str, Callable[[], s.Baseline]] = {
+        "demo": demoshire,
+        "england-2019-20": england_2019_20,
+        "england-2021-22": england_2021_22,  # needs NHS Digital's 2021-22 tables on disk
+    }
     return makers[name]()
 
 
@@ -324,4 +436,6 @@ def baseline_rows(baseline: s.Baseline) -> dict[str, Sequence[Sequence[Any]]]:
 def write_baseline_workbook(path: Path, baseline: s.Baseline | None = None) -> None:
     """A blank template (no baseline) or a baseline written in the template's layout."""
     title = "careflow council baseline" + (f": {baseline.council.name}" if baseline else " — template")
-    write_workbook(path, TABLES, title, INSTRUCTIONS, baseline_rows(baseline) if baseline else None)
+    lines = source_rows(baseline) if baseline else []
+    extra = _write_sources(lines) if lines else None
+    write_workbook(path, TABLES, title, INSTRUCTIONS, baseline_rows(baseline) if baseline else None, extra)

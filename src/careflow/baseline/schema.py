@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from careflow.provenance import Provenance
 
@@ -31,7 +31,9 @@ SupportReason = Literal[
 Setting = Literal["home_care", "direct_payment", "supported_living", "residential", "nursing"]
 RequestOutcome = Literal["short_term", "long_term", "low_level", "universal_or_signposted", "no_services"]
 ShortTermOutcome = Literal["no_further_need", "low_level_support", "long_term_support", "ended_early"]
-OtherSpendCategory = Literal["short_term", "assessment_and_care_management", "commissioning_and_other"]
+# "adjustment": published long-term money no client row can carry (negative reclassifications, money in a
+# setting with under one client); kept so that totals reconcile, and the only category that may be negative.
+OtherSpendCategory = Literal["short_term", "assessment_and_care_management", "commissioning_and_other", "adjustment"]
 
 POPULATION_BANDS: tuple[PopulationBand, ...] = ("18-64", "65-74", "75-84", "85+")
 AGE_BANDS: tuple[AgeBand, ...] = ("18-64", "65+")
@@ -65,6 +67,7 @@ OTHER_SPEND: tuple[OtherSpendCategory, ...] = (
     "short_term",
     "assessment_and_care_management",
     "commissioning_and_other",
+    "adjustment",
 )
 
 
@@ -139,8 +142,14 @@ class AdmissionRow(Row):
 class OtherSpendRow(Row):
     category: OtherSpendCategory
     age_band: AgeBand
-    gross_gbp: float = Field(ge=0)
+    gross_gbp: float
     income_gbp: float = Field(default=0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _only_adjustments_negative(self) -> OtherSpendRow:
+        if self.gross_gbp < 0 and self.category != "adjustment":
+            raise ValueError("gross_gbp must be at least 0 (only an 'adjustment' line may be negative)")
+        return self
 
     @property
     def net_gbp(self) -> float:
@@ -160,7 +169,7 @@ class Baseline(BaseModel):
     admissions: list[AdmissionRow]
     other_spend: list[OtherSpendRow] = Field(default_factory=list)
 
-    # Sums the models use, named as the seed and the statutory returns name them.
+    # Sums the models use, named as the source reports and the statutory returns name them.
     def people(self, bands: tuple[PopulationBand, ...] = POPULATION_BANDS) -> float:
         return sum(r.people for r in self.population if r.age_band in bands)
 

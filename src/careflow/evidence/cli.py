@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
-from careflow.console import gbp_m, out, print_json
+from careflow.console import FORCE, gbp_m, out, print_json
 from careflow.errors import InputError, Problem
-from careflow.evidence.analysis import (
-    average_spend,
-    lever_page,
-    quality_flags,
-    savings_per_year,
-    search_case_studies,
-    search_levers,
-    spend_series,
-    spend_trend_pct,
-    sum_checks,
-)
-from careflow.evidence.library import ANNEX, Library, load_library
-from careflow.evidence.peers import benchmarks, find_peers, load_subject, profile_of
+from careflow.reference.bibliography import cite
+
+if TYPE_CHECKING:
+    from careflow.evidence.library import Library
 
 app = typer.Typer(
     help="The evidence library: what 48 councils did and saved, peers and benchmarks.", no_args_is_help=True
@@ -39,17 +30,25 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:+.1f}%"
 
 
-def _source(line: int, document: str = ANNEX) -> str:
-    return f"{document.split('_')[0]} L{line}"
+def _source(line: int, document: str | None = None) -> str:
+    from careflow.evidence.library import ANNEX
+
+    return cite(document or ANNEX, f"L{line}")
 
 
 def _library() -> Library:
+    # The library and its analysis load only when a command runs, so `careflow --help` stays quick.
+    from careflow.evidence.library import load_library
+
     return load_library()
 
 
 @app.command("councils")
 def councils_command(json_output: bool = JSON) -> None:
     """List the 48 councils with spend, trend and normalised savings."""
+    from careflow.evidence.analysis import average_spend, savings_per_year, spend_trend_pct
+    from careflow.evidence.library import ANNEX
+
     library = _library()
     rows: list[dict[str, Any]] = []
     for council in library.councils:
@@ -70,7 +69,7 @@ def councils_command(json_output: bool = JSON) -> None:
     if json_output:
         print_json({"councils": rows})
         return
-    table = Table(title=f"{len(rows)} councils in the annex ({ANNEX})")
+    table = Table(title=f"{len(rows)} councils in the annex ({cite(ANNEX)})")
     for heading in ("#", "council", "type", "avg spend £m", "trend", "savings £m/yr", "% of spend", "levers", "line"):
         table.add_column(heading, justify="right" if heading not in ("council", "type") else "left")
     for r in rows:
@@ -101,6 +100,8 @@ def search_command(
     json_output: bool = JSON,
 ) -> None:
     """Levers across councils matching the text and filters, with amount, year, council and source line."""
+    from careflow.evidence.analysis import search_case_studies, search_levers
+
     library = _library()
     if lever and lever not in library.taxonomy.categories:
         raise InputError([Problem("--lever", repr(lever), "one of: " + ", ".join(library.taxonomy.categories))])
@@ -142,13 +143,15 @@ def council_command(
     name: str = typer.Argument(..., help="Council name or annex entry number."), json_output: bool = JSON
 ) -> None:
     """One council's profile: spend trend, savings per year and as % of spend, levers, metrics, flags."""
+    from careflow.evidence.library import ANNEX
+
     library = _library()
     council = library.council(name)
     profile = council_profile(library, council.name)
     if json_output:
         print_json(profile)
         return
-    out.print(f"[bold]{council.full_name}[/bold] — annex entry {council.number}, {ANNEX} L{council.line}")
+    out.print(f"[bold]{council.full_name}[/bold] — annex entry {council.number}, {cite(ANNEX, council.line)}")
     if council.joint_entry:
         out.print(council.joint_entry)
     spend = Table(title=f"Spend ({council.spend_measure.replace('_', ' ')})")
@@ -208,6 +211,16 @@ def council_command(
 
 def council_profile(library: Library, name: str) -> dict[str, Any]:
     """Everything the council page shows, as plain data."""
+    from careflow.evidence.analysis import (
+        average_spend,
+        quality_flags,
+        savings_per_year,
+        spend_series,
+        spend_trend_pct,
+        sum_checks,
+    )
+    from careflow.evidence.library import ANNEX
+
     council = library.council(name)
     view = savings_per_year(council)
     return {
@@ -251,10 +264,20 @@ def peers_command(
         "YAML) or a peer profile (YAML/JSON with name, council_type, gross_spend, levers).",
     ),
     top: int = typer.Option(5, "--top", min=1, help="How many peers to list."),
+    neighbours: Path | None = typer.Option(
+        None,
+        "--neighbours",
+        help="ONS statistical nearest neighbours workbook (2025): list the baseline council's ONS peers instead.",
+    ),
     json_output: bool = JSON,
 ) -> None:
     """The most similar councils by lever profile, size, spend trend and type, each with the reason it matched."""
+    from careflow.evidence.peers import find_peers, load_subject, profile_of
+
     library = _library()
+    if neighbours is not None:
+        _ons_peers(library, baseline, neighbours, top, json_output)
+        return
     if (name is None) == (baseline is None):
         raise InputError([Problem("peers", "both or neither of NAME and --baseline", "exactly one of them")])
     subject = load_subject(baseline, library) if baseline else profile_of(library.council(name or ""))
@@ -271,12 +294,36 @@ def peers_command(
     out.print(table)
 
 
+def _ons_peers(library: Library, baseline: str | None, neighbours: Path, top: int, json_output: bool) -> None:
+    """Peers by ONS statistical nearest neighbours, for a baseline that carries its ONS code."""
+    from careflow.baseline.io import load_baseline
+    from careflow.imports.peers import ons_peers
+
+    if baseline is None:
+        raise InputError([Problem("peers", "--neighbours without --baseline", "--baseline with an ONS code")])
+    subject = load_baseline(baseline)
+    rows = ons_peers(subject.council.ons_code, neighbours, top, {c.name for c in library.councils})
+    if json_output:
+        print_json({"subject": subject.council.name, "ons_code": subject.council.ons_code, "peers": rows})
+        return
+    table = Table(title=f"ONS statistical nearest neighbours of {subject.council.name} ({subject.council.ons_code})")
+    for heading in ("rank", "council", "code", "distance", "in the 2011–14 evidence library"):
+        table.add_column(heading)
+    for r in rows:
+        distance = f"{r['distance']:.2f}" if r["distance"] is not None else "—"
+        table.add_row(str(r["rank"]), r["name"], r["code"], distance, "yes" if r["in_evidence_library"] else "no")
+    out.print(table)
+    out.print("Source: ONS, Local authority statistical nearest neighbours, England (2025).", style="dim")
+
+
 @app.command("benchmarks")
 def benchmarks_command(
     council: str | None = typer.Option(None, "--council", help="Show where this council sits."),
     json_output: bool = JSON,
 ) -> None:
     """Distributions of home care hourly rates, reablement 'no further service' rates and savings as % of spend."""
+    from careflow.evidence.peers import benchmarks
+
     library = _library()
     name = library.council(council).name if council else None
     result = benchmarks(library, name)
@@ -305,6 +352,8 @@ def benchmarks_command(
 @app.command("quality")
 def quality_command(json_output: bool = JSON) -> None:
     """Every data-quality flag: the printed value, how it was interpreted, and why."""
+    from careflow.evidence.analysis import quality_flags
+
     flags = quality_flags(_library())
     if json_output:
         print_json({"flags": [f.as_dict() for f in flags]})
@@ -358,6 +407,8 @@ def lever_command(
     json_output: bool = JSON,
 ) -> None:
     """A lever page: councils that pulled this lever, case studies, and what it is worth for you."""
+    from careflow.evidence.analysis import lever_page
+
     library = _library()
     values = _load_opportunity_values(opportunity) if opportunity else None
     page = lever_page(library, category, values)
@@ -390,9 +441,11 @@ def _load_opportunity_values(path: Path) -> dict[str, float]:
 
 
 @app.command("report")
-def report_command(out_dir: Path = typer.Option(..., "--out", help="Folder to write evidence.html into.")) -> None:
+def report_command(
+    out_dir: Path = typer.Option(..., "--out", help="Folder to write evidence.html into."), force: bool = FORCE
+) -> None:
     """Write a self-contained HTML page: the library by lever and council, with charts."""
     from careflow.evidence.report import write_report
 
-    path = write_report(_library(), out_dir)
+    path = write_report(_library(), out_dir, force=force)
     out.print(f"Wrote {path}")

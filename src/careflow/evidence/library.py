@@ -7,11 +7,11 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from careflow.errors import InputError, Problem
 from careflow.provenance import Value, quoted
+from careflow.safe_yaml import load_yaml_text
 from careflow.scenario import problems_from_validation
 
 ANNEX = "002_9f8a2094867af2e8.txt"
@@ -203,31 +203,9 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a repeated key, which plain YAML would silently let overwrite the first."""
-
-
-def _mapping_without_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    keys = [loader.construct_object(key) for key, _ in node.value]
-    repeated = sorted({str(k) for k in keys if keys.count(k) > 1})
-    if repeated:
-        raise yaml.constructor.ConstructorError(None, None, f"repeated key(s) {', '.join(repeated)}", node.start_mark)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
-
-
 def _load_data(filename: str) -> Any:
     text = resources.files("careflow.evidence").joinpath("data", filename).read_text(encoding="utf-8")
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError(
-            [Problem(f"careflow/evidence/data/{filename}", str(error).splitlines()[0], "valid YAML", row=row)]
-        ) from None
+    return load_yaml_text(text, f"careflow/evidence/data/{filename}")
 
 
 def _validated(filename: str, model: type[BaseModel], data: Any) -> Any:

@@ -21,6 +21,7 @@ from careflow.evidence.analysis import (
     spend_trend_pct,
 )
 from careflow.evidence.library import Council, CouncilType, Library
+from careflow.limits import MAX_NAME_CHARS, Finite
 from careflow.scenario import load_yaml_document, problems_from_validation
 
 # How much each kind of likeness counts. Levers first: the library exists to find councils tackling the same
@@ -35,9 +36,9 @@ class CouncilProfile(BaseModel):
     """A council described for peer matching: the fields the peer finder needs, from any source."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str
+    name: str = Field(max_length=MAX_NAME_CHARS)
     council_type: CouncilType = "unknown"
-    gross_spend: dict[str, float] = Field(default_factory=dict, description="£ a year by financial year, '2013/14'")
+    gross_spend: dict[str, Finite] = Field(default_factory=dict, description="£ a year by financial year, '2013/14'")
     levers: list[str] = Field(default_factory=list, description="taxonomy categories or opportunity lever ids")
 
     @field_validator("gross_spend")

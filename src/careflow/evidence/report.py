@@ -15,6 +15,7 @@ from careflow.evidence.analysis import (
 from careflow.evidence.library import ANNEX, Library
 from careflow.evidence.peers import benchmark_values, benchmarks
 from careflow.files import staged_directory
+from careflow.reference.bibliography import cite
 from careflow.report.charts import PALETTE, figure, to_svg
 from careflow.report.html import Section, chart, escape, paragraphs, render_page, table
 
@@ -22,7 +23,7 @@ CAVEATS = (
     "Figures are what councils reported to the LGA Adult Social Care Efficiency programme for 2011/12–2013/14: "
     "self-reported, unaudited, and on mixed bases (gross spend, budget or outturn; totals, yearly or cumulative "
     "savings; delivered, projected or targeted). Amounts for different levers and councils cover different periods, "
-    "so sums across councils show where effort went, not a comparable national total. Every figure cites its seed line."
+    "so sums across councils show where effort went, not a comparable national total. Every figure cites its publication and page or section."
 )
 
 
@@ -77,7 +78,7 @@ def build_page(library: Library) -> str:
             "What this library can and cannot support",
             paragraphs(
                 "It can show which councils tackled a problem, how they went about it, the order of magnitude of "
-                "what they reported and where to read more (every figure cites its seed line; contacts are in the "
+                "what they reported and where to read more (every figure cites its publication and page or section; contacts are in the "
                 "source, not here).",
                 "It cannot support adding savings across councils, forecasting a saving for your council or "
                 "ranking councils' performance: the figures are 2011/12–2013/14 cash, self-reported, and their "
@@ -181,7 +182,7 @@ def build_page(library: Library) -> str:
     sections.append(Section("Library by council", f'<p class="note">{council_links}</p>' + "".join(by_council)))
 
     case_rows = [
-        [case.council, case.title, r.label, r.printed or "", f"{case.document} L{r.line}"]
+        [case.council, case.title, r.label, r.printed or "", cite(case.document, f"L{r.line}")]
         for case in library.case_studies
         for r in case.results
     ]
@@ -210,14 +211,14 @@ def build_page(library: Library) -> str:
     return render_page(
         "Evidence library: what other councils did and saved",
         sections,
-        subtitle=f"{len(library.councils)} councils from {ANNEX}, {len(library.case_studies)} case studies",
+        subtitle=f"{len(library.councils)} councils from {cite(ANNEX)}, {len(library.case_studies)} case studies",
         banner=CAVEATS,
     )
 
 
-def write_report(library: Library, out_dir: Path) -> Path:
+def write_report(library: Library, out_dir: Path, force: bool = False) -> Path:
     """Write evidence.html into `out_dir`; nothing is left behind if building the page fails."""
     page = build_page(library)
-    with staged_directory(out_dir) as staging:
+    with staged_directory(out_dir, force) as staging:
         (staging / "evidence.html").write_text(page, encoding="utf-8")
     return Path(out_dir) / "evidence.html"

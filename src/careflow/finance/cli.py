@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from careflow.console import out, print_json
+from careflow.console import FORCE, out, print_json
 from careflow.errors import InputError, Problem
-from careflow.finance.tables import FinanceReport, build_report
+
+if TYPE_CHECKING:
+    from careflow.finance.tables import FinanceReport
 
 app = typer.Typer(help="Budget monitoring, savings, reserves, capital and the medium-term gap.", no_args_is_help=True)
 
 
 def _load_report(path: Path, period: int | None = None) -> FinanceReport:
+    from careflow.finance.tables import build_report
     from careflow.finance.workbook import load
 
     pack = load(path)
@@ -54,12 +58,13 @@ def template(
     from_pack: Path | None = typer.Option(
         None, "--from", help="Fill it from an existing workbook or CSV folder (e.g. to turn CSVs into Excel)"
     ),
+    force: bool = FORCE,
 ) -> None:
     """Write a blank finance workbook (one sheet per table, with column notes and instructions), or a filled copy."""
     from careflow.files import staged_file
     from careflow.finance.workbook import copy_to_workbook, write_template
 
-    with staged_file(out_file) as tmp:
+    with staged_file(out_file, force) as tmp:
         if from_pack is None:
             write_template(tmp)
         else:
@@ -73,9 +78,17 @@ def validate(
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON"),
 ) -> None:
     """Check a finance workbook or CSV folder and report every problem with file, sheet, row and column."""
-    report = _load_report(input_path)
+    from careflow.console import print_validation_json
+
+    try:
+        report = _load_report(input_path)
+    except InputError as error:
+        if not json_output:
+            raise
+        print_validation_json(error.problems)
+        raise typer.Exit(2) from None
     if json_output:
-        print_json({"valid": True, "lines": len(report.pack.lines), "flags": len(report.flags)})
+        print_validation_json([], lines=len(report.pack.lines), flags=len(report.flags))
         return
     out.print(
         f"[green]{input_path} is valid[/green]: {len(report.pack.lines)} budget lines, {len(report.pack.savings)} savings rows, "
@@ -91,16 +104,24 @@ def report(
         None, "--period", min=1, max=12, help="Report this period instead of the settings' one"
     ),
     json_output: bool = typer.Option(False, "--json", help="Print every table as one JSON object"),
+    style_file: Path | None = typer.Option(
+        None,
+        "--style",
+        help="House style for the Word paper (YAML: council, logo, primary_colour, accent_colour, font)",
+    ),
+    force: bool = FORCE,
 ) -> None:
     """Produce the committee report (HTML, .docx, .xlsx) and print the summary; --json prints every table."""
     from careflow.files import staged_directory
     from careflow.finance.report import format_value, report_json, write_report
+    from careflow.report.word import load_style
 
+    style = load_style(style_file)
     result = _load_report(input_path, period)
     written: list[Path] = []
     if out_dir is not None:
-        with staged_directory(out_dir) as stage:
-            written = [out_dir / p.name for p in write_report(result, stage)]
+        with staged_directory(out_dir, force) as stage:
+            written = [out_dir / p.name for p in write_report(result, stage, style=style)]
     if json_output:
         data = report_json(result)
         data["written"] = [str(p) for p in written]

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from careflow.finance.tables import DECIMALS, Column, FinanceReport, Flag, ReportTable, Row
+from careflow.reference.bibliography import cite, references_for
 from careflow.report import html as page
-from careflow.report.charts import PALETTE, figure, to_svg
+from careflow.report.charts import PALETTE, figure, plt, to_png, to_svg
+from careflow.report.word import CommitteePaper, HouseStyle, is_wide
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RAG_COLOURS = {"green": "#4a9d5b", "amber": "#e0a030", "red": "#b8434a"}
 DOCX_RAG_FILL = {"green": "D9F2DD", "amber": "FDEBC8", "red": "F8D4D4"}
@@ -96,11 +101,11 @@ def _html_table(t: ReportTable, report: FinanceReport, numbers: dict[tuple[str, 
         classes: list[str] = ["total"] if r.style == "total" else []
         if r.rag:
             classes.append(f"rag-{r.rag}")
-        cls = f' class="{" ".join(classes)}"' if classes else ""
+        cls = f' class="{page.escape(" ".join(classes))}"' if classes else ""
         label = ("&nbsp;&nbsp;" * r.indent) + page.escape(r.label)
         if r.style == "subtotal":
             label = f"<strong>{label}</strong>"
-        where = f"{report.pack.document} {r.source}".strip() if r.source else "computed"
+        where = _cited(report, r.source) if r.source else "computed"
         cells = [f'<td title="{page.escape(where)}">{label}</td>']
         for c in t.columns:
             key = (t.namespace, r.item, c.measure)
@@ -111,16 +116,16 @@ def _html_table(t: ReportTable, report: FinanceReport, numbers: dict[tuple[str, 
                     f' <span class="flag" title="{page.escape(report.flags[key].describe())}">†{numbers[key]}</span>'
                 )
                 css += " flagged"
-            cells.append(f'<td class="{css.strip()}">{text}</td>')
+            cells.append(f'<td class="{page.escape(css.strip())}">{text}</td>')
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     note = f'<p class="note">{page.escape(t.note)}</p>' if t.note else ""
     return (
-        f'<h3 id="{t.key}">{page.escape(t.title)}</h3>'
-        f'<table data-table="{t.key}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
+        f'<h3 id="{page.escape(t.key)}">{page.escape(t.title)}</h3>'
+        f'<table data-table="{page.escape(t.key)}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
     )
 
 
-def variance_chart(report: FinanceReport) -> str:
+def variance_chart(report: FinanceReport) -> Figure:
     areas = report.monitoring.areas()
     fig, ax = figure(10.0, 0.45 * len(areas) + 1.4)
     y = list(range(len(areas)))[::-1]
@@ -131,10 +136,10 @@ def variance_chart(report: FinanceReport) -> str:
     ax.set_xlabel("Forecast variance, £m (overspend positive)")
     for yi, v in zip(y, values, strict=True):
         ax.text(v, yi, f" {v:,.3f}", va="center", fontsize=8)
-    return to_svg(fig)
+    return fig
 
 
-def savings_chart(report: FinanceReport) -> str:
+def savings_chart(report: FinanceReport) -> Figure:
     assert report.savings is not None
     by_rag = report.savings.by_rag()
     fig, ax = figure(8.0, 2.8)
@@ -147,10 +152,10 @@ def savings_chart(report: FinanceReport) -> str:
     ax.set_yticks(y, labels)
     ax.set_xlabel("Savings, £m")
     ax.legend(loc="lower right", frameon=False)
-    return to_svg(fig)
+    return fig
 
 
-def reserves_chart(report: FinanceReport) -> str:
+def reserves_chart(report: FinanceReport) -> Figure:
     rows = [r for r in report.table("reserves").rows if r.style == "line"]
     fig, ax = figure(8.0, 0.45 * len(rows) + 1.4)
     y = list(range(len(rows)))[::-1]
@@ -159,7 +164,23 @@ def reserves_chart(report: FinanceReport) -> str:
     ax.set_yticks(y, [r.label for r in rows])
     ax.set_xlabel("£m")
     ax.legend(loc="lower right", frameon=False)
-    return to_svg(fig)
+    return fig
+
+
+def report_charts(report: FinanceReport) -> list[tuple[str, Figure, str]]:
+    """Each chart with the section it belongs to and its caption (the same in HTML and Word)."""
+    charts = [("Summary by area", variance_chart(report), "Forecast variance by area (£m)")]
+    if report.savings:
+        charts.append(("Savings programme", savings_chart(report), "Savings by RAG status: target and forecast (£m)"))
+    if report.pack.reserves:
+        charts.append(
+            (
+                "Reserves and provisions",
+                reserves_chart(report),
+                "Reserves and provisions: opening and closing balances (£m)",
+            )
+        )
+    return charts
 
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -211,13 +232,26 @@ def flag_rows(report: FinanceReport, numbers: dict[tuple[str, str, str], int]) -
                 format_value(f.computed, f.kind),
                 format_value(f.difference, f.kind),
                 f.nature,
-                f.source,
+                _cited(report, f.source),
             ]
         )
     return rows
 
 
 SOURCE_HEADERS = ["Table", "Row", "Source"]
+
+
+def _cited(report: FinanceReport, line: str) -> str:
+    """Where a figure was printed, in words: the publication and its page or section (or the council's own file)."""
+    if not report.pack.document:
+        return line
+    return cite(report.pack.document, line)
+
+
+def _cited_text(report: FinanceReport) -> str:
+    """Every citation the report makes, for its references list."""
+    parts = [row[-1] for row in source_rows(report)] + [_cited(report, f.source) for f in report.flags.values()]
+    return " ".join(parts) + (f" {cite(report.pack.document)}" if report.pack.document else "")
 
 
 def source_rows(report: FinanceReport) -> list[list[str]]:
@@ -228,7 +262,7 @@ def source_rows(report: FinanceReport) -> list[list[str]]:
         for r in t.rows:
             if r.source and (t.namespace, r.item) not in seen:
                 seen.add((t.namespace, r.item))
-                rows.append([t.title, r.label, f"{report.pack.document} {r.source}".strip()])
+                rows.append([t.title, r.label, _cited(report, r.source)])
     return rows
 
 
@@ -239,15 +273,7 @@ def render_html(report: FinanceReport) -> str:
     numbers = flag_numbers(report)
     s = report.pack.settings
     sections = [page.Section("Executive summary", f'<div class="summary">{page.paragraphs(*headline(report))}</div>')]
-    charts = {"Summary by area": page.chart(variance_chart(report), "Forecast variance by area (£m)")}
-    if report.savings:
-        charts["Savings programme"] = page.chart(
-            savings_chart(report), "Savings by RAG status: target and forecast (£m)"
-        )
-    if report.pack.reserves:
-        charts["Reserves and provisions"] = page.chart(
-            reserves_chart(report), "Reserves and provisions: opening and closing balances (£m)"
-        )
+    charts = {heading: page.chart(to_svg(fig), caption) for heading, fig, caption in report_charts(report)}
     for heading, tables in section_tables(report):
         body = "".join(_html_table(t, report, numbers) for t in tables) + charts.get(heading, "")
         sections.append(page.Section(heading, body))
@@ -273,7 +299,7 @@ def render_html(report: FinanceReport) -> str:
                 + page.table(SOURCE_HEADERS, sources),
             )
         )
-    document = f" Source document: {report.pack.document}." if report.pack.document else ""
+    document = f" Source: {cite(report.pack.document)}." if report.pack.document else ""
     return page.render_page(
         f"{s.department}: finance monitoring, period {report.monitoring.period} {s.financial_year}",
         sections,
@@ -284,85 +310,59 @@ def render_html(report: FinanceReport) -> str:
 # ---------------------------------------------------------------- Word
 
 
-def render_docx(report: FinanceReport, path: Path) -> None:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
+def render_docx(report: FinanceReport, path: Path, style: HouseStyle | None = None) -> None:
+    """The committee paper in Word: A4 portrait, wide tables on landscape pages, charts as captioned images."""
     numbers = flag_numbers(report)
     s = report.pack.settings
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    doc.add_heading(f"{s.department}: finance monitoring, period {report.monitoring.period} {s.financial_year}", 0)
-    doc.add_paragraph(f"{s.council}. £m unless stated; negatives in brackets.")
-    doc.add_heading("Executive summary", 1)
+    style = style or HouseStyle()
+    if style.council is None:
+        style = style.model_copy(update={"council": s.council})
+    paper = CommitteePaper(
+        f"{s.department}: finance monitoring, period {report.monitoring.period} {s.financial_year}",
+        f"{s.council}. £m unless stated; negatives in brackets.",
+        style,
+    )
+    paper.heading("Executive summary")
     for sentence in headline(report):
-        doc.add_paragraph(sentence)
-
-    def shade(cell: Any, fill: str) -> None:
-        props = cell._tc.get_or_add_tcPr()
-        shading = OxmlElement("w:shd")
-        shading.set(qn("w:val"), "clear")
-        shading.set(qn("w:fill"), fill)
-        props.append(shading)
-
-    def add_table(t: ReportTable) -> None:
-        doc.add_heading(t.title, 2)
-        table = doc.add_table(rows=1, cols=len(t.columns) + 1)
-        table.style = "Table Grid"
-        headers = [t.label_heading, *(c.heading for c in t.columns)]
-        for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            cell.text = text
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-                run.font.size = Pt(8)
-        for r in t.rows:
-            cells = table.add_row().cells
-            cells[0].text = ("  " * r.indent) + r.label
-            for i, c in enumerate(t.columns, start=1):
-                key = (t.namespace, r.item, c.measure)
-                text = format_value(r.values.get(c.measure), c.kind)
-                if key in report.flags:
-                    text += f" †{numbers[key]}"
-                cells[i].text = text
-            for cell in cells:
-                for run in cell.paragraphs[0].runs:
-                    run.font.size = Pt(8)
-                    run.bold = r.style != "line"
-                if r.rag:
-                    shade(cell, DOCX_RAG_FILL[r.rag])
-        if t.note:
-            doc.add_paragraph(t.note).runs[0].italic = True
-
+        paper.paragraph(sentence)
+    charts = {heading: (fig, caption) for heading, fig, caption in report_charts(report)}
     for heading, tables in section_tables(report):
-        doc.add_heading(heading, 1)
+        paper.heading(heading, wide=is_wide(["", *(c.heading for c in tables[0].columns)]))
         for t in tables:
-            add_table(t)
+            rows, bold, fills = [], [], {}
+            for n, r in enumerate(t.rows):
+                cells = [("  " * r.indent) + r.label]
+                for c in t.columns:
+                    text = format_value(r.values.get(c.measure), c.kind)
+                    if (t.namespace, r.item, c.measure) in report.flags:
+                        text += f" †{numbers[(t.namespace, r.item, c.measure)]}"
+                    cells.append(text)
+                rows.append(cells)
+                if r.style != "line":
+                    bold.append(n)
+                if r.rag:
+                    fills[n] = DOCX_RAG_FILL[r.rag]
+            numeric = [i for i, c in enumerate(t.columns, start=1) if c.kind != "text"]
+            headers = [t.label_heading, *(c.heading for c in t.columns)]
+            paper.table(t.title, headers, rows, numeric, bold, fills, t.note)
+        if heading in charts:
+            fig, caption = charts.pop(heading)
+            paper.figure(to_png(fig), caption)
+    for fig, _ in charts.values():  # a chart whose section has no table is not shown; release it
+        plt.close(fig)
     if numbers:
-        doc.add_heading("Differences from the printed source", 1)
-        rows = flag_rows(report, numbers)
-        table = doc.add_table(rows=1, cols=len(FLAG_HEADERS))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, FLAG_HEADERS, strict=True):
-            cell.text = text
-        for row in rows:
-            for cell, text in zip(table.add_row().cells, row, strict=True):
-                cell.text = text
+        paper.heading("Differences from the printed source")
+        paper.table(None, FLAG_HEADERS, flag_rows(report, numbers), numeric=(2, 3, 4))
     sources = source_rows(report)
     if sources:
-        doc.add_heading("Where the figures came from", 1)
-        table = doc.add_table(rows=1, cols=len(SOURCE_HEADERS))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, SOURCE_HEADERS, strict=True):
-            cell.text = text
-        for row in sources:
-            for cell, text in zip(table.add_row().cells, row, strict=True):
-                cell.text = text
-    doc.save(str(path))
+        paper.heading("Where the figures came from")
+        paper.table(None, SOURCE_HEADERS, sources)
+    cited = references_for(_cited_text(report))
+    if cited:
+        paper.heading("References")
+        for entry in cited:
+            paper.paragraph(entry.replace("*", ""))
+    paper.save(path)
 
 
 # ---------------------------------------------------------------- Excel
@@ -372,6 +372,8 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
+
+    from careflow.safety import save_workbook
 
     numbers = flag_numbers(report)
     workbook = Workbook()
@@ -425,7 +427,7 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
                     f.computed,
                     f.difference,
                     f.nature,
-                    f.source,
+                    _cited(report, f.source),
                 ],
                 start=1,
             ):
@@ -439,7 +441,14 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
         sheet.column_dimensions["A"].width = 50
         sheet.column_dimensions["B"].width = 60
         sheet.column_dimensions["C"].width = 50
-    workbook.save(path)
+    cited = references_for(_cited_text(report))
+    if cited:
+        sheet = workbook.create_sheet("References")
+        sheet.append(["reference"])
+        for entry in cited:
+            sheet.append([entry])
+        sheet.column_dimensions["A"].width = 120
+    save_workbook(workbook, path)
 
 
 # ---------------------------------------------------------------- JSON
@@ -450,8 +459,7 @@ def report_json(report: FinanceReport) -> dict[str, Any]:
 
     def row_json(t: ReportTable, r: Row) -> dict[str, Any]:
         out: dict[str, Any] = {"label": r.label, "item": r.item, "style": r.style, "values": r.values}
-        document = report.pack.document
-        out["source"] = f"{document} {r.source}".strip() if r.source else "computed from the rows it totals"
+        out["source"] = _cited(report, r.source) if r.source else "computed from the rows it totals"
         if r.rag:
             out["rag"] = r.rag
         flags = {
@@ -503,12 +511,14 @@ def _flag_json(f: Flag) -> dict[str, Any]:
     }
 
 
-def write_report(report: FinanceReport, folder: Path, stem: str = "finance-report") -> list[Path]:
+def write_report(
+    report: FinanceReport, folder: Path, stem: str = "finance-report", style: HouseStyle | None = None
+) -> list[Path]:
     """Write the three formats into `folder` (a staging folder: the caller moves it into place on success)."""
     html_path = folder / f"{stem}.html"
     html_path.write_text(render_html(report), encoding="utf-8")
     docx_path = folder / f"{stem}.docx"
-    render_docx(report, docx_path)
+    render_docx(report, docx_path, style)
     xlsx_path = folder / f"{stem}.xlsx"
     render_xlsx(report, xlsx_path)
     return [html_path, docx_path, xlsx_path]

@@ -35,6 +35,9 @@ from careflow.tabular import Column, Row, Table, read_tables, write_workbook
 SOURCE = Column("source_line", "Where the figure came from, e.g. a line (L452) of the source document", "text", False)
 
 
+PERIODS = "periods run 1–12, April to March"
+
+
 def money(name: str, description: str, required: bool = True) -> Column:
     return Column(
         name, description + " (£m; negative for income, savings and credits)", "number", required, minimum=None
@@ -48,8 +51,15 @@ TABLES: tuple[Table, ...] = (
         (
             Column("council", "The council", "text"),
             Column("department", "The department or service the pack covers", "text"),
-            Column("financial_year", "The financial year monitored, e.g. 2017/18", "text"),
-            Column("period", "The period reported (1 = April … 12 = March)", "integer", minimum=1, maximum=12),
+            Column("financial_year", "The financial year monitored, e.g. 2017/18", "financial_year"),
+            Column(
+                "period",
+                "The period reported (1 = April … 12 = March)",
+                "integer",
+                minimum=1,
+                maximum=12,
+                meaning=PERIODS,
+            ),
             Column(
                 "previous_period",
                 "The period compared with, if not the latest earlier one recorded",
@@ -57,6 +67,7 @@ TABLES: tuple[Table, ...] = (
                 False,
                 minimum=1,
                 maximum=12,
+                meaning=PERIODS,
             ),
             Column(
                 "source_document", "The file name of the source document the line references point into", "text", False
@@ -105,7 +116,7 @@ TABLES: tuple[Table, ...] = (
         "The forecast outturn of each line (not groups) at each period recorded",
         (
             Column("code", "The budget line's code", "text"),
-            Column("period", "The period (1 = April … 12 = March)", "integer", minimum=1, maximum=12),
+            Column("period", "The period (1 = April … 12 = March)", "integer", minimum=1, maximum=12, meaning=PERIODS),
             money("forecast", "Forecast outturn for the year at this period"),
             money(
                 "previous_variance",
@@ -120,7 +131,7 @@ TABLES: tuple[Table, ...] = (
         "Explanations of variances, for lines or groups",
         (
             Column("code", "The budget line's or group's code", "text"),
-            Column("period", "The period", "integer", minimum=1, maximum=12),
+            Column("period", "The period", "integer", minimum=1, maximum=12, meaning=PERIODS),
             Column("text", "The explanation", "text"),
             SOURCE,
         ),
@@ -295,6 +306,9 @@ def load(path: Path) -> FinancePack:
     path = Path(path)
     problems = Problems()
     data = read_tables(path, TABLES, problems)
+    if problems and data:
+        # cross-checks run in the same round as the cell checks, so a user fixes the pack in one pass
+        build_pack(path, data, problems, troubled={p.sheet or "" for p in problems.items})
     problems.raise_if_any()
     pack = build_pack(path, data, problems)
     problems.raise_if_any()
@@ -302,15 +316,22 @@ def load(path: Path) -> FinancePack:
     return pack
 
 
-def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> FinancePack | None:
-    """Cross-row checks (duplicates, hierarchy, periods, references) and assembly of the typed pack."""
+def build_pack(
+    path: Path, data: dict[str, list[Row]], problems: Problems, troubled: set[str] | None = None
+) -> FinancePack | None:
+    """Cross-row checks (duplicates, hierarchy, periods, references) and assembly of the typed pack.
+
+    `troubled` names sheets with cell problems: references into them are not checked, since the row
+    referred to may be one that did not read.
+    """
+    troubled = troubled or set()
 
     def where(table: str) -> str:
         return _table_file(path, table)
 
     settings_rows = data.get("settings", [])
     settings_ok = len(settings_rows) == 1
-    if not settings_ok:
+    if not settings_ok and "settings" not in troubled:
         problems.add(
             Problem(where("settings"), f"{len(settings_rows)} rows", "exactly one row of settings", "settings")
         )
@@ -353,7 +374,8 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
             )
         )
 
-    lines = _check_lines(where("budget_lines"), data.get("budget_lines", []), problems)
+    lines = _check_lines(where("budget_lines"), data.get("budget_lines", []), problems, "budget_lines" in troubled)
+    lines_complete = "budget_lines" not in troubled
     codes = {line.code: line for line in lines}
     positions = []
     seen_positions: Counter[tuple[str, int]] = Counter()
@@ -371,7 +393,7 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
                     "one position per line per period",
                 )
             )
-        if code not in codes:
+        if code not in codes and lines_complete:
             problems.add(
                 _problem(
                     where("positions"),
@@ -382,7 +404,7 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
                     "the code of a line on the budget_lines sheet",
                 )
             )
-        elif codes[code].kind == "group":
+        elif code in codes and codes[code].kind == "group":
             problems.add(
                 _problem(
                     where("positions"),
@@ -395,7 +417,12 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
             )
         positions.append(Position(code, period, row["forecast"], _opt(row, "previous_variance"), _src(row)))
     for line in lines:
-        if settings_ok and line.kind != "group" and (line.code, settings.period) not in seen_positions:
+        if (
+            settings_ok
+            and "positions" not in troubled
+            and line.kind != "group"
+            and (line.code, settings.period) not in seen_positions
+        ):
             problems.add(
                 Problem(
                     where("positions"),
@@ -406,7 +433,7 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
             )
     commentary = []
     for row in data.get("commentary", []):
-        if row["code"] not in codes:
+        if row["code"] not in codes and lines_complete:
             problems.add(
                 _problem(
                     where("commentary"),
@@ -418,7 +445,7 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
                 )
             )
         commentary.append(Commentary(row["code"], int(row["period"]), row["text"], _src(row)))
-    if settings.contingency_line and settings.contingency_line not in codes:
+    if settings.contingency_line and settings.contingency_line not in codes and lines_complete:
         problems.add(
             _problem(
                 where("settings"),
@@ -537,7 +564,7 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
             )
         )
     respread = [RespreadShare(r["year"], r["share_percent"], _src(r)) for r in data.get("respread", [])]
-    if respread and abs(sum(r.share_percent for r in respread) - 100.0) > 1e-6:
+    if respread and "respread" not in troubled and abs(sum(r.share_percent for r in respread) - 100.0) > 1e-6:
         problems.add(
             Problem(
                 where("respread"),
@@ -550,7 +577,7 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
         )
     mtfs_years = {line.year for line in mtfs_lines} | {c.year for c in council_tax}
     for row in data.get("respread", []):
-        if row["year"] not in mtfs_years:
+        if row["year"] not in mtfs_years and not {"mtfs_lines", "council_tax"} & troubled:
             problems.add(
                 _problem(
                     where("respread"), "respread", row, "year", f"'{row['year']}'", "a year on the mtfs_lines sheet"
@@ -582,7 +609,7 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
     department_codes = {d.code for d in departments}
     exemptions = []
     for row in data.get("exemptions", []):
-        if row["department"] not in department_codes:
+        if row["department"] not in department_codes and "departments" not in troubled:
             problems.add(
                 _problem(
                     where("exemptions"),
@@ -593,7 +620,7 @@ def build_pack(path: Path, data: dict[str, list[Row]], problems: Problems) -> Fi
                     "a code on the departments sheet",
                 )
             )
-        if row["year"] not in mtfs_years:
+        if row["year"] not in mtfs_years and not {"mtfs_lines", "council_tax"} & troubled:
             problems.add(
                 _problem(
                     where("exemptions"), "exemptions", row, "year", f"'{row['year']}'", "a year on the mtfs_lines sheet"
@@ -635,7 +662,7 @@ def _unique(file: str, table: str, rows: list[Row], problems: Problems) -> None:
         seen.add(row["code"])
 
 
-def _check_lines(file: str, rows: list[Row], problems: Problems) -> list[BudgetLine]:
+def _check_lines(file: str, rows: list[Row], problems: Problems, partial: bool = False) -> list[BudgetLine]:
     """Duplicate codes, parents that do not exist, cycles, one top line, groups with lines and lines with budgets."""
     by_code: dict[str, Row] = {}
     for row in rows:
@@ -655,7 +682,7 @@ def _check_lines(file: str, rows: list[Row], problems: Problems) -> list[BudgetL
     parents: dict[str, str | None] = {code: row.get("parent") for code, row in by_code.items()}
     for row in rows:
         parent = row.get("parent")
-        if parent and parent not in by_code:
+        if parent and parent not in by_code and not partial:
             problems.add(
                 _problem(
                     file,

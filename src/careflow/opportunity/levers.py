@@ -18,6 +18,7 @@ class LeverOutcome:
     gross_gbp: float
     people_affected: float
     inputs: dict[str, Value]
+    added_cost_gbp: float = 0.0  # what the lever itself costs to run (extra short-term episodes), net of income
 
 
 def _from_baseline(value: float, what: str, unit: str) -> Value:
@@ -29,8 +30,10 @@ def short_term_services(b: Baseline, access_uplift: float, p: dict[str, Value]) 
     served = b.short_term_episodes("65+")
     current = p["short_term_effectiveness_current_gbp"].value
     best = p["short_term_effectiveness_uq_gbp"].value
-    # Extra people get an upper-quartile service; today's people gain the difference in effectiveness.
+    # Extra people get an upper-quartile service; today's people gain the difference in effectiveness. This is
+    # the report's "offset" on long-term care; the extra episodes themselves cost what today's episodes cost.
     gross = served * (access_uplift * best + max(best - current, 0.0))
+    short_term_net = older_short_term_net(b)
     return LeverOutcome(
         gross,
         served * access_uplift,
@@ -38,8 +41,17 @@ def short_term_services(b: Baseline, access_uplift: float, p: dict[str, Value]) 
             "older_short_term_episodes": _from_baseline(served, "completed short-term episodes, aged 65+", "episodes"),
             "short_term_effectiveness_current_gbp": p["short_term_effectiveness_current_gbp"],
             "short_term_effectiveness_uq_gbp": p["short_term_effectiveness_uq_gbp"],
+            "older_short_term_net_spend_gbp": _from_baseline(
+                short_term_net, "net spend on short-term services, aged 65+", "£/yr"
+            ),
         },
+        added_cost_gbp=access_uplift * short_term_net,
     )
+
+
+def older_short_term_net(b: Baseline) -> float:
+    """Net spend on older people's short-term services: what the extra episodes scale."""
+    return sum(r.net_gbp for r in b.other_spend if r.category == "short_term" and r.age_band == "65+")
 
 
 def ld_community_hours(b: Baseline, hours_reduction: float, p: dict[str, Value]) -> LeverOutcome:
@@ -60,9 +72,17 @@ def ld_community_hours(b: Baseline, hours_reduction: float, p: dict[str, Value])
     )
 
 
+def _weekly_net(b: Baseline, settings: tuple[str, ...]) -> float:
+    """Client-weighted weekly cost net of income for older people in these settings."""
+    rows = b.long_term_rows("65+", settings)  # type: ignore[arg-type]
+    clients = sum(r.clients for r in rows)
+    return sum(r.clients * r.weekly_cost_gbp * (1 - r.income_share) for r in rows) / clients if clients else 0.0
+
+
 def care_home_costs(b: Baseline, package_ratio: float) -> tuple[float, float]:
-    """(average older person's care-home weekly cost, upper-quartile home-care package weekly cost)."""
-    return b.average_weekly_cost("65+", CARE_HOME), package_ratio * b.average_weekly_cost("65+", ("home_care",))
+    """(average older person's care-home weekly cost, upper-quartile home-care package weekly cost), both net of
+    income: the report's figures are net of income (fn 21), and the projection nets each setting's income too."""
+    return _weekly_net(b, CARE_HOME), package_ratio * _weekly_net(b, ("home_care",))
 
 
 def care_home_admissions_gross(b: Baseline, share_diverted: float, package_ratio: float) -> float:
@@ -81,14 +101,16 @@ def care_home_admissions(b: Baseline, share_diverted: float, p: dict[str, Value]
         {
             "older_care_home_admissions": _from_baseline(admissions, "permanent admissions a year, aged 65+", "people"),
             "care_home_weekly_cost_gbp": _from_baseline(
-                care_home, "client-weighted weekly cost of residential and nursing care, aged 65+", "£/week"
+                care_home,
+                "client-weighted weekly cost of residential and nursing care net of income, aged 65+",
+                "£/week",
             ),
             "upper_quartile_package_weekly_gbp": derived(
                 package,
-                "upper-quartile package ratio × average weekly cost of home care, aged 65+",
+                "upper-quartile package ratio × average weekly cost of home care net of income, aged 65+",
                 "£/week",
                 ratio=ratio,
-                average=b.average_weekly_cost("65+", ("home_care",)),
+                average_net_cost=_weekly_net(b, ("home_care",)),
             ),
             "upper_quartile_package_ratio": p["upper_quartile_package_ratio"],
         },

@@ -14,10 +14,20 @@ from careflow.opportunity.parameters import (
     LEVERS,
     PARAMETER_DESCRIPTIONS,
     default_effects,
+    local_parameters,
     national_parameters,
 )
 from careflow.provenance import Value
+from careflow.reference.bibliography import cite
+from careflow.reference.national import OPTIMISED
 from careflow.scenario import Effect, Scenario
+
+# Printed under every opportunity table; here rather than in the report so the terminal table needs no renderer.
+CAVEAT = (
+    "These are opportunity figures, not guaranteed savings. They are net of income, and depend on the "
+    "foundations of reform being in place; a council may see them as a fall in spend, as slower growth in "
+    "spend, or both (" + cite(OPTIMISED, "L613") + ", footnote 21)."
+)
 
 
 class LeverResult(BaseModel):
@@ -33,10 +43,12 @@ class LeverResult(BaseModel):
     people_affected: float
     gross_benefit_gbp: float
     overlap_removed_gbp: float
-    net_benefit_gbp: float
+    net_benefit_gbp: float  # the offset on care spend, overlaps removed (the report's definition, e.g. £867m)
     low_gbp: float
     high_gbp: float
     inputs: dict[str, Value]
+    added_cost_gbp: float = 0.0  # what running the lever adds (extra short-term episodes), net of income
+    net_of_added_cost_gbp: float = 0.0  # net_benefit_gbp − added_cost_gbp: what the projection counts
 
 
 class OpportunityResult(BaseModel):
@@ -50,6 +62,8 @@ class OpportunityResult(BaseModel):
     total_low_gbp: float
     total_high_gbp: float
     parameters: dict[str, Value]
+    total_added_cost_gbp: float = 0.0
+    total_net_of_added_cost_gbp: float = 0.0
 
 
 def lever_effects(scenario: Scenario | None = None, file: str = "scenario") -> dict[str, dict[str, Effect]]:
@@ -66,8 +80,13 @@ def lever_effects(scenario: Scenario | None = None, file: str = "scenario") -> d
                 problems.append(Problem(file, f"effect '{name}' at {where}", f"'{LEVER[lever_id].effect_name}'"))
                 continue
             default = effects[lever_id][name]
-            low = effect.low if effect.low is not None else min(default.low or effect.central, effect.central)
-            high = effect.high if effect.high is not None else max(default.high or effect.central, effect.central)
+            spread_low, spread_high = _relative_spread(default)
+            # A central value given alone keeps the national range's relative spread around it, so that the
+            # override is not left sitting at one edge of a range drawn around a different central value.
+            low = effect.low if effect.low is not None else effect.central * spread_low
+            high = (
+                effect.high if effect.high is not None else min(effect.central * spread_high, LEVER[lever_id].maximum)
+            )
             for label, value in (("central", effect.central), ("low", low), ("high", high)):
                 if not 0.0 <= value <= LEVER[lever_id].maximum:
                     problems.append(Problem(file, f"{value:g} at {where} → {label}", LEVER[lever_id].expected()))
@@ -93,6 +112,15 @@ def lever_effects(scenario: Scenario | None = None, file: str = "scenario") -> d
     if problems:
         raise InputError(problems)
     return effects
+
+
+def _relative_spread(default: Effect) -> tuple[float, float]:
+    """The national range as multiples of its central value (1, 1 when there is no range)."""
+    if not default.central:
+        return 1.0, 1.0
+    low = default.low if default.low is not None else default.central
+    high = default.high if default.high is not None else default.central
+    return low / default.central, high / default.central
 
 
 def model_parameters(scenario: Scenario | None = None, file: str = "scenario") -> dict[str, Value]:
@@ -126,8 +154,20 @@ def _net_by_lever(
 
 def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "scenario") -> OpportunityResult:
     """The opportunity for one council: central, low and high for each lever, and the total, net of overlaps."""
-    effects = lever_effects(scenario, file)
-    params = model_parameters(scenario, file)
+    problems: list[Problem] = []  # lever and parameter problems are reported in one round
+    effects: dict[str, dict[str, Effect]] = {}
+    params: dict[str, Value] = {}
+    try:
+        effects = lever_effects(scenario, file)
+    except InputError as error:
+        problems.extend(error.problems)
+    try:
+        params = model_parameters(scenario, file)
+    except InputError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    params = local_parameters(baseline, params)
     enabled = [
         lever
         for lever in LEVERS
@@ -160,6 +200,8 @@ def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "
                 net_benefit_gbp=net[lever.id],
                 low_gbp=min(lever_low, lever_high),
                 high_gbp=max(lever_low, lever_high),
+                added_cost_gbp=outcome.added_cost_gbp,
+                net_of_added_cost_gbp=net[lever.id] - outcome.added_cost_gbp,
                 inputs={
                     f"{lever.effect_name}": Value(
                         value=central[lever.id],
@@ -176,13 +218,15 @@ def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "
         baseline=baseline.council.name,
         financial_year=baseline.council.financial_year,
         synthetic=baseline.council.synthetic,
-        scenario=scenario.name if scenario else "central (seed 001 defaults)",
+        scenario=scenario.name if scenario else "central (defaults from CCN/ACCE/Newton Europe, 2021)",
         levers=results,
         overlap_removed_gbp=sum(removed.values()),
         total_net_benefit_gbp=sum(net.values()),
         total_low_gbp=total_low,
         total_high_gbp=total_high,
         parameters=params,
+        total_added_cost_gbp=sum(o.added_cost_gbp for o in outcomes.values()),
+        total_net_of_added_cost_gbp=sum(net.values()) - sum(o.added_cost_gbp for o in outcomes.values()),
     )
 
 

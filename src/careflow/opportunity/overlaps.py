@@ -1,6 +1,6 @@
-"""The double counts between levers that the seed removes, as explicit rules with the amount removed.
+"""The double counts between levers that the report removes, as explicit rules with the amount removed.
 
-1. Short-term services vs care-home admissions (seed 001 fn 22, L637): some people a better short-term
+1. Short-term services vs care-home admissions (CCN/ACCE/Newton 2021 fn 22, L637): some people a better short-term
    offer keeps out of long-term care are the same people the care-home lever moves to a more independent
    setting. The short-term lever gives up `short_term_care_home_overlap` (assumed one in three: the
    admissions that come from hospital discharge, L649) of the care-home lever's benefit.

@@ -1,7 +1,7 @@
 """The opportunity model's levers, their default effects and ranges, and its national parameters.
 
-Effects are fractions. Where the seed gives a range it is used; where it gives a single figure the range
-is assumed and the reason stated. National parameters the seed does not print are back-calculated from
+Effects are fractions. Where the report gives a range it is used; where it gives a single figure the range
+is assumed and the reason stated. National parameters the report does not print are back-calculated from
 the England baseline so that it reproduces the printed figures (and marked derived).
 """
 
@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from careflow.provenance import Value, assumed, derived
+from careflow.baseline.schema import Baseline
+from careflow.provenance import Value, assumed, calibrated, derived
 from careflow.reference import national as n
+from careflow.reference.bibliography import cite
+from careflow.reference.national import OPTIMISED
 from careflow.scenario import Effect
 
 
@@ -47,11 +50,11 @@ LEVERS: tuple[LeverInfo, ...] = (
         "older people receiving short-term services a year, and the long-term care each one avoids",
         "access_uplift",
         n.SHORT_TERM_ACCESS_UPLIFT,
-        _range(0.30, "the seed says 'at least' 40% more; a council short of capacity may reach a quarter less"),
-        _range(0.50, "assumed a quarter above the seed's 40%, since 40% is printed as a floor"),
+        _range(0.30, "the report says 'at least' 40% more; a council short of capacity may reach a quarter less"),
+        _range(0.50, "assumed a quarter above the report's 40%, since 40% is printed as a floor"),
         "1.2 Short-term services",
         "65+ short-term services",
-        3.0,  # the seed's case reviews found almost twice as many could benefit (L922); 4× today is a generous cap
+        3.0,  # the report's case reviews found almost twice as many could benefit (L922); 4× today is a generous cap
     ),
     LeverInfo(
         "ld_community_hours",
@@ -60,8 +63,8 @@ LEVERS: tuple[LeverInfo, ...] = (
         "net spend on their non-residential long-term support (home care, direct payments, supported living)",
         "hours_reduction",
         n.LD_HOURS_REDUCTION,
-        _range(0.06, "the seed gives only the 8% average; a quarter either side is assumed"),
-        _range(0.10, "the seed gives only the 8% average; a quarter either side is assumed"),
+        _range(0.06, "the report gives only the 8% average; a quarter either side is assumed"),
+        _range(0.10, "the report gives only the 8% average; a quarter either side is assumed"),
         "4 Practice",
         "18–64 LD, community",
     ),
@@ -98,8 +101,9 @@ LEVERS: tuple[LeverInfo, ...] = (
         n.LD_RESIDENTIAL_SHARE_MOVED,
         _range(
             0.215,
-            "half the seed's 'up to 43%': Leicestershire found 47% could move but only 4% of reviews led to a "
-            "move in the first year (seed 001 L1050-1054)",
+            "half the report's 'up to 43%': Leicestershire's review found 47% could have been placed in supported "
+            "living, but only 4% of reviews resulted in a move (" + cite(OPTIMISED, "L1050") + "); separately, 42 "
+            "people moved in the programme's first year (" + cite(OPTIMISED, "L1052") + ")",
         ),
         n.LD_RESIDENTIAL_SHARE_MOVED,
         "1.3 Long-term services",
@@ -112,8 +116,8 @@ LEVERS: tuple[LeverInfo, ...] = (
         "net spend on older adults' domiciliary care (home care and direct payments)",
         "hours_reduction",
         n.TRUSTED_HOURS_REDUCTION,
-        _range(0.04, "the seed gives only the 5% average; the front door's ±1 point is assumed"),
-        _range(0.06, "the seed gives only the 5% average; the front door's ±1 point is assumed"),
+        _range(0.04, "the report gives only the 5% average; the front door's ±1 point is assumed"),
+        _range(0.06, "the report gives only the 5% average; the front door's ±1 point is assumed"),
         "3 Partner and provider relationships",
         "65+ home care and DPs",
     ),
@@ -148,10 +152,11 @@ def national_parameters() -> dict[str, Value]:
         "short_term_effectiveness_current_gbp": n.REABLEMENT_AVOIDED_COST,
         "upper_quartile_package_ratio": UPPER_QUARTILE_PACKAGE_RATIO,
         "short_term_care_home_overlap": SHORT_TERM_CARE_HOME_OVERLAP,
-        "ld_residential_move_saving_gbp": derived(
+        "ld_residential_move_saving_gbp": calibrated(
             n.LD_RESIDENTIAL_PRINTED.value / ld_moved,
             "£74m ÷ (27,000 adults × 43%) (L673): yearly package difference per person who moves",
-            "£/person/yr",
+            "£/person",
+            target=f"£74 million a year from learning-disability moves ({cite(OPTIMISED, 'L673')})",
             printed_gbp=n.LD_RESIDENTIAL_PRINTED.value,
             people_moved=ld_moved,
         ),
@@ -164,11 +169,12 @@ def national_parameters() -> dict[str, Value]:
         england, n.CARE_HOME_SHARE_DIVERTED.value, UPPER_QUARTILE_PACKAGE_RATIO.value
     )
     current = n.REABLEMENT_AVOIDED_COST.value
-    params["short_term_effectiveness_uq_gbp"] = derived(
+    params["short_term_effectiveness_uq_gbp"] = calibrated(
         ((n.SHORT_TERM_PRINTED.value + overlap) / older + current) / (1 + uplift),
         "((£867m + overlap with care homes) ÷ older people in short-term services + £8,700) ÷ (1 + 40%): "
         "long-term care avoided per person by an upper-quartile service (L633, L877)",
         "£/person",
+        target=f"£867 million a year from short-term services ({cite(OPTIMISED, 'L633')})",
         printed_gbp=n.SHORT_TERM_PRINTED.value,
         overlap_gbp=overlap,
         older_people=older,
@@ -176,6 +182,55 @@ def national_parameters() -> dict[str, Value]:
         uplift=uplift,
     )
     return params
+
+
+# Per-person £ values printed for England that scale with the council's own unit costs and income: the care a
+# short-term service avoids is older people's long-term care; an LD move saves on working-age LD residential care.
+LOCALISED = {
+    "short_term_effectiveness_current_gbp": "older",
+    "short_term_effectiveness_uq_gbp": "older",
+    "ld_residential_move_saving_gbp": "ld_residential",
+}
+COHORT_LABEL = {
+    "older": "older people's long-term care (65+)",
+    "ld_residential": "residential care for working-age adults with a learning disability",
+}
+
+
+def cohort_net_weekly(b: Baseline, cohort: str) -> float:
+    """Client-weighted weekly cost net of income for the cohort a per-person value is measured on (0 if none)."""
+    rows = (
+        b.long_term_rows("65+")
+        if cohort == "older"
+        else b.long_term_rows("18-64", ("residential",), "learning_disability")
+    )
+    clients = sum(r.clients for r in rows)
+    return sum(r.clients * r.weekly_cost_gbp * (1 - r.income_share) for r in rows) / clients if clients else 0.0
+
+
+def local_parameters(b: Baseline, params: dict[str, Value]) -> dict[str, Value]:
+    """The national per-person values (the prior) scaled to this council's net unit costs; on England's own baseline
+    the scale is exactly 1 and the national value is kept. A value a scenario sets is used as given."""
+    from careflow.baseline.england import england_2019_20
+
+    national = national_parameters()
+    england = england_2019_20()
+    local = dict(params)
+    for name, cohort in LOCALISED.items():
+        if params[name] is not national[name]:
+            continue
+        here, there = cohort_net_weekly(b, cohort), cohort_net_weekly(england, cohort)
+        if here == there or there <= 0:
+            continue
+        local[name] = derived(
+            national[name].value * here / there,
+            f"national value × (this council's ÷ England's weekly cost net of income of {COHORT_LABEL[cohort]})",
+            national[name].unit,
+            national_value=national[name].value,
+            local_net_weekly_cost=here,
+            england_net_weekly_cost=there,
+        )
+    return local
 
 
 PARAMETER_DESCRIPTIONS = {

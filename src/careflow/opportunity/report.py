@@ -7,18 +7,13 @@ from typing import Any
 
 from careflow.baseline.schema import Baseline
 from careflow.console import gbp_m as m
-from careflow.opportunity.model import OpportunityResult
+from careflow.opportunity.model import CAVEAT, OpportunityResult
 from careflow.opportunity.overlaps import RULES
 from careflow.opportunity.parameters import LEVER, PARAMETER_DESCRIPTIONS
+from careflow.provenance import named_quantity, quantity
 from careflow.report import charts
 from careflow.report.excel import write_results
 from careflow.report.html import Section, chart, escape, paragraphs, render_page, table
-
-CAVEAT = (
-    "These are opportunity figures, not guaranteed savings. They are net of income, and depend on the "
-    "foundations of reform being in place; a council may see them as a fall in spend, as slower growth in "
-    "spend, or both (seed 001, footnote 21, L613-621)."
-)
 
 
 def slug(result: OpportunityResult) -> str:
@@ -34,6 +29,13 @@ def summary_lines(result: OpportunityResult) -> list[str]:
         f"to £{m(result.total_high_gbp)}m), after removing £{m(result.overlap_removed_gbp)}m counted twice "
         "between levers.",
     ]
+    if result.total_added_cost_gbp > 0:
+        lines.append(
+            f"These are offsets on care spend, as the report defines them. Serving more people with short-term "
+            f"services also costs about £{m(result.total_added_cost_gbp)}m a year for the extra episodes; net of "
+            f"that, the opportunity is £{m(result.total_net_of_added_cost_gbp)}m a year, which is what the "
+            "projection counts."
+        )
     if top:
         lines.append(
             f"The largest is '{top.name.lower()}': £{m(top.net_benefit_gbp)}m a year, reaching about "
@@ -53,19 +55,25 @@ def lever_rows(result: OpportunityResult) -> list[list[Any]]:
             m(lever.net_benefit_gbp),
             f"{m(lever.low_gbp)}–{m(lever.high_gbp)}",
             m(lever.overlap_removed_gbp),
+            m(lever.added_cost_gbp),
+            m(lever.net_of_added_cost_gbp),
         ]
         for lever in result.levers
     ]
 
 
+def _label(name: str) -> str:
+    return PARAMETER_DESCRIPTIONS.get(name) or name.replace("_gbp", " (£)").replace("_", " ")
+
+
 def provenance_rows(result: OpportunityResult, baseline: Baseline) -> list[list[str]]:
+    """[used in, figure's label, figure's id, value in words, where it came from] for every figure the result used."""
     rows: list[list[str]] = []
     for lever in result.levers:
         for name, value in lever.inputs.items():
-            rows.append([f"lever: {lever.id}", name, f"{value.value:,.6g} {value.unit}".strip(), value.describe()])
+            rows.append([lever.name, _label(name), name, quantity(value.value, value.unit), value.describe()])
     for name, value in result.parameters.items():
-        label = PARAMETER_DESCRIPTIONS.get(name, name)
-        rows.append([f"parameter: {label}", name, f"{value.value:,.6g} {value.unit}".strip(), value.describe()])
+        rows.append(["parameter", _label(name), name, quantity(value.value, value.unit), value.describe()])
     for table_name in (
         "population",
         "requests",
@@ -79,8 +87,27 @@ def provenance_rows(result: OpportunityResult, baseline: Baseline) -> list[list[
             key = " / ".join(str(v) for k, v in row.model_dump().items() if isinstance(v, str))
             for field, source in row.sources.items():
                 value = getattr(row, field)
-                rows.append([f"baseline: {table_name} {index} ({key})", field, f"{value:,.6g}", source.describe()])
+                rows.append(
+                    [
+                        f"baseline {table_name.replace('_', ' ')}, row {index} ({key})",
+                        field.replace("_", " "),
+                        field,
+                        named_quantity(field, value),
+                        source.describe(),
+                    ]
+                )
     return rows
+
+
+def provenance_html(rows: list[list[str]]) -> str:
+    """The appendix table: each figure by its label, with its id in small type."""
+    cells = "".join(
+        f"<tr><td>{escape(used)}</td><td>{escape(label)}<br><small><code>{escape(name)}</code></small></td>"
+        f'<td class="num">{escape(value)}</td><td>{escape(source)}</td></tr>'
+        for used, label, name, value, source in rows
+    )
+    head = "".join(f"<th>{h}</th>" for h in ("Used in", "Figure", "Value", "Where it comes from"))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>"
 
 
 def baseline_glance(baseline: Baseline) -> list[list[str]]:
@@ -96,7 +123,7 @@ def baseline_glance(baseline: Baseline) -> list[list[str]]:
 
 
 def peer_evidence_rows(result: OpportunityResult) -> list[list[str]]:
-    """For each lever: the councils in the evidence library that pulled a linked lever (seed 002 annex)."""
+    """For each lever: the councils in the evidence library that pulled a linked lever (the LGA savings annex)."""
     from careflow.evidence.analysis import evidence_for_opportunity
     from careflow.evidence.library import load_library
 
@@ -122,6 +149,8 @@ LEVER_HEADERS = [
     "Central £m/yr",
     "Low–high £m/yr",
     "Overlap removed £m",
+    "Added cost £m/yr",
+    "Net of added cost £m/yr",
 ]
 
 
@@ -154,13 +183,15 @@ def render_html(result: OpportunityResult, baseline: Baseline) -> str:
             m(result.total_net_benefit_gbp),
             f"{m(result.total_low_gbp)}–{m(result.total_high_gbp)}",
             m(result.overlap_removed_gbp),
+            m(result.total_added_cost_gbp),
+            m(result.total_net_of_added_cost_gbp),
         ]
     ]
     sections = [
         Section("Summary", "<div class='summary'>" + paragraphs(*summary_lines(result)) + "</div>"),
         Section("The opportunity by lever", chart(by_lever, "Central estimate with its low–high range, £m a year.")),
         Section("Who it reaches", chart(by_cohort, "People affected by each lever, by the cohort it acts on.")),
-        Section("The figures", table(LEVER_HEADERS, rows, numeric=(3, 4, 5, 6), total_rows=(len(rows) - 1,))),
+        Section("The figures", table(LEVER_HEADERS, rows, numeric=(3, 4, 5, 6, 7, 8), total_rows=(len(rows) - 1,))),
         Section(
             "Counted once, not twice",
             "<ul>"
@@ -185,11 +216,13 @@ def render_html(result: OpportunityResult, baseline: Baseline) -> str:
         Section(
             "Appendix: where every number comes from",
             paragraphs(
-                "quoted = printed in a named source (document and line); derived = computed, with the formula; "
-                "assumed = a modelling choice, with the reason; local = the council's own data.",
+                "A citation = printed in the named publication, at the page or section given; derived = computed, "
+                "with the formula; calibrated = solved back so that a published result is reproduced (checks the "
+                "arithmetic, not the model); assumed = a modelling choice, with the reason; local = the council's "
+                "own data.",
                 css="note",
             )
-            + table(["Used in", "Figure", "Value", "Provenance"], provenance_rows(result, baseline)),
+            + provenance_html(provenance_rows(result, baseline)),
         ),
     ]
     banner = (
@@ -220,6 +253,8 @@ def write_excel(path: Path, result: OpportunityResult, baseline: Baseline) -> No
             lever.net_benefit_gbp,
             lever.low_gbp,
             lever.high_gbp,
+            lever.added_cost_gbp,
+            lever.net_of_added_cost_gbp,
         ]
         for lever in result.levers
     ]
@@ -237,6 +272,8 @@ def write_excel(path: Path, result: OpportunityResult, baseline: Baseline) -> No
             result.total_net_benefit_gbp,
             result.total_low_gbp,
             result.total_high_gbp,
+            result.total_added_cost_gbp,
+            result.total_net_of_added_cost_gbp,
         ]
     )
     write_results(
@@ -256,21 +293,26 @@ def write_excel(path: Path, result: OpportunityResult, baseline: Baseline) -> No
                     "net_benefit_gbp",
                     "low_gbp",
                     "high_gbp",
+                    "added_cost_gbp",
+                    "net_of_added_cost_gbp",
                 ],
                 levers,
             ),
-            "Provenance": (["used_in", "figure", "value", "provenance"], provenance_rows(result, baseline)),
+            "Provenance": (
+                ["used in", "figure", "id", "value", "where it comes from"],
+                provenance_rows(result, baseline),
+            ),
         },
         notes=[f"Optimised delivery opportunity — {result.baseline}, {result.financial_year}", *summary_lines(result)],
     )
 
 
-def write_report(out: Path, result: OpportunityResult, baseline: Baseline) -> list[Path]:
+def write_report(out: Path, result: OpportunityResult, baseline: Baseline, force: bool = False) -> list[Path]:
     """Write the HTML and Excel reports into `out` (staged, so nothing is half-written)."""
     from careflow.files import staged_directory
 
     name = f"opportunity-{slug(result)}"
-    with staged_directory(out) as stage:
+    with staged_directory(out, force) as stage:
         (stage / f"{name}.html").write_text(render_html(result, baseline), encoding="utf-8")
         write_excel(stage / f"{name}.xlsx", result, baseline)
     return [Path(out) / f"{name}.html", Path(out) / f"{name}.xlsx"]

@@ -120,7 +120,7 @@ class ReviewSummary:
     short_term_missed: Share  # should have been offered a short-term service but was not, among all cases
     short_term_should_have: int
     short_term_offered: int
-    short_term_ratio: float | None  # should have been offered ÷ offered (the seed: "almost twice")
+    short_term_ratio: float | None  # should have been offered ÷ offered (the national report: "almost twice")
     references: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:

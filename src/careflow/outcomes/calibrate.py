@@ -31,7 +31,7 @@ PRIOR_STRENGTH = 20.0  # pseudo-cases behind the national value: an assumption, 
 POSTERIOR_DRAWS = 200_000
 POSTERIOR_SEED = 20240402
 
-# The national values are the opportunity model's defaults (seed 001 L633–693), so there is one source.
+# The national values are the opportunity model's defaults (CCN/ACCE/Newton 2021, L633–693), so there is one source.
 NATIONAL_SOURCES: dict[str, dict[str, Value]] = {lever.id: {lever.effect_name: lever.central} for lever in LEVERS}
 NATIONAL: dict[str, dict[str, float]] = {
     lever: {name: value.value for name, value in effects.items()} for lever, effects in NATIONAL_SOURCES.items()

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 import typer
-import yaml
 from rich.table import Table as RichTable
 
-from careflow.console import out, print_json
+from careflow.console import FORCE, out, print_json
 from careflow.errors import InputError, Problem
 from careflow.files import staged_directory, staged_file
+from careflow.safety import csv_writer
 from careflow.tabular import write_workbook
 
 reviews_app = typer.Typer(
@@ -49,17 +48,18 @@ def _check_output_suffix(path: Path, suffixes: tuple[str, ...]) -> None:
 @reviews_app.command("template")
 def reviews_template(
     out_path: Path = typer.Argument(..., metavar="OUT.xlsx|OUT.csv", help="Where to write the blank template"),
+    force: bool = FORCE,
 ) -> None:
     """Write a blank case-review template: a workbook (Instructions, column notes) or a CSV; one example row."""
     from careflow.outcomes.reviews import REVIEWS, TEMPLATE_INSTRUCTIONS
 
     _check_output_suffix(out_path, (".xlsx", ".csv"))
-    with staged_file(out_path) as stage:
+    with staged_file(out_path, force) as stage:
         if out_path.suffix.lower() == ".xlsx":
             write_workbook(stage, [REVIEWS], "careflow case reviews", TEMPLATE_INSTRUCTIONS)
         else:
             with stage.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
+                writer = csv_writer(handle)
                 writer.writerow([c.name for c in REVIEWS.columns])
                 writer.writerows(REVIEWS.example_rows)
     out.print(f"Wrote the case-review template to {out_path}")
@@ -80,6 +80,7 @@ def reviews_validate(
 def reviews_export(
     file: Path = typer.Argument(..., help="Case reviews to export"),
     out_path: Path = typer.Option(..., "--out", help="An .xlsx workbook (template layout) or a .csv file"),
+    force: bool = FORCE,
 ) -> None:
     """Validate case reviews and write them out in the template layout (.xlsx) or as one CSV file."""
     from careflow.outcomes.reviews import REVIEWS, TEMPLATE_INSTRUCTIONS, load_reviews, review_row
@@ -87,12 +88,12 @@ def reviews_export(
     _check_output_suffix(out_path, (".xlsx", ".csv"))
     reviews = load_reviews(file)
     rows = [review_row(r) for r in reviews]
-    with staged_file(out_path) as stage:
+    with staged_file(out_path, force) as stage:
         if out_path.suffix.lower() == ".xlsx":
             write_workbook(stage, [REVIEWS], "careflow case reviews", TEMPLATE_INSTRUCTIONS, rows={REVIEWS.name: rows})
         else:
             with stage.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
+                writer = csv_writer(handle)
                 writer.writerow([c.name for c in REVIEWS.columns])
                 writer.writerows(rows)
     out.print(f"Wrote {len(reviews)} case reviews to {out_path}")
@@ -102,16 +103,17 @@ def reviews_export(
 def reviews_synthetic(
     out_path: Path = typer.Option(..., "--out", help="A .csv file to write"),
     count: int = typer.Option(300, min=1, help="How many reviews"),
-    seed: int = typer.Option(2024, help="Random seed (the same seed gives the same file)"),
+    seed: int = typer.Option(2024, help="Random seed (the same random seed gives the same file)"),
+    force: bool = FORCE,
 ) -> None:
     """Write deterministic SYNTHETIC case reviews (for trying careflow; not real people)."""
     from careflow.outcomes.reviews import REVIEWS, review_row
     from careflow.outcomes.synthetic import SYNTHETIC_LABEL, generate_reviews
 
     _check_output_suffix(out_path, (".csv",))
-    with staged_file(out_path) as stage, stage.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([f"# {SYNTHETIC_LABEL} (seed {seed})"])
+    with staged_file(out_path, force) as stage, stage.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv_writer(handle, lineterminator="\n")
+        writer.writerow([f"# {SYNTHETIC_LABEL} (random seed {seed})"])
         writer.writerow([c.name for c in REVIEWS.columns])
         writer.writerows(review_row(r) for r in generate_reviews(count, seed))
     out.print(f"Wrote {count} synthetic case reviews to {out_path}")
@@ -122,6 +124,7 @@ def reviews_summary(
     file: Path = typer.Argument(..., help="Case reviews: .xlsx, .csv, or a folder with reviews.csv"),
     out_dir: Path | None = typer.Option(None, "--out", help="Also write reviews_summary.html and .xlsx here"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
+    force: bool = FORCE,
 ) -> None:
     """How many people could have had a more independent outcome, with 95% intervals, £ and reasons."""
     from careflow.outcomes.analysis import (
@@ -136,7 +139,7 @@ def reviews_summary(
     summary = summarise(load_reviews(file))
     written: list[Path] = []
     if out_dir is not None:
-        with staged_directory(out_dir) as stage:
+        with staged_directory(out_dir, force) as stage:
             written = [out_dir / p.name for p in write_review_summary(stage, summary, file.name)]
     if as_json:
         print_json({**summary.as_dict(), "written": [str(p) for p in written]})
@@ -165,7 +168,7 @@ def reviews_summary(
                 + (f" [yellow]{money.warning}[/yellow]" if money.warning else "")
             )
     reasons = RichTable(title="Reasons for gaps (share of cases with a gap)")
-    for h in ("reason", "cases (of those with a gap)", "share", "95% interval", "warning", "seed reference"):
+    for h in ("reason", "cases (of those with a gap)", "share", "95% interval", "warning", "national reference"):
         reasons.add_column(h)
     for name, share in summary.gap_reasons.items():
         ref = REFERENCE_GAP_REASONS.get(name)
@@ -202,6 +205,7 @@ def reviews_calibrate(
     out_path: Path = typer.Option(..., "--out", help="Scenario document to write (.yaml)"),
     prior_strength: float = typer.Option(20.0, min=0.0, help="Pseudo-cases behind each national value"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Turn review results into local lever effects, combined with national values, as a scenario."""
     from careflow.baseline.io import load_baseline
@@ -221,7 +225,9 @@ def reviews_calibrate(
     )
     scenario.description += f" {context}."
     document = scenario.model_dump(mode="json", exclude_none=True)
-    with staged_file(out_path) as stage:
+    import yaml  # only this command writes YAML
+
+    with staged_file(out_path, force) as stage:
         stage.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
     evidence = lever_evidence(reviews, NATIONAL, prior_strength)
     if as_json:
@@ -283,6 +289,7 @@ def indicators_list(as_json: bool = typer.Option(False, "--json", help="One JSON
 @indicators_app.command("template")
 def indicators_template(
     out_path: Path = typer.Argument(..., metavar="OUT.xlsx", help="Where to write the template"),
+    force: bool = FORCE,
 ) -> None:
     """Write a blank monthly-data workbook (monthly counts, optional local targets)."""
     from careflow.outcomes.indicators import MEASURES, MONTHLY, TARGETS
@@ -290,7 +297,7 @@ def indicators_template(
     _check_output_suffix(out_path, (".xlsx",))
     notes = ["Give one row per month and measure; leave provider blank for council-wide figures."]
     notes += [f"{m}: {d}" for m, d in MEASURES.items()]
-    with staged_file(out_path) as stage:
+    with staged_file(out_path, force) as stage:
         write_workbook(stage, [MONTHLY, TARGETS], "careflow monthly indicator data", notes)
     out.print(f"Wrote the monthly-data template to {out_path}")
 
@@ -302,6 +309,7 @@ def indicators_report(
     council: str = typer.Option("Your council", help="Council name for the page title"),
     council_type: str | None = typer.Option(None, help="county, unitary, metropolitan or london (for references)"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Compute every indicator by month, compare with target and previous periods, write the dashboard."""
     from careflow.outcomes.dashboard import write_dashboard
@@ -313,7 +321,7 @@ def indicators_report(
     data = load_monthly(input_path)
     results = evaluate(data)
     references = references_for(council_type)
-    with staged_directory(out_dir) as stage:
+    with staged_directory(out_dir, force) as stage:
         written = write_dashboard(stage, results, data, references, council)
     if as_json:
         print_json(

@@ -78,7 +78,7 @@ def render_dashboard(
     for (i, now, spark, r), css in zip(rows, classes, strict=True):
         previous = format_value(r.previous.value if r.previous else None, i.unit)
         body.append(
-            f'<tr class="{css}"><td>{escape(i.name)}</td><td class="num">{escape(format_value(now.value, i.unit))}</td>'
+            f'<tr class="{escape(css)}"><td>{escape(i.name)}</td><td class="num">{escape(format_value(now.value, i.unit))}</td>'
             f'<td class="num">{escape(format_value(now.target, i.unit))}</td><td>{escape(now.rag)}</td>'
             f'<td class="num">{escape(previous)}</td><td>{escape(r.trend)}</td><td>{escape(i.direction)}</td>'
             f'<td style="width:200px">{spark}</td></tr>'
@@ -117,7 +117,7 @@ def render_dashboard(
             Section(
                 "Compared with similar councils",
                 paragraphs(
-                    "Reference values by council type as printed in the seeds. Periods and definitions "
+                    "Reference values by council type as printed in the source reports. Periods and definitions "
                     "differ from yours; the caveat says how.",
                     css="note",
                 )

@@ -11,6 +11,7 @@ from typing import Literal
 
 from careflow.errors import Problem, Problems
 from careflow.provenance import Value, assumed, quoted
+from careflow.reference.bibliography import cite
 from careflow.tabular import Column, Table, read_tables
 
 SEED_000 = "000_d3172df9c3520f0e.txt"
@@ -80,83 +81,86 @@ REGISTRY: tuple[Indicator, ...] = (
     Indicator(
         "admissions_65_plus", "Permanent admissions to residential and nursing care, 65+, per 100,000",
         "permanent_admissions_65_plus", "population_65_plus", 100_000, "per 100,000", "rolling 12 months",
-        "lower", 600.0, 20.0, "ASCOF 2A definition; Norfolk's 616 (April 2016) → 633 (March 2017), seed 004 L502",
+        "lower", 600.0, 20.0, f"ASCOF 2A definition; observed in Norfolk: 616 (April 2016) → 633 (March 2017), {cite(SEED_004, 'L502')}",
         assumed(600.0, "illustrative default just below Norfolk's April 2016 level; set your own"),
         window=12, reference=quoted(633, SEED_004, "L502", "reducing to 633 by March 2017"),
     ),
     Indicator(
         "admissions_18_64", "Permanent admissions to residential and nursing care, 18–64, per 100,000",
         "permanent_admissions_18_64", "population_18_64", 100_000, "per 100,000", "rolling 12 months",
-        "lower", 19.0, 2.0, "ASCOF 2A definition; Norfolk's 21 (April 2016) → 19 (March 2017), seed 004 L502",
-        quoted(19, SEED_004, "L502", "19 per 100,000 population by March 2017"),
+        "lower", 19.0, 2.0, f"ASCOF 2A definition; observed in Norfolk: 21 (April 2016) → 19 (March 2017), {cite(SEED_004, 'L502')}",
+        assumed(19.0, "illustrative default at the level observed in Norfolk in March 2017 (an outturn, not a target "
+                      "any source sets); set your own"),
         window=12, reference=quoted(19, SEED_004, "L502", "19 per 100,000 population by March 2017"),
     ),
     Indicator(
         "still_home_91_days", "Older people still at home 91 days after discharge into reablement",
         "at_home_91_days", "reablement_discharges_65_plus", 100, "%", "month of discharge",
-        "higher", 85.0, 3.0, "ASCOF 2B definition (no seed figure)",
-        assumed(85.0, "illustrative default; no seed gives a figure; set your own"),
+        "higher", 85.0, 3.0, "ASCOF 2B definition (no source report gives a figure)",
+        assumed(85.0, "illustrative default; no source report gives a figure; set your own"),
     ),
     Indicator(
         "short_term_no_or_lower_support", "Short-term service users needing no or lower ongoing support",
         "short_term_no_or_lower_support", "short_term_episodes_ended", 100, "%", "month",
-        "higher", 79.0, 4.0, "ASCOF 2D definition; county areas 79% in 2014/15, seed 000 L946–948",
-        quoted(79, SEED_000, "L946", "79%"),
+        "higher", 79.0, 4.0, f"ASCOF 2D definition; observed in county areas: 79% in 2014/15, {cite(SEED_000, 'L946')}",
+        assumed(79.0, "illustrative default at the level observed in county areas in 2014/15 (an observation, not a "
+                      "target any source sets); set your own"),
         reference=quoted(79, SEED_000, "L946", "79%"),
     ),
     Indicator(
         "front_door_resolved", "Front-door contacts resolved without a formal assessment",
         "front_door_resolved_without_assessment", "front_door_contacts", 100, "%", "month",
-        "higher", 62.0, 5.0, "Somerset resolves 62% of calls without a full assessment, seed 001 L1272",
-        quoted(62, SEED_001, "L1272", "On average 62% of these calls are resolved"),
+        "higher", 62.0, 5.0, f"observed in Somerset: 62% of calls resolved without a full assessment (as reported in 2021), {cite(SEED_001, 'L1272')}",
+        assumed(62.0, "illustrative default at the level observed in Somerset's contact centre (an observation, not a "
+                      "target any source sets); set your own"),
         reference=quoted(62, SEED_001, "L1272", "On average 62% of these calls are resolved"),
     ),
     Indicator(
         "delayed_days_social_care", "Delayed transfer of care days attributable to social care, against trajectory",
         "delayed_days_social_care", None, 1, "days", "month",
-        "lower", None, 50.0, "Norfolk's trajectory 860.3 (Jul-17) to 587.3 (Mar-18), seed 004 L1170–1172",
+        "lower", None, 50.0, f"Norfolk's agreed trajectory 860.3 (Jul-17) to 587.3 (Mar-18), {cite(SEED_004, 'L1171')}",
         target_measure="delayed_days_trajectory",
     ),
     Indicator(
         "reviews_overdue", "Long-term support reviews overdue",
         "reviews_overdue", "reviews_due", 100, "%", "month end",
-        "lower", 10.0, 5.0, "Annual review duty (Care Act); no seed figure",
+        "lower", 10.0, 5.0, "Annual review duty (Care Act); no source report gives a figure",
         assumed(10.0, "illustrative default; set your own"),
     ),
     Indicator(
         "packages_reduced_on_review", "Home-care packages reduced on review",
         "packages_reduced", "packages_reviewed", 100, "%", "month",
-        "higher", 20.0, 5.0, "Provider-led reviews (trusted providers lever, seed 001 L693); no seed target",
+        "higher", 20.0, 5.0, f"Provider-led reviews (trusted providers lever, {cite(SEED_001, 'L693')}); no source sets a target",
         assumed(20.0, "illustrative default; set your own"), by_provider=True,
     ),
     Indicator(
         "packages_increased_on_review", "Home-care packages increased on review",
         "packages_increased", "packages_reviewed", 100, "%", "month",
-        "lower", 15.0, 5.0, "Provider-led reviews (trusted providers lever, seed 001 L693); no seed target",
+        "lower", 15.0, 5.0, f"Provider-led reviews (trusted providers lever, {cite(SEED_001, 'L693')}); no source sets a target",
         assumed(15.0, "illustrative default; rising needs are legitimate, so read with care"), by_provider=True,
     ),
     Indicator(
         "reablement_finishing_per_week", "People finishing reablement per week",
         "reablement_finished", WEEKS, 1, "people per week", "month",
-        "higher", 25.0, 3.0, "Lancashire's contract measure (volume), seed 001 L2125",
+        "higher", 25.0, 3.0, f"Lancashire's contract measure (volume), {cite(SEED_001, 'L2125')}",
         assumed(25.0, "illustrative default; scale to your population"),
     ),
     Indicator(
         "reablement_average_days", "Average time to reable",
         "reablement_days_total", "reablement_finished", 1, "days", "month",
-        "lower", 28.0, 7.0, "Lancashire's contract measure (volume), seed 001 L2126",
+        "lower", 28.0, 7.0, f"Lancashire's contract measure (volume), {cite(SEED_001, 'L2126')}",
         assumed(28.0, "illustrative default: reablement usually lasts 2–6 weeks"),
     ),
     Indicator(
         "reablement_independent", "People independent after reablement",
         "reablement_independent", "reablement_finished", 100, "%", "month",
-        "higher", 60.0, 5.0, "Lancashire's contract measure (effectiveness), seed 001 L2127",
+        "higher", 60.0, 5.0, f"Lancashire's contract measure (effectiveness), {cite(SEED_001, 'L2127')}",
         assumed(60.0, "illustrative default; set your own"),
     ),
     Indicator(
         "reablement_ongoing_weekly_cost", "Average weekly cost of ongoing care after reablement",
         "ongoing_weekly_cost_total", "ongoing_packages_after_reablement", 1, "£ per week", "month",
-        "lower", 200.0, 25.0, "Lancashire's contract measure (effectiveness), seed 001 L2128",
+        "lower", 200.0, 25.0, f"Lancashire's contract measure (effectiveness), {cite(SEED_001, 'L2128')}",
         assumed(200.0, "illustrative default; set your own"),
     ),
 )  # fmt: skip

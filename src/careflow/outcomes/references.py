@@ -1,4 +1,4 @@
-"""Reference values by council type (county, unitary, metropolitan, London) printed in the seeds."""
+"""Reference values by council type (county, unitary, metropolitan, London) printed in the source reports."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ TYPE_LABEL = {
 
 @dataclass(frozen=True)
 class ReferenceValue:
-    """A figure for one type of council on one topic, quoted from a seed line."""
+    """A figure for one type of council on one topic, quoted from a source line."""
 
     topic: str
     council_type: str  # one of COUNCIL_TYPES or 'england'
@@ -69,7 +69,7 @@ REFERENCES: tuple[ReferenceValue, ...] = (
                    DAYS_CAVEAT),
     ReferenceValue("Short-term service users with no or lower ongoing support, %", "county", "2014/15",
                    quoted(79, SEED_000, "L946", "79%"), "short_term_no_or_lower_support",
-                   "the highest of any council type (seed 000 L948)"),
+                   "the highest of any council type (CCN 2016, Key Statistics)"),
 )  # fmt: skip
 
 

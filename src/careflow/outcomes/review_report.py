@@ -40,7 +40,7 @@ def method_notes() -> list[str]:
         f"Warnings: below {SMALL_SAMPLE} cases a share is marked indicative; below {TOO_SMALL} it is too few to "
         "support a figure.",
         f"Money: mean of (actual − ideal) weekly cost per case, with a 95% percentile bootstrap interval from "
-        f"{BOOTSTRAP_DRAWS:,} resamples using a fixed seed, so the same file always gives the same interval.",
+        f"{BOOTSTRAP_DRAWS:,} resamples using a fixed random seed, so the same file always gives the same interval.",
     ]
 
 

@@ -96,6 +96,7 @@ REVIEWS = Table(
         ("R-0001", "65+", "physical support", "hospital discharge", "2024-04-15", 5, "residential care", 0, 850,
          5, "residential care", 0, 850, 3, "home care", 14, 245, "service capacity", "no", "yes"),
     ),
+    example_key="case_id",
 )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Figures printed in the seed documents that the baselines and the opportunity model rely on.
+"""Figures printed in the source reports that the baselines and the opportunity model rely on.
 
 Each entry cites its document and line, and keeps the figure as printed. Tests check that every cited
 line really contains the printed text.

@@ -49,6 +49,15 @@ def to_svg(fig: Figure) -> str:
     )
 
 
+def to_png(fig: Figure, dpi: int = 200) -> bytes:
+    """Render a figure as PNG bytes (for Word, which cannot show SVG everywhere), and release it."""
+    buffer = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def bar_with_range(
     labels: Sequence[str],
     central: Sequence[float],

@@ -9,6 +9,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from careflow.safety import save_workbook
+
 
 def write_results(
     path: Path, sheets: dict[str, tuple[Sequence[str], Sequence[Sequence[Any]]]], notes: Sequence[str] = ()
@@ -23,6 +25,13 @@ def write_results(
         first.column_dimensions["A"].width = 120
     else:
         workbook.remove(first)
+    from careflow.reference.bibliography import references_for
+
+    cited = references_for(
+        " ".join(str(v) for _, rows in sheets.values() for row in rows for v in row) + " ".join(notes)
+    )
+    if cited:  # a workbook that cites a publication carries the full references on its own sheet
+        sheets = {**sheets, "References": (["reference"], [[r] for r in cited])}
     for name, (headers, rows) in sheets.items():
         sheet = workbook.create_sheet(name[:31])
         sheet.append(list(headers))
@@ -33,4 +42,4 @@ def write_results(
         for i, header in enumerate(headers, start=1):
             sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(12, min(60, len(str(header)) + 4))
         sheet.freeze_panes = "A2"
-    workbook.save(path)
+    save_workbook(workbook, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,12 +59,18 @@ class Section:
             self.anchor = "".join(ch if ch.isalnum() else "-" for ch in self.heading.lower()).strip("-")
 
 
+_STRONG = re.compile(r"\*\*(\S(?:.*?\S)?)\*\*")
+_EM = re.compile(r"(?<![\w*])\*(\S(?:[^*]*?\S)?)\*(?![\w*])")
+
+
 def escape(text: Any) -> str:
-    return html.escape(str(text))
+    """Escape for HTML, turning the inline emphasis our texts use (*title*, **figure**) into tags, never raw asterisks."""
+    escaped = html.escape(str(text))
+    return _EM.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", escaped))
 
 
 def paragraphs(*texts: str, css: str = "") -> str:
-    cls = f' class="{css}"' if css else ""
+    cls = f' class="{escape(css)}"' if css else ""
     return "".join(f"<p{cls}>{escape(t)}</p>" for t in texts)
 
 
@@ -83,7 +90,7 @@ def table(
             classes.append("total")
         if row_classes and row_classes[r]:
             classes.append(row_classes[r])
-        cls = f' class="{" ".join(classes)}"' if classes else ""
+        cls = f' class="{escape(" ".join(classes))}"' if classes else ""
         cells = "".join(
             f'<td class="num">{escape(v)}</td>' if i in numeric else f"<td>{escape(v)}</td>" for i, v in enumerate(row)
         )
@@ -97,7 +104,14 @@ def chart(svg: str, caption: str) -> str:
 
 def render_page(title: str, sections: Sequence[Section], subtitle: str = "", banner: str = "") -> str:
     from careflow import __version__
+    from careflow.reference.bibliography import references_for
 
+    cited = references_for(" ".join(section.body for section in sections))
+    if cited:  # every page that cites a publication ends with the full references
+        sections = [
+            *sections,
+            Section("References", "<ol>" + "".join(f"<li>{escape(r)}</li>" for r in cited) + "</ol>"),
+        ]
     env = Environment(autoescape=select_autoescape(default=True))
     return env.from_string(PAGE).render(
         title=title, subtitle=subtitle, banner=banner, sections=sections, style=STYLE, version=__version__

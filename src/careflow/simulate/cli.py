@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from careflow.console import err, out, print_json
+from careflow.console import FORCE, err, out, print_json
 from careflow.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def _print_summary(projection: Any) -> None:
 
     table = Table(
         title=f"Projection — {projection.council}, {projection.settings.years} years from "
-        f"{projection.financial_year}, {projection.settings.runs:,} runs, seed {projection.settings.seed}",
+        f"{projection.financial_year}, {projection.settings.runs:,} runs, random seed {projection.settings.seed}",
         title_justify="left",
     )
     for i, heading in enumerate(SUMMARY_HEADERS):
@@ -125,7 +125,7 @@ def project_command(
     scenario: str = typer.Option("optimised", "--scenario", help=SCENARIO_HELP),
     years: int | None = typer.Option(None, "--years", help="Horizon in years, 1–20 (default 10)"),
     runs: int | None = typer.Option(None, "--runs", help="Monte Carlo runs, 1–100,000 (default 1,000)"),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed; the same seed gives the same output"),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed; the same random seed gives the same output"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for projection.html and projection.xlsx"),
     population_data: Path | None = typer.Option(
@@ -134,6 +134,7 @@ def project_command(
         help="Folder with ONS's 2016-based projections (60+), the LTLA→UTLA lookup and mid-year estimates: "
         "the council's own population growth (by its ONS code) instead of England's",
     ),
+    force: bool = FORCE,
 ) -> None:
     """Project demand, spend and the funding gap: baseline against a scenario, with uncertainty bands."""
     from careflow.baseline.io import load_baseline
@@ -150,7 +151,7 @@ def project_command(
         scenarios.append((name if name != "baseline" else "scenario", chosen))
     with progress(settings.runs * len(scenarios), "Projecting runs") as advance:
         result = project(loaded, scenarios, settings, file, on_block=advance)
-    with staged_directory(out_dir) as stage:
+    with staged_directory(out_dir, force) as stage:
         written = write_outputs(result, stage)
     if as_json:
         print_json(result.as_dict())
@@ -274,6 +275,7 @@ def sweep_command(
     scheduler: str | None = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table"),
     out_dir: Path | None = typer.Option(None, "--out", help="Folder for sweep.json and sweep.xlsx"),
+    force: bool = FORCE,
 ) -> None:
     """Project many baselines × scenarios on a Dask cluster; each result equals running it alone."""
     from careflow.files import staged_directory
@@ -309,7 +311,7 @@ def sweep_command(
     if out_dir is not None:
         from careflow.console import to_json
 
-        with staged_directory(out_dir) as stage:
+        with staged_directory(out_dir, force) as stage:
             (stage / "sweep.json").write_text(to_json({"tasks": results}), encoding="utf-8")
             write_results(stage / "sweep.xlsx", {"Sweep": (headers, rows)})
     if as_json:

@@ -10,6 +10,8 @@ from careflow.baseline.schema import WEEKS_PER_YEAR, Baseline
 from careflow.opportunity.parameters import LEVER_IDS
 from careflow.opportunity.parameters import LEVERS as OPPORTUNITY_LEVERS
 from careflow.provenance import Assumed, Derived, Provenance
+from careflow.reference.bibliography import cite
+from careflow.reference.national import OPTIMISED
 from careflow.scenario import Scenario
 from careflow.simulate.model import COMMUNITY, FD, ST, Cells, FlowModel
 from careflow.simulate.settings import ProjectionSettings
@@ -87,7 +89,7 @@ class LeverPlan:
         weekly[diverted] = self.divert_weekly_cost
         income[diverted] = self.divert_income_share
         for i in np.flatnonzero(cells.mask(kind="moved")):
-            # The per-person saving is net of income (seed 001 L613), so gross it up by the setting's income share.
+            # The per-person saving is net of income (CCN/ACCE/Newton 2021, L613), so gross it up by the setting's income share.
             net_share = max(1.0 - income[i], 1e-9)
             weekly[i] = max(weekly[i] - self.ld_move_saving / WEEKS_PER_YEAR / net_share, 0.0)
         return weekly, income
@@ -136,9 +138,10 @@ def lever_plan(
 ) -> LeverPlan:
     """Turn a scenario into the flow model's levers, using the opportunity model's effects and parameters."""
     from careflow.opportunity import lever_effects, model_parameters
+    from careflow.opportunity.parameters import local_parameters
 
     effects = lever_effects(scenario, file)
-    params = model_parameters(scenario, file)
+    params = local_parameters(baseline, model_parameters(scenario, file))
     chosen = scenario.levers if scenario else {}
     # A scenario applies exactly the levers it names (unless switched off): a file holding only projection
     # settings is do-nothing. The built-in `optimised` names all six.
@@ -193,7 +196,7 @@ def lever_plan(
     )
     notes["benefit_years"] = Assumed(
         reason="people diverted from a care home go on to one after this many years on average; one year matches "
-        "the seed's one year of cost difference per admission (seed 001 fn 24, L657)"
+        "the report's one year of cost difference per admission (" + cite(OPTIMISED, "L657") + ", footnote 24)"
     )
     return LeverPlan(
         effects=ranges,

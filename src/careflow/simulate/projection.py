@@ -7,7 +7,10 @@ baseline and optimised share their random numbers (their difference is not blurr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +18,8 @@ import numpy as np
 
 from careflow.baseline.schema import AGE_BANDS, SETTINGS, SUPPORT_REASONS, Baseline
 from careflow.provenance import Provenance
+from careflow.reference.bibliography import cite
+from careflow.reference.national import CHALLENGING_TIMES
 from careflow.scenario import LeverSettings, Scenario
 from careflow.simulate.drivers import model_error_sigma, sample_drivers
 from careflow.simulate.engine import Paths, simulate
@@ -177,58 +182,113 @@ def summarise(values: np.ndarray, unit: str) -> SeriesSummary:
     return SeriesSummary(unit, p10.tolist(), p50.tolist(), p90.tolist(), values.mean(axis=0).tolist())
 
 
+def _block(model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, block: int) -> dict[str, np.ndarray]:
+    """Block `block` of a scenario's runs, from its own random stream: the per-run series."""
+    start = block * BLOCK
+    runs = min(BLOCK, settings.runs - start)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block,))))
+    # Growth drivers come from a stream of their own, so every scenario of a projection shares them. The
+    # model-error term multiplies money only: it stands for what the model leaves out, not for more people.
+    driver_rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block, 1))))
+    drivers = sample_drivers(settings, settings.years, runs, driver_rng, national=model.national)
+    paths = simulate(model, plan, settings.years, runs, rng, drivers=drivers)
+    costs = settings.shock_totals("cost")  # one-off costs are known sums: no model error on them
+    paths.net = paths.net * drivers.error + costs
+    paths.gross = paths.gross * drivers.error + costs
+    return {name: values.astype(np.float64) for name, values in per_run_series(model, paths).items()}
+
+
+def run_scenarios(
+    model: FlowModel,
+    plans: list[LeverPlan],
+    settings: ProjectionSettings,
+    on_block: Callable[[int], None] | None = None,
+    threads: int | None = None,
+) -> list[dict[str, np.ndarray]]:
+    """All runs of each scenario, in blocks with their own random streams; the per-run series, one dict per plan.
+
+    Blocks run on `threads` threads (default: one per core): numpy's generator
+    releases the GIL while it draws, which is most of the work. Every block has its own stream, so the result
+    does not depend on the number of threads.
+    """
+    jobs = [(p, b) for p in range(len(plans)) for b in range((settings.runs + BLOCK - 1) // BLOCK)]
+    workers = min(threads or os.cpu_count() or 1, len(jobs))
+    done: list[dict[str, np.ndarray]] = []
+    with ThreadPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
+        pending = [pool.submit(_block, model, plans[p], settings, b) if pool else None for p, b in jobs]
+        for (p, b), future in zip(jobs, pending, strict=True):
+            done.append(future.result() if future else _block(model, plans[p], settings, b))
+            if on_block:
+                on_block(min(BLOCK, settings.runs - b * BLOCK))
+    results: list[dict[str, list[np.ndarray]]] = [{} for _ in plans]
+    for (p, _), series in zip(jobs, done, strict=True):
+        for name, values in series.items():
+            results[p].setdefault(name, []).append(values)
+    return [{name: np.concatenate(parts, axis=0) for name, parts in r.items()} for r in results]
+
+
 def run_scenario(
     model: FlowModel,
     plan: LeverPlan,
     settings: ProjectionSettings,
     on_block: Callable[[int], None] | None = None,
-    *,
-    national: bool = False,
 ) -> dict[str, np.ndarray]:
-    """All runs of one scenario, in blocks with their own random streams; returns the per-run series.
-
-    Growth drivers come from a stream of their own, so every scenario of a projection shares them. The
-    model-error term multiplies money only: it stands for what the model leaves out, not for more people.
-    """
-    collected: dict[str, list[np.ndarray]] = {}
-    for block, start in enumerate(range(0, settings.runs, BLOCK)):
-        runs = min(BLOCK, settings.runs - start)
-        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block,))))
-        driver_rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block, 1))))
-        drivers = sample_drivers(settings, settings.years, runs, driver_rng, national=national)
-        paths = simulate(model, plan, settings.years, runs, rng, drivers=drivers)
-        costs = settings.shock_totals("cost")  # one-off costs are known sums: no model error on them
-        paths.net = paths.net * drivers.error + costs
-        paths.gross = paths.gross * drivers.error + costs
-        for name, values in per_run_series(model, paths).items():
-            collected.setdefault(name, []).append(values.astype(np.float64))
-        if on_block:
-            on_block(runs)
-    return {name: np.concatenate(parts, axis=0) for name, parts in collected.items()}
+    """All runs of one scenario (see `run_scenarios`)."""
+    return run_scenarios(model, [plan], settings, on_block)[0]
 
 
-def waterfall(model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, base_net: float) -> dict[str, Any]:
-    """Base-year net spend to the final year's, one named step at a time, on the expected path at central effects."""
+def waterfall(
+    model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, base_net: float, runs_mean_final: float
+) -> dict[str, Any]:
+    """Base-year net spend to the final year's mean over the runs (the summary's figure), one named step at a time:
+    drivers on the expected path at central effects, then the runs' variation around that path."""
+    from dataclasses import replace
+
     years = settings.years
     levers = [lever for lever in LEVERS if lever in plan.enabled]
     none: frozenset[str] = frozenset()
     variants = [(False, False, none), (True, False, none), (True, True, none)]
     variants += [(True, True, frozenset(levers[: i + 1])) for i in range(len(levers))]
     finals = simulate(model, plan, years, 1, None, variants=variants).net[:, -1]
+    # The short-term lever in two parts, as the opportunity model shows it: the offset on long-term care, then
+    # the cost of the extra episodes (when charged).
+    split = "short_term_services" in levers and plan.cost_extra_short_term
+    if split:
+        upto = frozenset(levers[: levers.index("short_term_services") + 1])
+        uncharged = replace(plan, cost_extra_short_term=False)
+        offset_final = float(simulate(model, uncharged, years, 1, None, variants=[(True, True, upto)]).net[0, -1])
     names = ["demography and need per head", "unit-cost growth", *levers]
     steps = [{"step": "base-year net spend", "gbp": base_net, "kind": "start"}]
     if abs(finals[0] - base_net) > 1e-6 * max(base_net, 1.0):
         steps.append({"step": "calibration", "gbp": float(finals[0] - base_net), "kind": "change"})
     for i, name in enumerate(names):
+        if split and name == "short_term_services":
+            steps.append({"step": name, "gbp": offset_final - float(finals[i]), "kind": "change"})
+            steps.append(
+                {
+                    "step": "short-term services: cost of the extra episodes",
+                    "gbp": float(finals[i + 1]) - offset_final,
+                    "kind": "change",
+                }
+            )
+            continue
         steps.append({"step": name, "gbp": float(finals[i + 1] - finals[i]), "kind": "change"})
-    previous = float(finals[-1])
+    expected_final = float(finals[-1])
     for shock in settings.shocks:
         if shock.kind == "cost" and shock.year == years:
             steps.append({"step": f"one-off cost: {shock.label}", "gbp": shock.amount_gbp, "kind": "change"})
-            previous += shock.amount_gbp
-    steps.append({"step": f"net spend in year {years}", "gbp": previous, "kind": "end"})
+            expected_final += shock.amount_gbp
+    steps.append(
+        {
+            "step": "variation across runs (their mean less the expected path)",
+            "gbp": runs_mean_final - expected_final,
+            "kind": "change",
+        }
+    )
+    steps.append({"step": f"net spend in year {years}", "gbp": runs_mean_final, "kind": "end"})
     return {
-        "note": "expected path at central effects; each step adds one driver to the ones before it",
+        "note": "each step adds one driver to the ones before it, on the expected path at central effects; the last "
+        "step moves to the mean of the runs, so the bridge ends at the summary's final-year figure",
         "steps": steps,
     }
 
@@ -264,7 +324,9 @@ def funding_gap(
         "income": {"lines": lines, "total": income.tolist()},
         "scenarios": gaps,
         "quick": {
-            "method": "spend grows at demand growth (2.0%) + unit-cost growth (2–3%) a year (seed 000 L266)",
+            "method": "spend grows at demand growth (2.0%) + unit-cost growth (2–3%) a year ("
+            + cite(CHALLENGING_TIMES, "L266")
+            + ")",
             "spend": quick,
             "gap": {k: (np.array(v) - income).tolist() for k, v in quick.items()},
         },
@@ -289,29 +351,27 @@ def scenario_for(name: str) -> Scenario | None:
     raise ValueError(f"unknown built-in scenario {name!r}")
 
 
-def project(
+def scenario_result(name: str, plan: LeverPlan, runs: dict[str, np.ndarray]) -> ScenarioResult:
+    """One scenario's runs summarised per year (P10, P50, P90, mean)."""
+    return ScenarioResult(
+        name=name,
+        levers=[lever for lever in LEVERS if lever in plan.enabled],
+        series={key: summarise(values, SERIES[key][0]) for key, values in runs.items()},
+        runs_net=runs["net_spend_gbp"],
+    )
+
+
+def assemble(
     baseline: Baseline,
-    scenarios: list[tuple[str, Scenario | None]],
+    model: FlowModel,
+    plans: dict[str, LeverPlan],
+    results: dict[str, ScenarioResult],
     settings: ProjectionSettings,
-    file: str = "scenario",
-    on_block: Callable[[int], None] | None = None,
+    steps: dict[str, Any],
 ) -> Projection:
-    """Project each (name, scenario) — None is the baseline, no levers; summaries, waterfall of the last, funding gap."""
-    model = flow_model(baseline, settings)
-    plans = {name: lever_plan(baseline, model, scenario, settings, file) for name, scenario in scenarios}
+    """The projection from its parts: scenario results, the last scenario's waterfall `steps`, and the funding gap."""
     base_net = model.annual_net()
-    base_gross = baseline.gross_spend()
     years = financial_years(baseline.council.financial_year, settings.years)
-    results: dict[str, ScenarioResult] = {}
-    national = baseline.council.council_type == "national"
-    for name, plan in plans.items():
-        runs = run_scenario(model, plan, settings, on_block, national=national)
-        results[name] = ScenarioResult(
-            name=name,
-            levers=[lever for lever in LEVERS if lever in plan.enabled],
-            series={key: summarise(values, SERIES[key][0]) for key, values in runs.items()},
-            runs_net=runs["net_spend_gbp"],
-        )
     chosen = list(plans)[-1]
     assumptions: dict[str, Provenance] = {
         **model.notes,
@@ -327,10 +387,28 @@ def project(
         years=years,
         settings=settings,
         base_net_gbp=base_net,
-        base_gross_gbp=base_gross,
+        base_gross_gbp=baseline.gross_spend(),
         scenarios=results,
-        waterfall={"scenario": chosen, **waterfall(model, plans[chosen], settings, base_net)},
+        waterfall={"scenario": chosen, **steps},
         funding_gap=funding_gap(settings, base_net, {n: r.runs_net for n, r in results.items()}, years),
         assumptions=assumptions,
-        model_error_sigma=model_error_sigma(settings, national),
+        model_error_sigma=model_error_sigma(settings, model.national),
     )
+
+
+def project(
+    baseline: Baseline,
+    scenarios: list[tuple[str, Scenario | None]],
+    settings: ProjectionSettings,
+    file: str = "scenario",
+    on_block: Callable[[int], None] | None = None,
+) -> Projection:
+    """Project each (name, scenario) — None is the baseline, no levers; summaries, waterfall of the last, funding gap."""
+    model = flow_model(baseline, settings)
+    plans = {name: lever_plan(baseline, model, scenario, settings, file) for name, scenario in scenarios}
+    runs = run_scenarios(model, list(plans.values()), settings, on_block)
+    results = {name: scenario_result(name, plan, r) for (name, plan), r in zip(plans.items(), runs, strict=True)}
+    last = list(plans)[-1]
+    final_mean = results[last].series["net_spend_gbp"].mean[-1]
+    steps = waterfall(model, plans[last], settings, model.annual_net(), final_mean)
+    return assemble(baseline, model, plans, results, settings, steps)

@@ -146,7 +146,7 @@ def html_page(projection: Projection) -> str:
     intro = paragraphs(
         projection.levers_applied(),
         f"{settings.runs:,} runs of the flow model, monthly steps over {settings.years} years from "
-        f"{projection.financial_year}, seed {settings.seed}. Bands show the 10th to 90th percentile of the runs; "
+        f"{projection.financial_year}, random seed {settings.seed}. Bands show the 10th to 90th percentile of the runs; "
         "they come from chance in who flows where each month, each lever's effect drawn from its range, the "
         "growth drivers (population by age band, unit costs by setting, need per head) drawn from theirs, and a "
         f"model-error term on spend of σ = {projection.model_error_sigma:.3f} per √year, sized from how far "
@@ -240,7 +240,7 @@ def write_outputs(projection: Projection, folder: Path) -> list[Path]:
         notes=[
             f"careflow projection — {projection.council}, {projection.financial_year} baseline",
             projection.levers_applied(),
-            f"{projection.settings.runs:,} runs, {projection.settings.years} years, seed {projection.settings.seed}",
+            f"{projection.settings.runs:,} runs, {projection.settings.years} years, random seed {projection.settings.seed}",
             "£ are cash (after unit-cost inflation); P10/P50/P90 are percentiles over the runs.",
         ],
     )

@@ -28,7 +28,7 @@ MAX_RUNS = 100_000
 class Rate(BaseModel):
     """A yearly rate with an optional low–high range sampled per run (triangular)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     central: float = Field(ge=-1.0, le=1.0)
     low: float | None = Field(default=None, ge=-1.0, le=1.0)
     high: float | None = Field(default=None, ge=-1.0, le=1.0)
@@ -75,7 +75,7 @@ GROWTH_SOURCE = Derived(
 # Relative need per head within 65+, used to turn band growth into growth of older people's demand (assumed).
 NEED_WEIGHTS: dict[PopulationBand, float] = {"18-64": 1.0, "65-74": 1.0, "75-84": 2.5, "85+": 6.0}
 
-# Pixel's quick view for county councils (seed 000 L266): spending grows 4–5% a year, from 2.0% demand growth and
+# Pixel's quick view for county councils (CCN 2016, L266): spending grows 4–5% a year, from 2.0% demand growth and
 # 2–3% unit-cost growth.
 PIXEL_DEMAND_GROWTH = 0.020
 PIXEL_UNIT_COST_LOW, PIXEL_UNIT_COST_HIGH = 0.02, 0.03
@@ -148,7 +148,7 @@ class Shock(BaseModel):
 class IncomeLine(BaseModel):
     """One line of the income that funds adult social care: its share of base-year net spend and its growth."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     share: float = Field(ge=0.0, le=1.0)
     growth: float = Field(ge=-1.0, le=1.0)
 
@@ -170,7 +170,7 @@ INCOME_SOURCE = Assumed(
 class ProjectionSettings(BaseModel):
     """Everything the flow model needs besides the baseline and the levers; the scenario's `projection` block."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     years: int = Field(default=10, ge=1, le=MAX_YEARS)
     runs: int = Field(default=1000, ge=1, le=MAX_RUNS)
     seed: int = Field(default=0, ge=0)
@@ -187,7 +187,7 @@ class ProjectionSettings(BaseModel):
     model_error: float | None = Field(default=None, ge=0.0, le=1.0)
     shocks: list[Shock] = Field(default_factory=list)  # one-off income or costs in given years
     income: dict[str, IncomeLine] = Field(default_factory=lambda: dict(DEFAULT_INCOME))
-    # How long, on average, a person kept out of a care home or out of long-term care stays out. The seed's
+    # How long, on average, a person kept out of a care home or out of long-term care stays out. The report's
     # £ per person is one year of the cost difference, so one year keeps the two models comparable (README).
     benefit_years: float = Field(default=1.0, gt=0.0, le=50.0)
     cost_extra_short_term: bool = (

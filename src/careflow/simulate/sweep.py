@@ -1,7 +1,9 @@
 """Sweeps: many baselines × scenarios projected on a Dask cluster (local by default), same results as alone.
 
-Each task is one baseline × one scenario, projected by the same `project` function with the same seed, so a
-task's result does not depend on where or alongside what it ran.
+Each task is one baseline × one scenario, projected with the same seed and the same random streams as `project`
+alone, so a task's result does not depend on where or alongside what it ran. Tasks go to the cluster in batches
+— a few per worker, seconds to minutes of work each — so the scheduler's cost per Dask task stays small; within
+a batch, each council's flow model is built once and its scenarios share it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any
 
 from careflow.baseline.schema import Baseline
 from careflow.scenario import Scenario
-from careflow.simulate.projection import Projection, project
+from careflow.simulate.levers import lever_plan
+from careflow.simulate.model import flow_model
+from careflow.simulate.projection import Projection, assemble, project, run_scenarios, scenario_result, waterfall
 from careflow.simulate.settings import ProjectionSettings
 
 
@@ -46,9 +50,44 @@ def summary(projection: Projection) -> dict[str, Any]:
 
 
 def run_task(task: Task) -> dict[str, Any]:
-    """Project one baseline under one scenario (the unit of work a worker runs)."""
+    """Project one baseline under one scenario, alone."""
     result = project(task.baseline, [(task.scenario_name, task.scenario)], task.settings)
     return {"scenario": task.scenario_name, **summary(result)}
+
+
+def run_batch(tasks: list[Task]) -> list[dict[str, Any]]:
+    """Project a batch of tasks on one core (the unit of work a worker runs); each result equals `run_task`'s.
+
+    Consecutive tasks on the same baseline and settings share one flow model and one call to the engine.
+    """
+    results: list[dict[str, Any]] = []
+    start = 0
+    while start < len(tasks):
+        first = tasks[start]
+        end = start + 1
+        while end < len(tasks) and tasks[end].baseline is first.baseline and tasks[end].settings == first.settings:
+            end += 1
+        group = tasks[start:end]
+        model = flow_model(first.baseline, first.settings)
+        plans = [lever_plan(first.baseline, model, t.scenario, t.settings, "scenario") for t in group]
+        runs = run_scenarios(model, plans, first.settings, threads=1)
+        for task, plan, r in zip(group, plans, runs, strict=True):
+            result = scenario_result(task.scenario_name, plan, r)
+            final_mean = result.series["net_spend_gbp"].mean[-1]
+            steps = waterfall(model, plan, task.settings, model.annual_net(), final_mean)
+            projection = assemble(
+                task.baseline, model, {task.scenario_name: plan}, {task.scenario_name: result}, task.settings, steps
+            )
+            results.append({"scenario": task.scenario_name, **summary(projection)})
+        start = end
+    return results
+
+
+def batches(tasks: list[Task], slots: int, per_slot: int = 4) -> list[list[Task]]:
+    """Contiguous batches, about `per_slot` for each worker thread, so the last batch finishing late costs little."""
+    count = max(1, min(len(tasks), slots * per_slot))
+    size = -(-len(tasks) // count)
+    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
 
 
 @contextmanager
@@ -85,14 +124,16 @@ def run_sweep(
     from dask.distributed import as_completed
 
     def _run(c: Any) -> list[dict[str, Any]]:
-        futures = c.map(run_task, tasks, pure=False)
+        chunks = batches(tasks, max(sum(c.nthreads().values()), 1))
+        futures = c.map(run_batch, chunks, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
-        results: list[dict[str, Any] | None] = [None] * len(tasks)
+        results: list[list[dict[str, Any]]] = [[] for _ in chunks]
         for future in as_completed(futures):
-            results[index[future.key]] = future.result()
+            i = index[future.key]
+            results[i] = future.result()
             if on_done:
-                on_done(1)
-        return [r for r in results if r is not None]
+                on_done(len(chunks[i]))
+        return [r for chunk in results for r in chunk]
 
     if client is not None:
         return _run(client)

@@ -1,0 +1,121 @@
+"""Councils' baselines from the official statistics (NHS Digital ASC-FR and SALT tables), peers and the atlas.
+
+`import_councils` is the plain Python entry point: give it the data tables workbook and it returns one
+`Baseline` per council that submitted both returns, and a refusal with the reason for each that did not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from careflow.baseline.schema import Baseline
+from careflow.imports.ascof import read_admissions
+from careflow.imports.build import ENGLAND, ClientBasis, CouncilBuilder, EnglandShapes, Imported, Refused
+from careflow.imports.population import read_older_shares
+from careflow.imports.tables import CODE, Publication, label
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    name: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    """Every council asked for: imported (with its baseline and notes) or refused (with the reason)."""
+
+    publication: Publication
+    clients_basis: ClientBasis
+    imported: dict[str, Imported] = field(default_factory=dict)
+    refused: list[Refusal] = field(default_factory=list)
+    england: Imported | None = None
+
+    @property
+    def baselines(self) -> dict[str, Baseline]:
+        return {code: item.baseline for code, item in self.imported.items()}
+
+
+def council_codes(pub: Publication) -> dict[str, str]:
+    """Every council in Table 1 (ONS code → name); England and the regions are not councils."""
+    summary = pub.table(1)
+    out = {}
+    for code in summary.codes():
+        cell = summary.cell(code, "Net Total Expenditure")
+        if not code.startswith(("E92", "E12")) and cell.row_name != code:
+            out[code] = cell.row_name
+    return out
+
+
+def resolve_council(pub: Publication, wanted: str) -> str:
+    """An ONS code, a CASSR code or an exact council name → the ONS code the tables are joined on."""
+    from careflow.errors import InputError, Problem
+
+    summary = pub.table(1)
+    text = wanted.strip()
+    if text.upper() in summary.index() and CODE.match(text.upper()):
+        return text.upper()
+    if text.isdigit() and text in summary.index():
+        number = summary.index()[text][0]
+        return next(code for code, (n, _) in summary.index().items() if n == number and CODE.match(code))
+    names = {label(name): code for code, name in council_codes(pub).items()}
+    if label(text) in names:
+        return names[label(text)]
+    raise InputError(
+        [
+            Problem(
+                str(pub.path),
+                f"no council {wanted!r} in Table 1",
+                "an ONS code (e.g. E10000020), a CASSR code (e.g. 607) or a council's exact name",
+            )
+        ]
+    )
+
+
+def import_one(pub: Publication, code: str, basis: ClientBasis, shapes: EnglandShapes | None = None) -> Imported:
+    return CouncilBuilder(pub, code, basis, shapes or EnglandShapes(pub, basis)).build()
+
+
+def import_councils(
+    tables: Path | Publication,
+    councils: list[str] | None = None,
+    clients_basis: ClientBasis = "year-end",
+    include_england: bool = True,
+    ascof: Path | None = None,
+    population: Path | None = None,
+) -> ImportResult:
+    """Import the named councils (codes or names), or every council when `councils` is None.
+
+    With `ascof` (NHS Digital's ASCOF open data), permanent care-home admissions are ASCOF 2A's counts;
+    without it they come from a proxy in the tables, which the import report flags. With `population` (an
+    ONS mid-year estimates CSV), the 65+ total is split into 65–74/75–84/85+ by the council's own shares.
+    """
+    pub = tables if isinstance(tables, Publication) else Publication(Path(tables))
+    shapes = EnglandShapes(pub, clients_basis)
+    admissions, ascof_year = ({}, "") if ascof is None else read_admissions(ascof)
+    shares, population_source = ({}, "") if population is None else read_older_shares(population)
+
+    def builder(code: str) -> CouncilBuilder:
+        found = admissions.get(code)
+        older = (shares[code], f"{population_source}, row for {code}") if code in shares else None
+        return CouncilBuilder(
+            pub, code, clients_basis, shapes, older_shares=older, admissions=(found, ascof_year) if found else None
+        )
+
+    codes = [resolve_council(pub, c) for c in councils] if councils is not None else list(council_codes(pub))
+    result = ImportResult(publication=pub, clients_basis=clients_basis)
+    for code in codes:
+        try:
+            result.imported[code] = builder(code).build()
+        except Refused as why:
+            result.refused.append(Refusal(code, council_codes(pub).get(code, code), str(why)))
+    if include_england:
+        result.england = builder(ENGLAND).build()
+    return result
+
+
+import_all = import_councils
+
+__all__ = ["ImportResult", "Imported", "Refusal", "import_all", "import_councils", "resolve_council"]

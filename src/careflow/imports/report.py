@@ -1,0 +1,165 @@
+"""What `careflow import --all` writes besides the baselines: a summary table (CSV and XLSX) and an HTML report."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from careflow.imports import ImportResult
+from careflow.imports.build import Imported
+from careflow.imports.reconcile import Review, england_norms, review
+from careflow.opportunity.parameters import LEVERS
+
+SUMMARY_COLUMNS = (
+    "ons_code",
+    "cassr_code",
+    "council",
+    "status",
+    "reason",
+    "gross_current_expenditure_gbp",
+    "net_current_expenditure_gbp",
+    "long_term_clients",
+    *(f"{lever.id}_gbp" for lever in LEVERS),
+    "opportunity_gbp",
+    "opportunity_pct_of_net",
+    "checks_not_within_0_5pct",
+    "flags",
+)
+
+
+@dataclass
+class CouncilLine:
+    item: Imported
+    review: Review
+    levers: dict[str, float]
+    total: float
+    share: float
+
+
+def council_lines(result: ImportResult, neighbours: Any = None) -> list[CouncilLine]:
+    """Review and opportunity for every imported council (England last, if imported).
+
+    With ONS nearest neighbours (`careflow.imports.peers.NearestNeighbours`), each council's opportunity
+    share is also compared with its 15 neighbours' median.
+    """
+    from careflow.opportunity import evaluate
+
+    pub = result.publication
+    norms = england_norms(pub, list(result.imported))
+    items = list(result.imported.values()) + ([result.england] if result.england else [])
+    lines = []
+    for item in items:
+        outcome = evaluate(item.baseline)
+        net = item.baseline.net_spend()
+        lines.append(
+            CouncilLine(
+                item,
+                review(pub, item, norms),
+                {lever.id: lever.net_benefit_gbp for lever in outcome.levers},
+                outcome.total_net_benefit_gbp,
+                outcome.total_net_benefit_gbp / net if net else 0.0,
+            )
+        )
+    if neighbours is not None:
+        _flag_against_neighbours(lines, neighbours)
+    return lines
+
+
+PEER_SHARE_LIMIT = 2.0  # × the neighbours' median opportunity share
+
+
+def _flag_against_neighbours(lines: list[CouncilLine], neighbours: Any) -> None:
+    from statistics import median
+
+    from careflow.imports.peers import PEER_COUNT
+    from careflow.imports.reconcile import Flag
+
+    share = {line.item.code: line.share for line in lines}
+    for line in lines:
+        peers = neighbours.neighbours(line.item.code, PEER_COUNT, set(share))
+        if not peers:
+            continue
+        typical = median(share[p] for p in peers)
+        if typical > 0 and line.share > PEER_SHARE_LIMIT * typical:
+            line.review.flags.append(
+                Flag(
+                    "Opportunity far above the ONS nearest neighbours",
+                    f"{line.share * 100:.1f}% of net spend is {line.share / typical:.1f}× the median of its "
+                    f"{len(peers)} nearest neighbours ({typical * 100:.1f}%; ONS statistical nearest "
+                    "neighbours, 2025). Check the bases of the largest lever before relying on it.",
+                )
+            )
+
+
+def summary_rows(result: ImportResult, lines: list[CouncilLine]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for line in lines:
+        b = line.item.baseline
+        rows.append(
+            [
+                line.item.code,
+                line.item.cassr,
+                line.item.name,
+                "imported",
+                "",
+                round(b.gross_spend(), 2),
+                round(b.net_spend(), 2),
+                round(b.clients()),
+                *(round(line.levers.get(lever.id, 0.0), 2) for lever in LEVERS),
+                round(line.total, 2),
+                round(line.share * 100, 3),
+                sum(1 for c in line.review.checks if not c.holds),
+                len(line.review.flags),
+            ]
+        )
+    for refusal in result.refused:
+        rows.append([refusal.code, "", refusal.name, "refused", refusal.reason] + [None] * (len(SUMMARY_COLUMNS) - 5))
+    return rows
+
+
+def write_table(stem: Path, columns: tuple[str, ...], rows: list[list[Any]]) -> list[Path]:
+    """The same table as CSV and as XLSX (`stem`.csv, `stem`.xlsx)."""
+    from openpyxl import Workbook
+
+    csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
+    with csv_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = stem.name
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "C2"
+    workbook.save(xlsx_path)
+    return [csv_path, xlsx_path]
+
+
+def write_summary(folder: Path, rows: list[list[Any]]) -> list[Path]:
+    return write_table(folder / "summary", SUMMARY_COLUMNS, rows)
+
+
+def render_report(result: ImportResult, lines: list[CouncilLine], timings: dict[str, float]) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    from careflow.console import gbp_m as m
+
+    env = Environment(loader=PackageLoader("careflow.imports", "templates"), autoescape=select_autoescape(["html"]))
+    env.filters["m"] = m
+    pub = result.publication
+    holds = sum(1 for line in lines for c in line.review.checks if c.holds)
+    total = sum(len(line.review.checks) for line in lines)
+    return env.get_template("import_report.html").render(
+        pub=pub,
+        result=result,
+        lines=lines,
+        levers=LEVERS,
+        holds=holds,
+        total_checks=total,
+        unexplained=[(line, c) for line in lines for c in line.review.checks if not c.holds and not c.reason],
+        timings=timings,
+    )

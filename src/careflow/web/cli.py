@@ -1,0 +1,51 @@
+"""`careflow serve`: the web app on uvicorn, refusing to start on a database that is not migrated."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from careflow.console import err
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)"),
+    port: int = typer.Option(8000, "--port", help="Port to listen on"),
+    database: str | None = typer.Option(
+        None, "--database", help="Database URL; default $CAREFLOW_DATABASE_URL or a SQLite file in ./careflow-data"
+    ),
+    tls: bool = typer.Option(
+        False, "--tls", envvar="CAREFLOW_TLS", help="Served over HTTPS (here or by a proxy): Secure cookies and HSTS"
+    ),
+    workers: int = typer.Option(
+        1, "--job-workers", envvar="CAREFLOW_JOB_WORKERS", help="Worker processes for projections"
+    ),
+) -> None:
+    """Start the web app: pages for people, a JSON API under /api/v1, projections in worker processes."""
+    import uvicorn
+
+    from careflow.store.database import NotMigrated, database_url
+    from careflow.web.app import WebConfig, create_app, find_govuk_frontend
+    from careflow.web.logs import configure
+
+    configure()
+    assets = find_govuk_frontend()
+    if assets is None:
+        err.print("GOV.UK Frontend is not installed (run: make web-assets); pages use careflow's own CSS only.")
+    try:
+        app = create_app(
+            WebConfig(database_url(database), secure_cookies=tls, job_workers=workers, govuk_frontend=assets)
+        )
+    except NotMigrated as error:
+        err.print(f"[red]careflow serve: {error}[/red]")
+        sys.exit(2)
+    uvicorn.run(app, host=host, port=port, proxy_headers=tls, log_level="warning", access_log=False)
+
+
+def register(app: typer.Typer) -> None:
+    from careflow.store.cli import admin_app, db_app
+
+    app.command("serve")(serve)
+    app.add_typer(db_app, name="db")
+    app.add_typer(admin_app, name="admin")
