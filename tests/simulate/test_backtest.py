@@ -31,7 +31,7 @@ needs_data = pytest.mark.skipif(
 @needs_data
 def test_table_15_england_total_agrees_with_table_4() -> None:
     """Two tables of the same publication, read by their headings, give England's 2021-22 spend alike."""
-    t15 = read_tables(DATA, ("T15",))["T15"]
+    t15 = read_tables(DATA, (15,))[15]
     total = t15.series("Total Gross Current Expenditure (GCE)", "2021-22")["E92000001"] * 1000
     assert total == pytest.approx(england_series(DATA)["2021-22"][0], rel=1e-9)
     assert len(england_series(DATA)) == 17  # 2005-06 … 2021-22

@@ -34,7 +34,7 @@ SETTING_COLUMNS: dict[str, str] = {
     "Community: Other Long Term Care": "other_spend",
 }
 AGE_COLUMNS = ("18 to 64", "65 and Over")
-SHEETS = ("T2", "T15", "T17", "T43", "T44")
+TABLES = (2, 15, 17, 43, 44)
 Z80 = 1.2815515655446004  # standard normal quantile of 0.9: P10–P90 of a normal is ±1.2816σ
 PERCENTILES = (10, 25, 50, 75, 90)
 
@@ -222,8 +222,8 @@ def council_spend(
     folder: Path, settings: ProjectionSettings, origin: str, target: str, years: int, codes: list[str] | None = None
 ) -> Councils:
     """Councils with published gross spend in both years: the origin's split, the target's total, ONS demography."""
-    tables = read_tables(folder, SHEETS)
-    t15, t17 = tables["T15"], tables["T17"]
+    tables = read_tables(folder, TABLES)
+    t15, t17 = tables[15], tables[17]
     total_target = _gbp(t15, "Total Gross Current Expenditure (GCE)", target)
     total_origin = _gbp(t15, "Total Gross Current Expenditure (GCE)", origin)
     other = _gbp(t15, "Other GCE", origin)
@@ -231,8 +231,8 @@ def council_spend(
     st = {age: _gbp(t17, "Short Term Care", origin, age) for age in AGE_COLUMNS}
     # Long-term spend by setting is published for 2021-22 only: its shares split the origin year's long-term spend.
     shares = {}
-    for age, sheet in zip(AGE_COLUMNS, ("T43", "T44"), strict=True):
-        by_setting = {heading: _gbp(tables[sheet], heading) for heading in SETTING_COLUMNS}
+    for age, number in zip(AGE_COLUMNS, (43, 44), strict=True):
+        by_setting = {heading: _gbp(tables[number], heading) for heading in SETTING_COLUMNS}
         shares[age] = by_setting
     chosen = [
         c
@@ -453,7 +453,7 @@ def activity_pair(folder: Path, settings: ProjectionSettings, runs: int, seed: i
     Spend by council is not published for 2019-20 in these tables, so this pair checks the demand side. Its
     error term is sized on the earlier pair 2019-20 → 2020-21 (not the one scored) and grown with √years.
     """
-    t2 = read_tables(folder, ("T2",))["T2"]
+    t2 = read_tables(folder, (2,))[2]
     heading = "Long Term Support during the year"
     by_year = {
         y: {a: t2.series(heading, age, y) for a, age in enumerate(("18 to 64", "65 and over"))}
