@@ -138,7 +138,7 @@ def html_page(backtest: Backtest) -> str:
             "Summary",
             paragraphs(
                 f"Each area projected from a published year to a later published year with careflow's default "
-                f"growth drivers and model-error term, {backtest.runs:,} runs, seed {backtest.seed}; the actual "
+                f"growth drivers and model-error term, {backtest.runs:,} runs, random seed {backtest.seed}; the actual "
                 "figure is then compared with the projected P50 and bands. Error is P50 ÷ actual − 1.",
             )
             + table(SCORE_HEADERS, score_rows(backtest), numeric=tuple(range(1, 8)))

@@ -337,7 +337,7 @@ def backtest_command(
         ..., "--data", help="Folder holding NHS Digital's ASC-FR/SALT 2021-22 tables and the ONS population files"
     ),
     runs: int = typer.Option(1000, "--runs", help="Monte Carlo runs per area, 1–100,000"),
-    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same output"),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same random seed gives the same output"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for backtest.html and backtest.json"),
 ) -> None:
@@ -365,7 +365,7 @@ def backtest_command(
     if as_json:
         print_json(result.as_dict())
         return
-    table = Table(title=f"Backtest — {runs:,} runs, seed {seed}", title_justify="left")
+    table = Table(title=f"Backtest — {runs:,} runs, random seed {seed}", title_justify="left")
     for i, heading in enumerate(SCORE_HEADERS):
         table.add_column(heading, justify="left" if i == 0 else "right", overflow="fold")
     for row in score_rows(result):
