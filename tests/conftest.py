@@ -1,4 +1,4 @@
-"""Shared test fixtures: access to the seed documents beside the project (../shared/seeds)."""
+"""Shared test fixtures: tiers by folder (unit, integration, e2e), and the seed documents beside the project."""
 
 from __future__ import annotations
 
@@ -14,6 +14,16 @@ settings.register_profile("careflow", derandomize=True, print_blob=True)
 settings.load_profile("careflow")
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+TESTS = Path(__file__).resolve().parent
+TIERS = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test is marked with its tier, taken from its folder: `pytest -m unit` runs the fast ones."""
+    for item in items:
+        parts = item.path.relative_to(TESTS).parts
+        if parts and parts[0] in TIERS:
+            item.add_marker(getattr(pytest.mark, parts[0]))
 
 
 @cache
@@ -21,7 +31,7 @@ def seed_text_lines(document: str) -> list[str]:
     """The lines of a seed document (e.g. '001_cb6dbf76d77fc339.txt'); index 0 is line L1."""
     path = SEEDS / document
     if not path.exists():
-        pytest.skip(f"seed documents not found at {SEEDS}")
+        pytest.skip(f"needs the seed documents in ../shared/seeds beside the repository; not found at {SEEDS}")
     return path.read_text(encoding="utf-8").splitlines()
 
 

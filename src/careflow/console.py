@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
-from typing import Any
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Protocol
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from careflow.errors import Problem
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+
+class Located(Protocol):
+    """A problem or warning with its place: `careflow.errors.Problem`, or its JSON form in a result."""
+
+    found: str
+    expected: str
+
+    def location(self) -> str: ...
+
 
 FORCE = typer.Option(False, "--force", help="Replace output files that already exist (otherwise refused)")
 
@@ -40,6 +55,11 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(to_json(obj) + "\n")
 
 
+def emit_json(result: BaseModel) -> None:
+    """A result model as one JSON object on stdout: exactly what its published JSON Schema describes."""
+    sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+
+
 def print_problems(problems: list[Problem], what: str = "input") -> None:
     table = Table(title=f"{len(problems)} problem(s) in the {what}", show_lines=False)
     for heading in ("where", "found", "expected"):
@@ -61,7 +81,7 @@ def print_validation_json(problems: Sequence[Problem], warnings: Sequence[Proble
     )
 
 
-def print_warnings(warnings: Sequence[Problem]) -> None:
+def print_warnings(warnings: Sequence[Located]) -> None:
     """Plausibility warnings: figures that read but look unlike any English council's; not errors."""
     if not warnings:
         return
@@ -76,3 +96,30 @@ def print_warnings(warnings: Sequence[Problem]) -> None:
 def gbp_m(value: float | None, decimals: int = 1) -> str:
     """£ as £m for people, e.g. 867.0; blank when there is no value."""
     return "" if value is None else f"{value / 1e6:,.{decimals}f}"
+
+
+@contextmanager
+def progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr fed with (done, total); it appears only once the work has taken over a second."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    started = time.monotonic()
+    bar: Progress | None = None
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar, task
+        if bar is None and time.monotonic() - started > 1.0 and done < total:
+            bar = Progress(
+                TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True
+            )
+            bar.start()
+            task = bar.add_task(label, total=total, completed=done)
+        elif bar is not None and task is not None:
+            bar.update(task, completed=done)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.stop()

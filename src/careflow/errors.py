@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,27 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.items:
             raise InputError(self.items)
+
+
+class FieldProblems(ValueError):
+    """Raised inside a model validator to report several located problems: (where, found, expected) each."""
+
+    def __init__(self, items: list[tuple[str, str, str]]):
+        self.items = items
+        super().__init__("; ".join(f"{found} at {where}: expected {expected}" for where, found, expected in items))
+
+
+def problems_from_validation(file: str, error: ValidationError, sheet: str | None = None) -> list[Problem]:
+    """Translate pydantic's errors into located problems ('levers → care_home_admissions → effects …')."""
+    problems = []
+    for item in error.errors():
+        cause = (item.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldProblems):
+            problems += [
+                Problem(file, f"{found} at {where}", expected, sheet) for where, found, expected in cause.items
+            ]
+            continue
+        where = " → ".join(str(p) for p in item["loc"])
+        found = repr(item.get("input"))[:80]
+        problems.append(Problem(file, f"{found} at {where}", item["msg"], sheet))
+    return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -76,3 +76,26 @@ def staged_file(path: Path, force: bool = False) -> Iterator[Path]:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_output(path: Path, data: bytes, force: bool = False) -> Path:
+    """Write one rendered output (bytes from a renderer) in one step: the whole file or nothing."""
+    with staged_file(path, force) as stage:
+        stage.write_bytes(data)
+    return Path(path)
+
+
+def write_outputs(folder: Path, files: Mapping[str, bytes], force: bool = False) -> list[Path]:
+    """Write rendered outputs `{file name: bytes}` into `folder` together: all of them or none."""
+    with staged_directory(folder, force) as stage:
+        for name, data in files.items():
+            (stage / name).write_bytes(data)
+    return [Path(folder) / name for name in files]
+
+
+def rendered_bytes(write: Callable[[Path], object], suffix: str) -> bytes:
+    """The bytes a path-writing renderer (openpyxl, python-docx) produces, without leaving a file behind."""
+    with tempfile.TemporaryDirectory(prefix="careflow-render-") as folder:
+        path = Path(folder) / f"output{suffix}"
+        write(path)
+        return path.read_bytes()

@@ -246,7 +246,7 @@ def _open_workbook(path: Path, problems: Problems) -> Any | None:
     if head.startswith(OLE_MAGIC):
         found = "an old-format (.xls) workbook"
         try:
-            import msoffcrypto
+            import msoffcrypto  # optional (careflow[excel]); without it the message names the old format
 
             with path.open("rb") as handle:
                 if msoffcrypto.OfficeFile(handle).is_encrypted():

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +11,7 @@ import pytest
 from careflow.finance.model import FinancePack, Position
 from careflow.finance.tables import build_report
 from careflow.finance.workbook import TABLES, load, write_pack_rows
+from cli_runner import run_careflow
 
 from .conftest import EXAMPLE
 
@@ -50,19 +48,9 @@ def test_an_earlier_period_can_be_reported(norfolk: FinancePack) -> None:
 
 
 def test_period_option_rejects_an_unrecorded_period(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "careflow", "finance", "report", str(EXAMPLE), "--period", "7", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_careflow("finance", "report", str(EXAMPLE), "--period", "7", "--json")
     assert result.returncode == 2 and "period 7" in result.stderr and "Traceback" not in result.stderr
-    outside = subprocess.run(
-        [sys.executable, "-m", "careflow", "finance", "report", str(EXAMPLE), "--period", "13"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    outside = run_careflow("finance", "report", str(EXAMPLE), "--period", "13")
     assert outside.returncode != 0 and "Traceback" not in outside.stderr
 
 
@@ -97,18 +85,13 @@ def test_workbook_and_csv_folder_give_the_same_report(tmp_path: Path, norfolk: F
     assert from_xlsx.flags.keys() == from_csv.flags.keys()
 
 
-def test_workbook_problems_name_the_sheet_row_and_column(tmp_path: Path) -> None:
+def test_workbook_problems_name_the_sheet_row_and_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = {t.name: _csv_rows(t.name) for t in TABLES}
     data["positions"][2][2] = "twelve"  # forecast column, third data row: spreadsheet row 6 (3 header rows)
     workbook = tmp_path / "bad.xlsx"
     write_pack_rows(workbook, data)
-    result = subprocess.run(
-        [sys.executable, "-m", "careflow", "finance", "validate", str(workbook)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "250"},  # one problem per line, unwrapped
-    )
+    monkeypatch.setenv("COLUMNS", "250")  # one problem per line, unwrapped
+    result = run_careflow("finance", "validate", str(workbook))
     assert result.returncode == 2
     assert "sheet 'positions', row 6, column 'forecast'" in " ".join(result.stderr.split())
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from openpyxl import load_workbook
 
 from careflow.finance.report import format_value, section_tables
 from careflow.finance.tables import FinanceReport
+from cli_runner import run_careflow
 
 from .conftest import EXAMPLE
 
@@ -60,12 +59,7 @@ class TableParser(HTMLParser):
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "careflow", "finance", "report", str(EXAMPLE), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_careflow("finance", "report", str(EXAMPLE), "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out
 
@@ -144,12 +138,7 @@ def test_xlsx_has_the_same_numbers(written: Path, norfolk_report: FinanceReport)
 
 
 def test_json_prints_every_table(norfolk_report: FinanceReport) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "careflow", "finance", "report", str(EXAMPLE), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_careflow("finance", "report", str(EXAMPLE), "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert [t["key"] for t in data["tables"]] == [t.key for t in norfolk_report.tables]
@@ -161,30 +150,15 @@ def test_json_prints_every_table(norfolk_report: FinanceReport) -> None:
 
 
 def test_validate_and_template(tmp_path: Path) -> None:
-    ok = subprocess.run(
-        [sys.executable, "-m", "careflow", "finance", "validate", str(EXAMPLE)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    ok = run_careflow("finance", "validate", str(EXAMPLE))
     assert ok.returncode == 0 and "valid" in ok.stdout
     template = tmp_path / "finance.xlsx"
-    made = subprocess.run(
-        [sys.executable, "-m", "careflow", "finance", "template", str(template)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    made = run_careflow("finance", "template", str(template))
     assert made.returncode == 0
     sheets = load_workbook(template).sheetnames
     assert sheets[0] == "Instructions" and {"settings", "budget_lines", "positions", "savings", "printed"} <= set(
         sheets
     )
     # a blank template is not a valid pack: it says so, with a location, and exits 2
-    blank = subprocess.run(
-        [sys.executable, "-m", "careflow", "finance", "validate", str(template)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    blank = run_careflow("finance", "validate", str(template))
     assert blank.returncode == 2 and "settings" in blank.stderr

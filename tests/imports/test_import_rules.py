@@ -273,3 +273,9 @@ def test_request_outcomes_come_from_what_happened_next(result) -> None:
         assert outcomes == pytest.approx(b.total_requests(age), rel=0.01)
     short = next(r for r in b.request_outcomes if r.age_band == "65+" and r.outcome == "short_term")
     assert isinstance(short.sources["requests"], Quoted) and short.sources["requests"].line.startswith("T11!")
+
+
+def test_year_on_year_tables_give_a_series_per_council(tables: Path) -> None:
+    series = Publication(tables).table(17).series("E10000901", "Long Term Care", "65 and Over")
+    assert list(series) == ["2020-21", "2021-22"]
+    assert series["2020-21"].value == pytest.approx(0.95 * series["2021-22"].value)

@@ -10,7 +10,7 @@ from careflow.baseline.demo import demoshire
 from careflow.baseline.england import england_2019_20
 from careflow.errors import InputError
 from careflow.opportunity import evaluate
-from careflow.scenario import Scenario, load_scenario
+from careflow.scenario import Scenario, load_scenario, scenario_from_document
 
 
 def _lever(result, lever_id):  # type: ignore[no-untyped-def]
@@ -68,7 +68,7 @@ def test_larger_effects_never_reduce_a_lever() -> None:
 )
 def test_bad_scenarios_are_rejected_with_where_and_what(document: dict, fragment: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(InputError) as caught:
-        evaluate(demoshire(), Scenario.model_validate(document), "s.yaml")
+        scenario_from_document(document, "s.yaml")
     assert any(fragment in str(p) for p in caught.value.problems)
     assert all(p.file == "s.yaml" for p in caught.value.problems)
 
@@ -91,7 +91,7 @@ def test_demo_is_a_plausible_county_share_of_england() -> None:
 
 def test_shipped_example_scenario_applies() -> None:
     path = Path(__file__).resolve().parents[2] / "examples" / "scenario-local-evidence.yaml"
-    result = evaluate(demoshire(), load_scenario(path), str(path))
+    result = evaluate(demoshire(), load_scenario(path))
     assert "trusted_providers" not in {x.id for x in result.levers}
     care_homes = _lever(result, "care_home_admissions")
     assert care_homes.effect == 0.25 and care_homes.inputs["share_diverted"].provenance.kind == "local"

@@ -12,6 +12,7 @@ import yaml
 from careflow.outcomes.calibrate import NATIONAL, NATIONAL_SOURCES, calibrate, lever_evidence
 from careflow.outcomes.synthetic import generate_reviews
 from careflow.scenario import Scenario, load_scenario
+from cli_runner import run_careflow
 
 LEVERS = {
     "short_term_services": "access_uplift",
@@ -77,15 +78,9 @@ def test_no_local_cases_leaves_lever_to_national_default(make_review, make_outco
 
 
 def test_cli_writes_a_scenario_that_validates(tmp_path: Path, examples: Path) -> None:
-    import subprocess
-    import sys
-
     target = tmp_path / "local.yaml"
-    done = subprocess.run(
-        [sys.executable, "-m", "careflow", "reviews", "calibrate", str(examples / "case_reviews_synthetic.csv"),
-         "--baseline", "demo", "--out", str(target), "--json"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = run_careflow("reviews", "calibrate", str(examples / "case_reviews_synthetic.csv"),
+         "--baseline", "demo", "--out", str(target), "--json")  # fmt: skip
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["opportunity_local_gbp"] != report["opportunity_national_gbp"]

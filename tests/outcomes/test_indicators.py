@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +24,7 @@ from careflow.outcomes.indicators import (
     reading,
 )
 from careflow.outcomes.references import REFERENCES, references_for
+from cli_runner import run_careflow
 
 FEB_2017 = month_index("2017-02")
 assert FEB_2017 is not None
@@ -197,11 +197,8 @@ def test_bad_monthly_file_lists_every_problem(tmp_path: Path) -> None:
 
 def test_cli_report_writes_dashboard_and_excel(tmp_path: Path, examples: Path) -> None:
     out = tmp_path / "dash"
-    done = subprocess.run(
-        [sys.executable, "-m", "careflow", "indicators", "report", str(examples / "indicators_synthetic.csv"),
-         "--out", str(out), "--council-type", "county", "--json"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = run_careflow("indicators", "report", str(examples / "indicators_synthetic.csv"),
+         "--out", str(out), "--council-type", "county", "--json")  # fmt: skip
     assert done.returncode == 0, done.stderr
     page = (out / "indicators.html").read_text(encoding="utf-8")
     assert "<svg" in page and "rag-" in page and "http" not in page.split("<svg")[0]
@@ -214,10 +211,7 @@ def test_cli_report_writes_dashboard_and_excel(tmp_path: Path, examples: Path) -
 def test_cli_report_bad_input_writes_nothing(tmp_path: Path) -> None:
     source = write_monthly(tmp_path / "monthly.csv", [["July", "reviews_due", 100, ""]])
     out = tmp_path / "dash"
-    done = subprocess.run(
-        [sys.executable, "-m", "careflow", "indicators", "report", str(source), "--out", str(out)],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = run_careflow("indicators", "report", str(source), "--out", str(out))  # fmt: skip
     assert done.returncode == 2
     assert "YYYY-MM" in done.stderr
     assert not out.exists()
@@ -237,13 +231,11 @@ def test_template_reads_back_and_list_is_json(tmp_path: Path) -> None:
     import json
 
     template = tmp_path / "monthly.xlsx"
-    done = subprocess.run([sys.executable, "-m", "careflow", "indicators", "template", str(template)],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = run_careflow("indicators", "template", str(template))  # fmt: skip
     assert done.returncode == 0, done.stderr
     data = load_monthly(template)  # the example row is valid
     assert data.get("delayed_days_social_care", month_index("2017-07") or 0) == 912
-    listed = subprocess.run([sys.executable, "-m", "careflow", "indicators", "list", "--json"],
-                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    listed = run_careflow("indicators", "list", "--json")  # fmt: skip
     ids = [i["id"] for i in json.loads(listed.stdout)["indicators"]]
     assert ids == [i.id for i in REGISTRY]
 

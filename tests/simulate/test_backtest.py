@@ -120,7 +120,7 @@ def test_backtest_without_the_files_says_which_are_missing(tmp_path: Path) -> No
 def test_a_council_with_an_ons_code_gets_its_own_population_growth() -> None:
     from careflow.simulate.cli import _council_demography
     from careflow.simulate.demography import council_growth
-    from careflow.simulate.settings import DEFAULT_GROWTH, projection_settings
+    from careflow.simulate.settings import DEFAULT_GROWTH
 
     demo = demoshire()
     norfolk = demo.model_copy(update={"council": demo.council.model_copy(update={"ons_code": "E10000020"})})
@@ -133,5 +133,5 @@ def test_a_council_with_an_ons_code_gets_its_own_population_growth() -> None:
         assert rate.high - rate.central == pytest.approx(default.high - default.central)  # type: ignore[union-attr,operator]
     assert settings.population_growth["85+"].central != DEFAULT_GROWTH["85+"].central  # type: ignore[union-attr]
     # A scenario that fixes population growth keeps it.
-    fixed = projection_settings({"years": 5, "population_growth": {"85+": 0.05}})
+    fixed = ProjectionSettings.model_validate({"years": 5, "population_growth": {"85+": 0.05}})
     assert _council_demography(fixed, norfolk, DATA).population_growth["85+"].central == 0.05  # type: ignore[union-attr]

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from cli_runner import run_careflow
 
-def careflow(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "careflow", *args], capture_output=True, text=True, timeout=300)
+careflow = run_careflow
 
 
 def test_project_json_html_and_excel(tmp_path: Path) -> None:

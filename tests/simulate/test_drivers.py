@@ -12,7 +12,6 @@ from careflow.simulate.settings import (
     MODEL_ERROR_NATIONAL,
     UNIT_COST_GROUPS,
     ProjectionSettings,
-    projection_settings,
 )
 
 
@@ -28,7 +27,7 @@ def test_every_driver_is_sampled_within_its_range_by_default() -> None:
 
 
 def test_a_scenario_can_fix_any_driver() -> None:
-    settings = projection_settings(
+    settings = ProjectionSettings.model_validate(
         {
             "population_growth": {"18-64": 0.0, "65-74": 0.01, "75-84": 0.02, "85+": 0.03},
             "unit_cost_growth": {g: 0.04 for g in UNIT_COST_GROUPS},
@@ -43,16 +42,18 @@ def test_a_scenario_can_fix_any_driver() -> None:
     np.testing.assert_allclose(drivers.unit_cost_index[:, 1, :], 1.04**2)
     np.testing.assert_array_equal(drivers.error, 1.0)
     # One rate for every setting, as before the settings were split.
-    one_rate = sample_drivers(projection_settings({"unit_cost_inflation": 0.025}), 1, 3, np.random.default_rng(3))
+    one_rate = sample_drivers(
+        ProjectionSettings.model_validate({"unit_cost_inflation": 0.025}), 1, 3, np.random.default_rng(3)
+    )
     np.testing.assert_allclose(one_rate.unit_cost_index, 1.025)
 
 
-def test_unknown_unit_cost_group_is_a_located_problem() -> None:
-    from careflow.errors import InputError
+def test_unknown_unit_cost_group_is_refused_with_the_known_ones() -> None:
+    from pydantic import ValidationError
 
-    with pytest.raises(InputError) as error:
-        projection_settings({"unit_cost_growth": {"care_home": 0.04}}, "s.yaml")
-    assert "care_home" in error.value.problems[0].expected and "care_homes" in error.value.problems[0].expected
+    with pytest.raises(ValidationError) as error:
+        ProjectionSettings.model_validate({"unit_cost_growth": {"care_home": 0.04}})
+    assert "'care_home'" in str(error.value) and "care_homes" in str(error.value)
 
 
 @pytest.mark.parametrize(("national", "sigma"), [(True, MODEL_ERROR_NATIONAL), (False, MODEL_ERROR_COUNCIL)])

@@ -14,7 +14,7 @@ from careflow.errors import InputError
 from careflow.simulate.levers import LEVERS
 from careflow.simulate.projection import project, scenario_for
 from careflow.simulate.report import html_page
-from careflow.simulate.settings import ProjectionSettings, projection_settings
+from careflow.simulate.settings import ProjectionSettings
 from cli_runner import run_careflow
 
 
@@ -54,8 +54,10 @@ def test_one_off_shocks_reach_spend_income_waterfall_and_page() -> None:
         {"year": 3, "amount_gbp": 2_000_000, "label": "new system", "kind": "cost"},
     ]
     scenarios = [("baseline", None)]
-    with_shocks = project(demoshire(), scenarios, projection_settings({"years": 3, "runs": 20, "shocks": shocks}))
-    without = project(demoshire(), scenarios, projection_settings({"years": 3, "runs": 20}))
+    with_shocks = project(
+        demoshire(), scenarios, ProjectionSettings.model_validate({"years": 3, "runs": 20, "shocks": shocks})
+    )
+    without = project(demoshire(), scenarios, ProjectionSettings.model_validate({"years": 3, "runs": 20}))
     income = with_shocks.funding_gap["income"]["total"]
     income_before = without.funding_gap["income"]["total"]
     assert income[1] - income_before[1] == pytest.approx(5_000_000) and income[0] == income_before[0]
@@ -64,7 +66,7 @@ def test_one_off_shocks_reach_spend_income_waterfall_and_page() -> None:
     assert spend[2] - spend_before[2] == pytest.approx(2_000_000) and spend[1] == spend_before[1]
     steps = {s["step"]: s["gbp"] for s in with_shocks.waterfall["steps"]}
     assert steps["one-off cost: new system"] == 2_000_000
-    page = html_page(with_shocks)
+    page = html_page(with_shocks.result())
     assert "winter grant" in page and "new system" in page
 
 
@@ -76,12 +78,18 @@ def test_one_off_shocks_reach_spend_income_waterfall_and_page() -> None:
         ({"year": 1, "amount_gbp": -5, "label": "negative", "kind": "cost"}, ("amount_gbp", "greater than 0")),
     ],
 )
-def test_a_bad_shock_is_located(shock: dict, expected: tuple[str, ...]) -> None:
+def test_a_bad_shock_is_located(tmp_path: Path, shock: dict, expected: tuple[str, ...]) -> None:
+    import yaml
+
+    from careflow.services.scenarios import load_scenario
+
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml.safe_dump({"name": "bad", "projection": {"years": 3, "shocks": [shock]}}), encoding="utf-8")
     with pytest.raises(InputError) as error:
-        projection_settings({"years": 3, "shocks": [shock]}, "scenario.yaml")
+        load_scenario(path)
     (problem,) = error.value.problems
     words = f"{problem.found} {problem.expected}"
-    assert problem.file == "scenario.yaml" and "projection → shocks" in words
+    assert problem.file == str(path) and "projection → shocks" in words
     assert all(w in words for w in expected)
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from dask.distributed import Client, LocalCluster
 
 from careflow.baseline.demo import demoshire
 from careflow.console import to_json
+from careflow.services.schemas import result_schema
 from careflow.simulate.projection import scenario_for
 from careflow.simulate.settings import ProjectionSettings
 from careflow.simulate.sweep import Task, batches, run_batch, run_sweep, run_task, scaled_england
+from cli_runner import run_careflow
 
 
 @pytest.fixture(scope="module")
@@ -52,30 +53,26 @@ def test_scaled_england_variants_are_council_sized_and_distinct() -> None:
 
 
 def test_sweep_command_on_a_local_cluster(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "careflow", "sweep", "--baseline", "demo", "--england-variants", "1",
+    run = run_careflow("sweep", "--baseline", "demo", "--england-variants", "1",
          "--years", "1", "--runs", "10", "--workers", "1", "--grid", "unit_cost_inflation=0.0,0.1",
-         "--json", "--out", str(tmp_path / "sweep")],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+         "--json", "--out", str(tmp_path / "sweep"))  # fmt: skip
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert len(data["tasks"]) == 8
+    jsonschema.validate(data, result_schema("sweep"))  # the published schema of `careflow sweep --json`
+    assert [row["scenario"] for row in data["final_year"]] == [t["scenario"] for t in data["tasks"]]
     demo = {t["scenario"]: t for t in data["tasks"] if t["baseline"].startswith("Demoshire")}
     low = demo["optimised [unit_cost_inflation=0]"]["scenarios"]["optimised [unit_cost_inflation=0]"]
     high = demo["optimised [unit_cost_inflation=0.1]"]["scenarios"]["optimised [unit_cost_inflation=0.1]"]
     assert high["series"]["net_spend_gbp"]["mean"][0] > 1.09 * low["series"]["net_spend_gbp"]["mean"][0]
     assert (tmp_path / "sweep" / "sweep.xlsx").exists()
-    bad = subprocess.run(
-        [sys.executable, "-m", "careflow", "sweep", "--baseline", "demo", "--scheduler", "localhost:1"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    bad = run_careflow("sweep", "--baseline", "demo", "--scheduler", "localhost:1")  # fmt: skip
     assert bad.returncode == 2 and "--scheduler" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_parameter_grid_gives_every_combination_and_rejects_unknown_names() -> None:
     from careflow.errors import InputError
-    from careflow.simulate.cli import parse_grid
+    from careflow.services import parse_grid
 
     points = parse_grid(["unit_cost_inflation=0.02,0.03", "population_growth.85+=0.01,0.02,0.04"])
     assert len(points) == 6

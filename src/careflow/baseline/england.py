@@ -279,7 +279,7 @@ def _long_term() -> list[LongTermRow]:
         )
 
     # Everything else: assumed clients (one balancing cell) at relative costs scaled to the £15.4bn total.
-    placed = sum(r.clients for r in rows) + sum(row[3] for row in OTHER_ROWS)
+    placed = sum(r.clients for r in rows) + sum(clients for _, _, _, clients, _ in OTHER_ROWS)
     balance = n.LONG_TERM_CLIENTS_2019_20.value - placed
     fixed_gross = sum(r.gross_gbp for r in rows)
     others = []

@@ -14,9 +14,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from careflow.baseline import schema as s
-from careflow.errors import InputError, Problem, Problems
+from careflow.errors import InputError, Problem, Problems, problems_from_validation
 from careflow.provenance import Local, Provenance
-from careflow.scenario import load_yaml_document, problems_from_validation
+from careflow.scenario import load_yaml_document
 from careflow.tabular import Column, Row, Table, read_tables, rows_from_mapping, write_workbook
 
 BUILT_IN = ("demo", "england-2019-20", "england-2021-22")

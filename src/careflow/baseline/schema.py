@@ -12,41 +12,26 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from careflow.provenance import Provenance
+from careflow.vocabulary import AGE_BANDS as AGE_BANDS  # the shared terms, re-exported for the baseline's readers
+from careflow.vocabulary import POPULATION_BANDS as POPULATION_BANDS
+from careflow.vocabulary import SETTINGS as SETTINGS
+from careflow.vocabulary import SUPPORT_REASONS as SUPPORT_REASONS
+from careflow.vocabulary import AgeBand as AgeBand
+from careflow.vocabulary import PopulationBand as PopulationBand
+from careflow.vocabulary import Setting as Setting
+from careflow.vocabulary import SupportReason as SupportReason
 
 WEEKS_PER_YEAR = 365.25 / 7  # weekly costs become annual costs over an average year
 
 CouncilType = Literal["county", "unitary", "metropolitan", "london_borough", "national"]
-PopulationBand = Literal["18-64", "65-74", "75-84", "85+"]
-AgeBand = Literal["18-64", "65+"]
 Route = Literal["community", "hospital_discharge", "other"]
-SupportReason = Literal[
-    "physical_support",
-    "sensory_support",
-    "memory_and_cognition",
-    "learning_disability",
-    "mental_health",
-    "social_support",
-]
-# Long-term settings, in the order of the independence ladder (DOMAIN.md rungs 3–6).
-Setting = Literal["home_care", "direct_payment", "supported_living", "residential", "nursing"]
 RequestOutcome = Literal["short_term", "long_term", "low_level", "universal_or_signposted", "no_services"]
 ShortTermOutcome = Literal["no_further_need", "low_level_support", "long_term_support", "ended_early"]
 # "adjustment": published long-term money no client row can carry (negative reclassifications, money in a
 # setting with under one client); kept so that totals reconcile, and the only category that may be negative.
 OtherSpendCategory = Literal["short_term", "assessment_and_care_management", "commissioning_and_other", "adjustment"]
 
-POPULATION_BANDS: tuple[PopulationBand, ...] = ("18-64", "65-74", "75-84", "85+")
-AGE_BANDS: tuple[AgeBand, ...] = ("18-64", "65+")
 ROUTES: tuple[Route, ...] = ("community", "hospital_discharge", "other")
-SUPPORT_REASONS: tuple[SupportReason, ...] = (
-    "physical_support",
-    "sensory_support",
-    "memory_and_cognition",
-    "learning_disability",
-    "mental_health",
-    "social_support",
-)
-SETTINGS: tuple[Setting, ...] = ("home_care", "direct_payment", "supported_living", "residential", "nursing")
 DOMICILIARY: tuple[Setting, ...] = ("home_care", "direct_payment")
 NON_RESIDENTIAL: tuple[Setting, ...] = ("home_care", "direct_payment", "supported_living")
 CARE_HOME: tuple[Setting, ...] = ("residential", "nursing")

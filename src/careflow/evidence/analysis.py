@@ -364,7 +364,7 @@ def lever_page(library: Library, category: str, opportunity_values: dict[str, fl
             "median": _quantile(sorted(delivered), 0.5) if delivered else None,
             "max": max(delivered) if delivered else None,
         },
-        "case_studies": [c.model_dump() for c in search_case_studies(library, category=category)],
+        "case_studies": search_case_studies(library, category=category),
         "worth_for_you": worth,
     }
 
@@ -416,7 +416,7 @@ def evidence_for_opportunity(
         result[lever_id] = {
             "categories": [{"category": p["category"], "label": p["label"], "relation": p["relation"]} for p in pages],
             "councils": councils,
-            "case_studies": sorted({(c["council"], c["title"]) for p in pages for c in p["case_studies"]}),
+            "case_studies": sorted({(c.council, c.title) for p in pages for c in p["case_studies"]}),
             "net_gbp_per_year": None if opportunity_values is None else opportunity_values.get(lever_id),
         }
     return result

@@ -7,12 +7,11 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
-from careflow.errors import InputError, Problem
+from careflow.errors import InputError, Problem, problems_from_validation
 from careflow.provenance import Value, quoted
 from careflow.safe_yaml import load_yaml_text
-from careflow.scenario import problems_from_validation
 
 ANNEX = "002_9f8a2094867af2e8.txt"
 
@@ -49,8 +48,10 @@ class Figure(BaseModel):
     value: float | None = None  # the interpreted value; given explicitly only where the print is not plain
     flag: str | None = None  # why the interpreted value differs from, or qualifies, the printed one
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def amount(self) -> float | None:
+        """The figure in £ (or its unit) as careflow reads the print."""
         if self.value is not None:
             return self.value
         return parse_printed(self.printed) if self.printed else None

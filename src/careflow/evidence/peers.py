@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from careflow.baseline.schema import Baseline
-from careflow.errors import InputError, Problem
+from careflow.errors import InputError, Problem, problems_from_validation
 from careflow.evidence.analysis import (
     average_spend,
     category_for_opportunity_lever,
@@ -22,7 +22,7 @@ from careflow.evidence.analysis import (
 )
 from careflow.evidence.library import Council, CouncilType, Library
 from careflow.limits import MAX_NAME_CHARS, Finite
-from careflow.scenario import load_yaml_document, problems_from_validation
+from careflow.scenario import load_yaml_document
 
 # How much each kind of likeness counts. Levers first: the library exists to find councils tackling the same
 # problems; size next, because what works at £40m a year may not at £400m; then spend trend and council type.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from careflow.console import gbp_m
 from careflow.evidence.analysis import (
     average_spend,
@@ -14,7 +12,6 @@ from careflow.evidence.analysis import (
 )
 from careflow.evidence.library import ANNEX, Library
 from careflow.evidence.peers import benchmark_values, benchmarks
-from careflow.files import staged_directory
 from careflow.reference.bibliography import cite
 from careflow.report.charts import PALETTE, figure, to_svg
 from careflow.report.html import Section, chart, escape, paragraphs, render_page, table
@@ -214,11 +211,3 @@ def build_page(library: Library) -> str:
         subtitle=f"{len(library.councils)} councils from {cite(ANNEX)}, {len(library.case_studies)} case studies",
         banner=CAVEATS,
     )
-
-
-def write_report(library: Library, out_dir: Path, force: bool = False) -> Path:
-    """Write evidence.html into `out_dir`; nothing is left behind if building the page fails."""
-    page = build_page(library)
-    with staged_directory(out_dir, force) as staging:
-        (staging / "evidence.html").write_text(page, encoding="utf-8")
-    return Path(out_dir) / "evidence.html"

@@ -3,53 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from careflow.console import FORCE, out, print_json
-from careflow.errors import InputError, Problem
-
-if TYPE_CHECKING:
-    from careflow.finance.tables import FinanceReport
+from careflow.console import FORCE, emit_json, out
+from careflow.errors import InputError
 
 app = typer.Typer(help="Budget monitoring, savings, reserves, capital and the medium-term gap.", no_args_is_help=True)
-
-
-def _load_report(path: Path, period: int | None = None) -> FinanceReport:
-    from careflow.finance.tables import build_report
-    from careflow.finance.workbook import load
-
-    pack = load(path)
-    if period is not None and not any(p.period == period for p in pack.positions):
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    f"no positions recorded for period {period}",
-                    "a period with a forecast for every line",
-                    "positions",
-                )
-            ]
-        )
-    report = build_report(pack, period)
-    if report.unmatched:
-        where = str(path / "printed.csv") if path.is_dir() else str(path)
-        raise InputError(
-            [
-                Problem(
-                    where,
-                    f"no computed figure '{p.measure}' for '{p.item}' in table '{p.table}'",
-                    "a table, item and measure the report shows (see the README)",
-                    "printed",
-                    p.row,
-                    "item",
-                )
-                for p in report.unmatched
-            ]
-        )
-    return report
 
 
 @app.command()
@@ -61,14 +22,11 @@ def template(
     force: bool = FORCE,
 ) -> None:
     """Write a blank finance workbook (one sheet per table, with column notes and instructions), or a filled copy."""
-    from careflow.files import staged_file
-    from careflow.finance.workbook import copy_to_workbook, write_template
+    from careflow.files import refuse_existing, write_output
+    from careflow.services import finance_template
 
-    with staged_file(out_file, force) as tmp:
-        if from_pack is None:
-            write_template(tmp)
-        else:
-            copy_to_workbook(from_pack, tmp)
+    refuse_existing(out_file, force)  # before the pack is read
+    write_output(out_file, finance_template(from_pack), force)
     out.print(f"Wrote the finance workbook to {out_file}")
 
 
@@ -78,21 +36,21 @@ def validate(
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON"),
 ) -> None:
     """Check a finance workbook or CSV folder and report every problem with file, sheet, row and column."""
-    from careflow.console import print_validation_json
+    from careflow.services import FinanceCheck, check_finance
 
     try:
-        report = _load_report(input_path)
+        checked = check_finance(input_path)
     except InputError as error:
         if not json_output:
             raise
-        print_validation_json(error.problems)
+        emit_json(FinanceCheck.failed(error.problems))
         raise typer.Exit(2) from None
     if json_output:
-        print_validation_json([], lines=len(report.pack.lines), flags=len(report.flags))
+        emit_json(checked)
         return
     out.print(
-        f"[green]{input_path} is valid[/green]: {len(report.pack.lines)} budget lines, {len(report.pack.savings)} savings rows, "
-        f"{len(report.pack.printed)} printed figures checked, {len(report.flags)} differ from the computed figure."
+        f"[green]{input_path} is valid[/green]: {checked.lines} budget lines, {checked.savings} savings rows, "
+        f"{checked.printed} printed figures checked, {checked.flags} differ from the computed figure."
     )
 
 
@@ -112,22 +70,19 @@ def report(
     force: bool = FORCE,
 ) -> None:
     """Produce the committee report (HTML, .docx, .xlsx) and print the summary; --json prints every table."""
-    from careflow.files import staged_directory
-    from careflow.finance.report import format_value, report_json, write_report
-    from careflow.report.word import load_style
+    from careflow.files import write_outputs
+    from careflow.finance.report import format_value
+    from careflow.services import finance_report
 
-    style = load_style(style_file)
-    result = _load_report(input_path, period)
-    written: list[Path] = []
-    if out_dir is not None:
-        with staged_directory(out_dir, force) as stage:
-            written = [out_dir / p.name for p in write_report(result, stage, style=style)]
+    made = finance_report(input_path, period, render=out_dir is not None, style=style_file)
+    written = write_outputs(out_dir, {f.name: f.data for f in made.files}, force) if out_dir is not None else []
+    result = made.report
+    result.written = [str(p) for p in written]
     if json_output:
-        data = report_json(result)
-        data["written"] = [str(p) for p in written]
-        print_json(data)
+        emit_json(result)
         return
     summary = result.table("summary")
+    flagged = {(f.table, f.item, f.measure) for f in result.flags}
     table = Table(title=summary.title)
     table.add_column(summary.label_heading)
     # the terminal shows this year's columns; last year's are in the report
@@ -138,7 +93,7 @@ def report(
         cells = []
         for c in shown:
             text = format_value(r.values.get(c.measure), c.kind)
-            if (summary.namespace, r.item, c.measure) in result.flags:
+            if (summary.namespace, r.item, c.measure) in flagged:
                 text += " †"
             cells.append(text)
         table.add_row(r.label, *cells, style="bold" if r.style == "total" else None)

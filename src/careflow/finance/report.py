@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from careflow.finance.tables import DECIMALS, Column, FinanceReport, Flag, ReportTable, Row
 from careflow.reference.bibliography import cite, references_for
 from careflow.report import html as page
-from careflow.report.charts import PALETTE, figure, plt, to_png, to_svg
+from careflow.report.charts import PALETTE, figure, to_png, to_svg
 from careflow.report.word import CommitteePaper, HouseStyle, is_wide
 
 if TYPE_CHECKING:
@@ -348,8 +348,6 @@ def render_docx(report: FinanceReport, path: Path, style: HouseStyle | None = No
         if heading in charts:
             fig, caption = charts.pop(heading)
             paper.figure(to_png(fig), caption)
-    for fig, _ in charts.values():  # a chart whose section has no table is not shown; release it
-        plt.close(fig)
     if numbers:
         paper.heading("Differences from the printed source")
         paper.table(None, FLAG_HEADERS, flag_rows(report, numbers), numeric=(2, 3, 4))
@@ -485,6 +483,7 @@ def report_json(report: FinanceReport) -> dict[str, Any]:
                 "key": t.key,
                 "title": t.title,
                 "namespace": t.namespace,
+                "label_heading": t.label_heading,
                 "columns": [_column_json(c) for c in t.columns],
                 "rows": [row_json(t, r) for r in t.rows],
                 "note": t.note,
@@ -511,14 +510,14 @@ def _flag_json(f: Flag) -> dict[str, Any]:
     }
 
 
-def write_report(
-    report: FinanceReport, folder: Path, stem: str = "finance-report", style: HouseStyle | None = None
-) -> list[Path]:
-    """Write the three formats into `folder` (a staging folder: the caller moves it into place on success)."""
-    html_path = folder / f"{stem}.html"
-    html_path.write_text(render_html(report), encoding="utf-8")
-    docx_path = folder / f"{stem}.docx"
-    render_docx(report, docx_path, style)
-    xlsx_path = folder / f"{stem}.xlsx"
-    render_xlsx(report, xlsx_path)
-    return [html_path, docx_path, xlsx_path]
+def render_report(
+    report: FinanceReport, stem: str = "finance-report", style: HouseStyle | None = None
+) -> dict[str, bytes]:
+    """The three formats as bytes: HTML, Word (in the council's house style, if given) and Excel, from the same tables."""
+    from careflow.files import rendered_bytes
+
+    return {
+        f"{stem}.html": render_html(report).encode("utf-8"),
+        f"{stem}.docx": rendered_bytes(lambda path: render_docx(report, path, style), ".docx"),
+        f"{stem}.xlsx": rendered_bytes(lambda path: render_xlsx(report, path), ".xlsx"),
+    }

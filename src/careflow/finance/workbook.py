@@ -273,7 +273,7 @@ TABLES: tuple[Table, ...] = (
         "Figures as the source prints them, so the report can flag where the computed figure differs",
         (
             Column("table", "budget, savings, reserves, capital, mtfs, council_tax or allocation", "text"),
-            Column("item", "The line, group or row code (see the README)", "text"),
+            Column("item", "The line, group or row code (see docs/finance.md)", "text"),
             Column("measure", "The column, e.g. budget, forecast, variance, variance_percent", "text"),
             Column("value", "The value as printed (percentages as numbers, e.g. 2.33)", "number", minimum=None),
             SOURCE,

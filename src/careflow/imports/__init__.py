@@ -74,10 +74,6 @@ def resolve_council(pub: Publication, wanted: str) -> str:
     )
 
 
-def import_one(pub: Publication, code: str, basis: ClientBasis, shapes: EnglandShapes | None = None) -> Imported:
-    return CouncilBuilder(pub, code, basis, shapes or EnglandShapes(pub, basis)).build()
-
-
 def import_councils(
     tables: Path | Publication,
     councils: list[str] | None = None,

@@ -150,7 +150,11 @@ def render_report(result: ImportResult, lines: list[CouncilLine], timings: dict[
 
     env = Environment(loader=PackageLoader("careflow.imports", "templates"), autoescape=select_autoescape(["html"]))
     env.filters["m"] = m
+    from careflow.reference.national import PRINTED_OPPORTUNITY
+
     pub = result.publication
+    england = next((line for line in lines if line.item.code.startswith("E92")), None)
+    printed = {lever_id: value.value for lever_id, value in PRINTED_OPPORTUNITY.items()}
     holds = sum(1 for line in lines for c in line.review.checks if c.holds)
     total = sum(len(line.review.checks) for line in lines)
     return env.get_template("import_report.html").render(
@@ -162,4 +166,6 @@ def render_report(result: ImportResult, lines: list[CouncilLine], timings: dict[
         total_checks=total,
         unexplained=[(line, c) for line in lines for c in line.review.checks if not c.holds and not c.reason],
         timings=timings,
+        england=england,
+        printed=printed,
     )

@@ -116,8 +116,22 @@ class PublishedTable:
     def money_in_thousands(self) -> bool:
         return "£ thousands" in label(self.unit)
 
-    def year_columns(self) -> list[str]:
-        return sorted({part for path in self.columns for part in path if YEAR.fullmatch(part.strip())})
+    def series(self, code: str, *labels: str) -> dict[str, Cell]:
+        """A year-on-year table's cells for one row: year ("2020-21") → cell under these labels and that year.
+
+        Tables 2, 5, 15, 16, 17 and 52 print two or three years side by side; the year may sit at any level
+        of the header (Table 17: care type / year / age; Table 2: measure / age / year).
+        """
+        wanted = [label(x) for x in labels]
+        out: dict[str, Cell] = {}
+        for index, path in enumerate(self.columns):
+            parts = [label(p) for p in path if label(p)]
+            years = [p for p in parts if YEAR.fullmatch(p)]
+            rest = [p for p in parts if not YEAR.fullmatch(p)]
+            if len(years) == 1 and rest == wanted:
+                number, values = self.index()[code]
+                out[years[0]] = self._cell(number, values, index, code)
+        return dict(sorted(out.items()))
 
     def find_column(self, *labels: str, where: str = "") -> int:
         """The one column whose header path contains these labels in this order (case and spacing ignored)."""

@@ -5,12 +5,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from careflow.baseline.schema import Baseline
-from careflow.errors import InputError, Problem
 from careflow.opportunity.levers import LEVER_FUNCTIONS, LeverOutcome
 from careflow.opportunity.overlaps import overlap_removed
 from careflow.opportunity.parameters import (
     LEVER,
-    LEVER_IDS,
     LEVERS,
     PARAMETER_DESCRIPTIONS,
     default_effects,
@@ -66,19 +64,14 @@ class OpportunityResult(BaseModel):
     total_net_of_added_cost_gbp: float = 0.0
 
 
-def lever_effects(scenario: Scenario | None = None, file: str = "scenario") -> dict[str, dict[str, Effect]]:
-    """Every lever's effects with defaults filled in and the scenario's overrides checked and applied."""
+def lever_effects(scenario: Scenario | None = None) -> dict[str, dict[str, Effect]]:
+    """Every lever's effects: the defaults, with the scenario's overrides applied (already checked by `Scenario`).
+
+    A range the scenario leaves out keeps the default range's spread relative to its central value.
+    """
     effects = default_effects()
-    problems: list[Problem] = []
     for lever_id, settings in (scenario.levers if scenario else {}).items():
-        if lever_id not in LEVER:
-            problems.append(Problem(file, f"lever '{lever_id}' at levers", f"one of: {', '.join(LEVER_IDS)}"))
-            continue
         for name, effect in settings.effects.items():
-            where = f"levers → {lever_id} → effects → {name}"
-            if name not in effects[lever_id]:
-                problems.append(Problem(file, f"effect '{name}' at {where}", f"'{LEVER[lever_id].effect_name}'"))
-                continue
             default = effects[lever_id][name]
             spread_low, spread_high = _relative_spread(default)
             # A central value given alone keeps the national range's relative spread around it, so that the
@@ -87,30 +80,9 @@ def lever_effects(scenario: Scenario | None = None, file: str = "scenario") -> d
             high = (
                 effect.high if effect.high is not None else min(effect.central * spread_high, LEVER[lever_id].maximum)
             )
-            for label, value in (("central", effect.central), ("low", low), ("high", high)):
-                if not 0.0 <= value <= LEVER[lever_id].maximum:
-                    problems.append(Problem(file, f"{value:g} at {where} → {label}", LEVER[lever_id].expected()))
-            if not low <= effect.central <= high:
-                problems.append(
-                    Problem(
-                        file,
-                        f"low {low:g}, central {effect.central:g}, high {high:g} at {where}",
-                        "low ≤ central ≤ high",
-                    )
-                )
             effects[lever_id][name] = Effect(
                 central=effect.central, low=low, high=high, provenance=effect.provenance or default.provenance
             )
-        if settings.phasing is not None:
-            for year, share in enumerate(settings.phasing, start=1):
-                if not 0.0 <= share <= 1.0:
-                    problems.append(
-                        Problem(
-                            file, f"{share:g} at levers → {lever_id} → phasing → year {year}", "a share from 0 to 1"
-                        )
-                    )
-    if problems:
-        raise InputError(problems)
     return effects
 
 
@@ -123,22 +95,14 @@ def _relative_spread(default: Effect) -> tuple[float, float]:
     return low / default.central, high / default.central
 
 
-def model_parameters(scenario: Scenario | None = None, file: str = "scenario") -> dict[str, Value]:
+def model_parameters(scenario: Scenario | None = None) -> dict[str, Value]:
     """National parameters with the scenario's overrides (each keeps the provenance the scenario gives)."""
     from careflow.provenance import Assumed
 
     params = dict(national_parameters())
-    problems: list[Problem] = []
     for name, effect in (scenario.parameters if scenario else {}).items():
-        if name not in params:
-            problems.append(Problem(file, f"parameter '{name}' at parameters", f"one of: {', '.join(sorted(params))}"))
-        elif effect.central < 0:
-            problems.append(Problem(file, f"{effect.central:g} at parameters → {name}", "a value of at least 0"))
-        else:
-            source = effect.provenance or Assumed(reason=f"set in scenario {scenario.name if scenario else ''}")
-            params[name] = Value(value=effect.central, unit=params[name].unit, provenance=source)
-    if problems:
-        raise InputError(problems)
+        source = effect.provenance or Assumed(reason=f"set in scenario {scenario.name if scenario else ''}")
+        params[name] = Value(value=effect.central, unit=params[name].unit, provenance=source)
     return params
 
 
@@ -152,22 +116,10 @@ def _net_by_lever(
     return net, removed, outcomes
 
 
-def evaluate(baseline: Baseline, scenario: Scenario | None = None, file: str = "scenario") -> OpportunityResult:
+def evaluate(baseline: Baseline, scenario: Scenario | None = None) -> OpportunityResult:
     """The opportunity for one council: central, low and high for each lever, and the total, net of overlaps."""
-    problems: list[Problem] = []  # lever and parameter problems are reported in one round
-    effects: dict[str, dict[str, Effect]] = {}
-    params: dict[str, Value] = {}
-    try:
-        effects = lever_effects(scenario, file)
-    except InputError as error:
-        problems.extend(error.problems)
-    try:
-        params = model_parameters(scenario, file)
-    except InputError as error:
-        problems.extend(error.problems)
-    if problems:
-        raise InputError(problems)
-    params = local_parameters(baseline, params)
+    effects = lever_effects(scenario)
+    params = local_parameters(baseline, model_parameters(scenario))
     enabled = [
         lever
         for lever in LEVERS

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from careflow.baseline.glance import glance
 from careflow.baseline.schema import Baseline
 from careflow.console import gbp_m as m
+from careflow.evidence.library import Library
 from careflow.opportunity.model import CAVEAT, OpportunityResult
 from careflow.opportunity.overlaps import RULES
 from careflow.opportunity.parameters import LEVER, PARAMETER_DESCRIPTIONS
@@ -110,24 +112,11 @@ def provenance_html(rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>"
 
 
-def baseline_glance(baseline: Baseline) -> list[list[str]]:
-    return [
-        ["Adults (18+)", f"{baseline.people():,.0f}"],
-        ["Requests for support from new clients", f"{baseline.total_requests():,.0f}"],
-        ["Completed short-term episodes", f"{baseline.short_term_episodes():,.0f}"],
-        ["Clients in long-term support", f"{baseline.clients():,.0f}"],
-        ["Permanent care-home admissions (65+)", f"{baseline.care_home_admissions('65+'):,.0f}"],
-        ["Gross current expenditure (£m)", m(baseline.gross_spend())],
-        ["Net current expenditure (£m)", m(baseline.net_spend())],
-    ]
-
-
-def peer_evidence_rows(result: OpportunityResult) -> list[list[str]]:
+def peer_evidence_rows(result: OpportunityResult, library: Library) -> list[list[str]]:
     """For each lever: the councils in the evidence library that pulled a linked lever (the LGA savings annex)."""
     from careflow.evidence.analysis import evidence_for_opportunity
-    from careflow.evidence.library import load_library
 
-    evidence = evidence_for_opportunity(load_library(), {x.id: x.net_benefit_gbp for x in result.levers})
+    evidence = evidence_for_opportunity(library, {x.id: x.net_benefit_gbp for x in result.levers})
     rows = []
     for lever in result.levers:
         found = evidence.get(lever.id)
@@ -154,7 +143,7 @@ LEVER_HEADERS = [
 ]
 
 
-def render_html(result: OpportunityResult, baseline: Baseline) -> str:
+def render_html(result: OpportunityResult, baseline: Baseline, library: Library) -> str:
     names = [lever.name for lever in result.levers]
     by_lever = charts.bar_with_range(
         names,
@@ -208,11 +197,14 @@ def render_html(result: OpportunityResult, baseline: Baseline) -> str:
             )
             + table(
                 ["Lever", "Worth for you £m/yr", "Evidence categories", "Councils", "Who", "Case studies"],
-                peer_evidence_rows(result),
+                peer_evidence_rows(result, library),
                 numeric=(1, 3),
             ),
         ),
-        Section("The council at a glance", table(["Measure", "Value"], baseline_glance(baseline), numeric=(1,))),
+        Section(
+            "The council at a glance",
+            table(["Measure", "Value"], [list(row) for row in glance(baseline)], numeric=(1,)),
+        ),
         Section(
             "Appendix: where every number comes from",
             paragraphs(
@@ -307,12 +299,12 @@ def write_excel(path: Path, result: OpportunityResult, baseline: Baseline) -> No
     )
 
 
-def write_report(out: Path, result: OpportunityResult, baseline: Baseline, force: bool = False) -> list[Path]:
-    """Write the HTML and Excel reports into `out` (staged, so nothing is half-written)."""
-    from careflow.files import staged_directory
+def render_report(result: OpportunityResult, baseline: Baseline, library: Library) -> dict[str, bytes]:
+    """The HTML and Excel reports as bytes, named after the council."""
+    from careflow.files import rendered_bytes
 
     name = f"opportunity-{slug(result)}"
-    with staged_directory(out, force) as stage:
-        (stage / f"{name}.html").write_text(render_html(result, baseline), encoding="utf-8")
-        write_excel(stage / f"{name}.xlsx", result, baseline)
-    return [Path(out) / f"{name}.html", Path(out) / f"{name}.xlsx"]
+    return {
+        f"{name}.html": render_html(result, baseline, library).encode("utf-8"),
+        f"{name}.xlsx": rendered_bytes(lambda path: write_excel(path, result, baseline), ".xlsx"),
+    }

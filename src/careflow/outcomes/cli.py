@@ -8,11 +8,8 @@ from typing import Any
 import typer
 from rich.table import Table as RichTable
 
-from careflow.console import FORCE, out, print_json
-from careflow.errors import InputError, Problem
-from careflow.files import staged_directory, staged_file
-from careflow.safety import csv_writer
-from careflow.tabular import write_workbook
+from careflow.console import FORCE, emit_json, out
+from careflow.files import refuse_existing, write_output, write_outputs
 
 reviews_app = typer.Typer(
     help="Ideal-outcome case reviews: import, summarise, calibrate the model.", no_args_is_help=True
@@ -35,13 +32,6 @@ def _share_cells(share: Any) -> list[str]:
     ]
 
 
-def _check_output_suffix(path: Path, suffixes: tuple[str, ...]) -> None:
-    if path.suffix.lower() not in suffixes:
-        raise InputError(
-            [Problem(str(path), f"an output of type '{path.suffix}'", "a file ending " + " or ".join(suffixes))]
-        )
-
-
 # --- case reviews ---------------------------------------------------------------------------------------------------
 
 
@@ -51,29 +41,25 @@ def reviews_template(
     force: bool = FORCE,
 ) -> None:
     """Write a blank case-review template: a workbook (Instructions, column notes) or a CSV; one example row."""
-    from careflow.outcomes.reviews import REVIEWS, TEMPLATE_INSTRUCTIONS
+    from careflow.services import reviews_file
 
-    _check_output_suffix(out_path, (".xlsx", ".csv"))
-    with staged_file(out_path, force) as stage:
-        if out_path.suffix.lower() == ".xlsx":
-            write_workbook(stage, [REVIEWS], "careflow case reviews", TEMPLATE_INSTRUCTIONS)
-        else:
-            with stage.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv_writer(handle)
-                writer.writerow([c.name for c in REVIEWS.columns])
-                writer.writerows(REVIEWS.example_rows)
+    write_output(out_path, reviews_file(out_path.name), force)
     out.print(f"Wrote the case-review template to {out_path}")
 
 
 @reviews_app.command("validate")
 def reviews_validate(
     file: Path = typer.Argument(..., help="Case reviews: .xlsx, .csv, or a folder with reviews.csv"),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
 ) -> None:
     """Check a case-review file; list every problem (and exit 2), or confirm how many reviews it holds."""
-    from careflow.outcomes.reviews import load_reviews
+    from careflow.services import check_reviews
 
-    reviews = load_reviews(file)
-    out.print(f"[green]{len(reviews)} case reviews are valid.[/green]")
+    checked = check_reviews(file)
+    if as_json:
+        emit_json(checked)
+        return
+    out.print(f"[green]{checked.reviews} case reviews are valid.[/green]")
 
 
 @reviews_app.command("export")
@@ -83,19 +69,12 @@ def reviews_export(
     force: bool = FORCE,
 ) -> None:
     """Validate case reviews and write them out in the template layout (.xlsx) or as one CSV file."""
-    from careflow.outcomes.reviews import REVIEWS, TEMPLATE_INSTRUCTIONS, load_reviews, review_row
+    from careflow.services import load_reviews, reviews_file
 
-    _check_output_suffix(out_path, (".xlsx", ".csv"))
+    reviews_file(out_path.name)  # an unsupported output type, or an existing file, before the reviews are read
+    refuse_existing(out_path, force)
     reviews = load_reviews(file)
-    rows = [review_row(r) for r in reviews]
-    with staged_file(out_path, force) as stage:
-        if out_path.suffix.lower() == ".xlsx":
-            write_workbook(stage, [REVIEWS], "careflow case reviews", TEMPLATE_INSTRUCTIONS, rows={REVIEWS.name: rows})
-        else:
-            with stage.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv_writer(handle)
-                writer.writerow([c.name for c in REVIEWS.columns])
-                writer.writerows(rows)
+    write_output(out_path, reviews_file(out_path.name, reviews), force)
     out.print(f"Wrote {len(reviews)} case reviews to {out_path}")
 
 
@@ -107,15 +86,9 @@ def reviews_synthetic(
     force: bool = FORCE,
 ) -> None:
     """Write deterministic SYNTHETIC case reviews (for trying careflow; not real people)."""
-    from careflow.outcomes.reviews import REVIEWS, review_row
-    from careflow.outcomes.synthetic import SYNTHETIC_LABEL, generate_reviews
+    from careflow.services import synthetic_reviews
 
-    _check_output_suffix(out_path, (".csv",))
-    with staged_file(out_path, force) as stage, stage.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv_writer(handle, lineterminator="\n")
-        writer.writerow([f"# {SYNTHETIC_LABEL} (random seed {seed})"])
-        writer.writerow([c.name for c in REVIEWS.columns])
-        writer.writerows(review_row(r) for r in generate_reviews(count, seed))
+    write_output(out_path, synthetic_reviews(out_path.name, count, seed), force)
     out.print(f"Wrote {count} synthetic case reviews to {out_path}")
 
 
@@ -131,18 +104,15 @@ def reviews_summary(
         REFERENCE_GAP_REASONS,
         REFERENCE_MDT_AT_LEAST_AS_INDEPENDENT,
         REFERENCE_SHORT_TERM_RATIO,
-        summarise,
     )
-    from careflow.outcomes.review_report import write_review_summary
-    from careflow.outcomes.reviews import load_reviews
+    from careflow.services import summarise_reviews
 
-    summary = summarise(load_reviews(file))
-    written: list[Path] = []
+    made = summarise_reviews(file, render=out_dir is not None)
+    summary = made.summary
     if out_dir is not None:
-        with staged_directory(out_dir, force) as stage:
-            written = [out_dir / p.name for p in write_review_summary(stage, summary, file.name)]
+        summary.written = [str(p) for p in write_outputs(out_dir, {f.name: f.data for f in made.files}, force)]
     if as_json:
-        print_json({**summary.as_dict(), "written": [str(p) for p in written]})
+        emit_json(summary)
         return
     headers = ("group", "cases", "share", "95% interval (Wilson)", "warning")
     shares = RichTable(title=f"Ideal more independent than actual — {summary.cases} reviews")
@@ -190,8 +160,8 @@ def reviews_summary(
             else "."
         )
     )
-    if written:
-        out.print(f"Wrote {', '.join(str(p) for p in written)}")
+    if summary.written:
+        out.print(f"Wrote {', '.join(summary.written)}")
 
 
 @reviews_app.command("calibrate")
@@ -208,49 +178,25 @@ def reviews_calibrate(
     force: bool = FORCE,
 ) -> None:
     """Turn review results into local lever effects, combined with national values, as a scenario."""
-    from careflow.baseline.io import load_baseline
-    from careflow.opportunity import evaluate
-    from careflow.outcomes.calibrate import NATIONAL, calibrate, lever_evidence
-    from careflow.outcomes.reviews import load_reviews
+    from careflow.services import calibrate_reviews, scenario_yaml
 
-    _check_output_suffix(out_path, (".yaml", ".yml"))
-    reviews = load_reviews(file)
-    council = load_baseline(baseline)
-    scenario = calibrate(reviews, NATIONAL, source=f"case reviews in {file.name}", prior_strength=prior_strength)
-    national_total = evaluate(council).total_net_benefit_gbp
-    local_total = evaluate(council, scenario).total_net_benefit_gbp
-    context = (
-        f"Opportunity for {council.council.name}: £{local_total / 1e6:,.1f}m a year with these reviews, "
-        f"against £{national_total / 1e6:,.1f}m with the national values"
-    )
-    scenario.description += f" {context}."
-    document = scenario.model_dump(mode="json", exclude_none=True)
-    import yaml  # only this command writes YAML
-
-    with staged_file(out_path, force) as stage:
-        stage.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    evidence = lever_evidence(reviews, NATIONAL, prior_strength)
+    refuse_existing(out_path, force)
+    result = calibrate_reviews(file, baseline, prior_strength, out_path.name)
+    write_output(out_path, scenario_yaml(result.document), force)
+    result.scenario = str(out_path)
     if as_json:
-        print_json(
-            {
-                "scenario": str(out_path),
-                "context": context,
-                "opportunity_national_gbp": national_total,
-                "opportunity_local_gbp": local_total,
-                "levers": [e.__dict__ for e in evidence],
-            }
-        )
+        emit_json(result)
         return
-    shown = RichTable(title=f"Lever effects from {len(reviews)} case reviews (written to {out_path})")
+    shown = RichTable(title=f"Lever effects from {result.reviews} case reviews (written to {out_path})")
     for h in ("lever", "effect", "cases", "local", "national", "combined", "range"):
         shown.add_column(h, justify="left" if h in ("lever", "effect") else "right")
-    for e in evidence:
+    for e in result.levers:
         shown.add_row(
             e.lever, e.effect, str(e.cases), "–" if e.local is None else f"{e.local:.3f}", f"{e.national:.3f}",
             f"{e.central:.3f}", f"{e.low:.3f}–{e.high:.3f}",
         )  # fmt: skip
     out.print(shown)
-    out.print(context)
+    out.print(result.context)
 
 
 # --- indicators ---------------------------------------------------------------------------------------------------
@@ -259,30 +205,18 @@ def reviews_calibrate(
 @indicators_app.command("list")
 def indicators_list(as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout")) -> None:
     """The indicator registry: definitions, direction, default targets and sources."""
-    from careflow.outcomes.indicators import REGISTRY
+    from careflow.services import indicator_registry
 
+    registry = indicator_registry()
     if as_json:
-        print_json(
-            {
-                "indicators": [
-                    {
-                        "id": i.id, "name": i.name, "definition": i.definition(), "numerator": i.numerator,
-                        "denominator": i.denominator, "scale": i.scale, "unit": i.unit, "period": i.period,
-                        "direction": i.direction, "target": i.target, "target_measure": i.target_measure,
-                        "amber_margin": i.amber_margin, "source": i.source,
-                        "target_provenance": i.target_provenance.describe() if i.target_provenance else None,
-                    }
-                    for i in REGISTRY
-                ]
-            }
-        )  # fmt: skip
+        emit_json(registry)
         return
     shown = RichTable(title="Performance indicators")
     for h in ("id", "definition", "unit", "better", "target", "source"):
         shown.add_column(h, overflow="fold")
-    for i in REGISTRY:
+    for i in registry.indicators:
         target = "trajectory" if i.target_measure else f"{i.target:g}"
-        shown.add_row(i.id, i.definition(), i.unit, i.direction, target, i.source)
+        shown.add_row(i.id, i.definition, i.unit, i.direction, target, i.source)
     out.print(shown)
 
 
@@ -292,13 +226,9 @@ def indicators_template(
     force: bool = FORCE,
 ) -> None:
     """Write a blank monthly-data workbook (monthly counts, optional local targets)."""
-    from careflow.outcomes.indicators import MEASURES, MONTHLY, TARGETS
+    from careflow.services import indicators_template as template
 
-    _check_output_suffix(out_path, (".xlsx",))
-    notes = ["Give one row per month and measure; leave provider blank for council-wide figures."]
-    notes += [f"{m}: {d}" for m, d in MEASURES.items()]
-    with staged_file(out_path, force) as stage:
-        write_workbook(stage, [MONTHLY, TARGETS], "careflow monthly indicator data", notes)
+    write_output(out_path, template(out_path.name), force)
     out.print(f"Wrote the monthly-data template to {out_path}")
 
 
@@ -312,39 +242,22 @@ def indicators_report(
     force: bool = FORCE,
 ) -> None:
     """Compute every indicator by month, compare with target and previous periods, write the dashboard."""
-    from careflow.outcomes.dashboard import write_dashboard
-    from careflow.outcomes.indicators import evaluate, format_value, load_monthly
-    from careflow.outcomes.references import COUNCIL_TYPES, references_for
+    from careflow.outcomes.indicators import format_value
+    from careflow.services import indicator_dashboard
 
-    if council_type is not None and council_type not in COUNCIL_TYPES:
-        raise InputError([Problem("--council-type", f"'{council_type}'", "one of: " + ", ".join(COUNCIL_TYPES))])
-    data = load_monthly(input_path)
-    results = evaluate(data)
-    references = references_for(council_type)
-    with staged_directory(out_dir, force) as stage:
-        written = write_dashboard(stage, results, data, references, council)
+    dashboard = indicator_dashboard(input_path, council, council_type, render=True)
+    dashboard.out = [str(p) for p in write_outputs(out_dir, {f.name: f.data for f in dashboard.files}, force)]
     if as_json:
-        print_json(
-            {
-                "out": [str(out_dir / p.name) for p in written],
-                "indicators": [
-                    {"id": r.indicator.id, "month": r.latest.month, "value": r.latest.value, "target": r.latest.target,
-                     "rag": r.latest.rag, "previous": r.previous.value if r.previous else None, "trend": r.trend,
-                     "note": r.latest.note}
-                    for r in results
-                ],
-            }
-        )  # fmt: skip
+        emit_json(dashboard)
         return
-    shown = RichTable(title=f"{council}: indicators for {results[0].latest.month}")
+    shown = RichTable(title=f"{council}: indicators for {dashboard.indicators[0].month}")
     for h in ("indicator", "latest", "target", "RAG", "trend"):
         shown.add_column(h, justify="right" if h in ("latest", "target") else "left")
     style = {"green": "green", "amber": "yellow", "red": "red", "no data": "dim"}
-    for r in results:
-        unit = r.indicator.unit
+    for r in dashboard.indicators:
         shown.add_row(
-            r.indicator.name, format_value(r.latest.value, unit), format_value(r.latest.target, unit),
-            f"[{style[r.latest.rag]}]{r.latest.rag}[/]", r.trend,
+            r.name, format_value(r.value, r.unit), format_value(r.target, r.unit),
+            f"[{style[r.rag]}]{r.rag}[/]", r.trend,
         )  # fmt: skip
     out.print(shown)
-    out.print(f"Wrote {', '.join(str(out_dir / p.name) for p in written)}")
+    out.print(f"Wrote {', '.join(dashboard.out)}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from careflow.outcomes.indicators import IndicatorResult, MonthlyData, format_value
@@ -108,7 +107,7 @@ def render_dashboard(
                     ["Indicator", "Provider", "Latest", "Target", "RAG"],
                     provider_rows,
                     numeric=(2, 3),
-                    row_classes=[RAG_CLASS[str(row[4])] for row in provider_rows],
+                    row_classes=[RAG_CLASS[p.rag] for r in results for p in r.by_provider],
                 ),
             )  # fmt: skip
         )
@@ -179,16 +178,16 @@ def dashboard_sheets(
     }  # fmt: skip
 
 
-def write_dashboard(
-    out: Path, results: list[IndicatorResult], data: MonthlyData, references: list[ReferenceValue], council: str
-) -> list[Path]:
-    """Write indicators.html and indicators.xlsx into `out` (a staging folder supplied by the caller)."""
-    html_path, excel_path = out / "indicators.html", out / "indicators.xlsx"
-    html_path.write_text(render_dashboard(results, data, references, council), encoding="utf-8")
-    write_results(
-        excel_path,
-        dashboard_sheets(results, data, references),
-        notes=[f"Performance indicators for {council}, computed by careflow from the monthly data file.",
-               "Values are unrounded; RAG compares each value with its target and amber margin."],
-    )  # fmt: skip
-    return [html_path, excel_path]
+def render_dashboard_files(
+    results: list[IndicatorResult], data: MonthlyData, references: list[ReferenceValue], council: str
+) -> dict[str, bytes]:
+    """indicators.html and indicators.xlsx as bytes."""
+    from careflow.files import rendered_bytes
+
+    notes = [f"Performance indicators for {council}, computed by careflow from the monthly data file.",
+             "Values are unrounded; RAG compares each value with its target and amber margin."]  # fmt: skip
+    sheets = dashboard_sheets(results, data, references)
+    return {
+        "indicators.html": render_dashboard(results, data, references, council).encode("utf-8"),
+        "indicators.xlsx": rendered_bytes(lambda path: write_results(path, sheets, notes=notes), ".xlsx"),
+    }

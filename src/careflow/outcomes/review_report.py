@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from careflow.outcomes.analysis import (
@@ -153,11 +152,13 @@ def review_summary_sheets(summary: ReviewSummary) -> dict[str, tuple[Sequence[st
     }  # fmt: skip
 
 
-def write_review_summary(out: Path, summary: ReviewSummary, source: str) -> list[Path]:
-    """Write reviews_summary.html and reviews_summary.xlsx into `out` (a staging folder from the caller)."""
-    page, workbook = out / "reviews_summary.html", out / "reviews_summary.xlsx"
-    page.write_text(render_review_summary(summary, source), encoding="utf-8")
-    write_results(
-        workbook, review_summary_sheets(summary), notes=[f"Case-review summary for {source}", *method_notes()]
-    )
-    return [page, workbook]
+def render_review_summary_files(summary: ReviewSummary, source: str) -> dict[str, bytes]:
+    """reviews_summary.html and reviews_summary.xlsx as bytes."""
+    from careflow.files import rendered_bytes
+
+    notes = [f"Case-review summary for {source}", *method_notes()]
+    workbook = rendered_bytes(lambda path: write_results(path, review_summary_sheets(summary), notes=notes), ".xlsx")
+    return {
+        "reviews_summary.html": render_review_summary(summary, source).encode("utf-8"),
+        "reviews_summary.xlsx": workbook,
+    }

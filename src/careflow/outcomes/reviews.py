@@ -11,16 +11,10 @@ from typing import Any
 
 from careflow.errors import Problem, Problems
 from careflow.tabular import Column, Row, Table, read_tables
+from careflow.vocabulary import AGE_BANDS, SETTING_RUNG, SUPPORT_REASON_LABEL
 
-AGE_BANDS = ("18-64", "65+")
-SUPPORT_REASONS = (
-    "physical support",
-    "sensory support",
-    "support with memory and cognition",
-    "learning disability support",
-    "mental health support",
-    "social support",
-)
+# Case-review files hold the labels people use; the terms themselves come from the one vocabulary.
+SUPPORT_REASONS = tuple(SUPPORT_REASON_LABEL.values())
 DECISION_POINTS = (
     "front door",
     "hospital discharge",
@@ -38,26 +32,6 @@ GAP_REASONS = (
 )
 YES_NO = ("yes", "no")
 
-# The independence ladder of DOMAIN.md: each setting sits on one rung (1 = most independent).
-RUNG_NAMES = {
-    1: "no formal support",
-    2: "short-term support only",
-    3: "community support at home",
-    4: "supported living / Shared Lives / extra care",
-    5: "residential care",
-    6: "nursing care",
-}
-SETTING_RUNG = {
-    "no formal support": 1,
-    "short-term support": 2,
-    "home care": 3,
-    "direct payment": 3,
-    "supported living": 4,
-    "shared lives": 4,
-    "extra care": 4,
-    "residential care": 5,
-    "nursing care": 6,
-}
 SETTINGS = tuple(SETTING_RUNG)
 OUTCOMES = ("actual", "proposed", "ideal")
 OUTCOME_LABEL = {"actual": "the actual outcome", "proposed": "the practitioner's proposal", "ideal": "the MDT's ideal"}

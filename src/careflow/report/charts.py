@@ -8,22 +8,14 @@ import textwrap
 from collections.abc import Sequence
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 PALETTE = ["#1f5f8b", "#e07b39", "#4a9d5b", "#b8434a", "#7a5ea8", "#8c6d46", "#c9a227", "#5b8fa8"]
-plt.rcParams.update(
-    {
-        "font.family": "DejaVu Sans",
-        "font.size": 10,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "svg.fonttype": "none",  # text stays text: searchable, and no embedded font files
-        "svg.hashsalt": "careflow",  # stable element ids, so the same inputs give the same file
-    }
-)
+# The SVG writer reads these two at save time from matplotlib's settings only; they are constants for the whole
+# process (never changed per chart), so concurrent renders see the same values. Everything else is per figure.
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, and no embedded font files
+matplotlib.rcParams["svg.hashsalt"] = "careflow"  # stable element ids, so the same inputs give the same file
 
 
 def wrap(label: str, width: int = 28) -> str:
@@ -31,17 +23,19 @@ def wrap(label: str, width: int = 28) -> str:
     return textwrap.fill(label, width)
 
 
-def figure(width: float = 8.0, height: float = 4.0) -> tuple[Figure, plt.Axes]:
-    fig, ax = plt.subplots(figsize=(width, height), dpi=96)
+def figure(width: float = 8.0, height: float = 4.0) -> tuple[Figure, Axes]:
+    """A figure of its own (matplotlib's object API: no shared current figure), styled for reports."""
+    fig = Figure(figsize=(width, height), dpi=96)
+    ax = fig.add_subplot()
+    ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
 
 
 def to_svg(fig: Figure) -> str:
-    """Render a figure as an SVG fragment for inlining in HTML, and release it."""
+    """Render a figure as an SVG fragment for inlining in HTML (the figure is garbage once unreferenced)."""
     buffer = io.StringIO()
     fig.tight_layout()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     return re.sub(
@@ -50,11 +44,10 @@ def to_svg(fig: Figure) -> str:
 
 
 def to_png(fig: Figure, dpi: int = 200) -> bytes:
-    """Render a figure as PNG bytes (for Word, which cannot show SVG everywhere), and release it."""
+    """Render a figure as PNG bytes (for Word, which cannot show SVG everywhere)."""
     buffer = io.BytesIO()
     fig.tight_layout()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    plt.close(fig)
     return buffer.getvalue()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -156,11 +155,11 @@ def html_page(backtest: Backtest) -> str:
     return render_page("Backtest — do the bands mean what they say?", sections, subtitle="careflow projections")
 
 
-def write_outputs(backtest: Backtest, folder: Path) -> list[Path]:
+def render_outputs(backtest: Backtest) -> dict[str, bytes]:
+    """The backtest's files as bytes: backtest.html (scores, calibration plot, every area) and backtest.json."""
     from careflow.console import to_json
 
-    html_path = folder / "backtest.html"
-    html_path.write_text(html_page(backtest), encoding="utf-8")
-    json_path = folder / "backtest.json"
-    json_path.write_text(to_json(backtest.as_dict()), encoding="utf-8")
-    return [html_path, json_path]
+    return {
+        "backtest.html": html_page(backtest).encode("utf-8"),
+        "backtest.json": to_json(backtest.as_dict()).encode("utf-8"),
+    }

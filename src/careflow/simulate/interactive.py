@@ -100,7 +100,7 @@ def what_if(
     model: FlowModel = _models.get((kb, ks), lambda: flow_model(baseline, settings))
 
     def plan_of(key: str, chosen: Scenario | None) -> LeverPlan:
-        return _plans.get((kb, ks, key), lambda: lever_plan(baseline, model, chosen, settings, file))
+        return _plans.get((kb, ks, key), lambda: lever_plan(baseline, model, chosen, settings))
 
     keys = {"baseline": content_hash(None), name: kc}
     plans = {n: plan_of(key, None if n == "baseline" else scenario) for n, key in keys.items()}

@@ -134,14 +134,13 @@ def lever_plan(
     model: FlowModel,
     scenario: Scenario | None,
     settings: ProjectionSettings,
-    file: str = "scenario",
 ) -> LeverPlan:
     """Turn a scenario into the flow model's levers, using the opportunity model's effects and parameters."""
     from careflow.opportunity import lever_effects, model_parameters
     from careflow.opportunity.parameters import local_parameters
 
-    effects = lever_effects(scenario, file)
-    params = local_parameters(baseline, model_parameters(scenario, file))
+    effects = lever_effects(scenario)
+    params = local_parameters(baseline, model_parameters(scenario))
     chosen = scenario.levers if scenario else {}
     # A scenario applies exactly the levers it names (unless switched off): a file holding only projection
     # settings is do-nothing. The built-in `optimised` names all six.

@@ -25,6 +25,7 @@ from careflow.simulate.drivers import model_error_sigma, sample_drivers
 from careflow.simulate.engine import Paths, simulate
 from careflow.simulate.levers import LEVERS, LeverPlan, lever_plan
 from careflow.simulate.model import FlowModel, flow_model
+from careflow.simulate.results import ProjectionResult
 from careflow.simulate.settings import (
     DEFAULT_INFLATION,
     INCOME_SOURCE,
@@ -35,16 +36,10 @@ from careflow.simulate.settings import (
     ProjectionSettings,
     driver_sources,
 )
+from careflow.vocabulary import SETTING_LABEL, SUPPORT_REASON_LABEL
 
 BLOCK = 250  # runs per random-number block: bounds memory and fixes the streams whatever the run count
 PERCENTILES = (10, 50, 90)
-SETTING_LABEL = {
-    "home_care": "home care",
-    "direct_payment": "direct payments",
-    "supported_living": "supported living",
-    "residential": "residential care",
-    "nursing": "nursing care",
-}
 
 # Series reported per year: name → (unit, description).
 SERIES: dict[str, tuple[str, str]] = {
@@ -62,7 +57,7 @@ SERIES: dict[str, tuple[str, str]] = {
     **{
         f"caseload_{a.replace('-', '_').replace('+', '_plus')}_{r}": (
             "people",
-            f"people in long-term support at year end, aged {a}, {r.replace('_', ' ')}",
+            f"people in long-term support at year end, aged {a}, {SUPPORT_REASON_LABEL[r]}",
         )
         for a in AGE_BANDS
         for r in SUPPORT_REASONS
@@ -109,14 +104,6 @@ class Projection:
     assumptions: dict[str, Provenance] = field(default_factory=dict)
     model_error_sigma: float = 0.0  # σ per √year of the model-error random walk on spend, as used
 
-    def levers_applied(self) -> str:
-        """One line saying which levers each scenario applies; it heads every output."""
-        parts = [
-            f"{name}: {', '.join(lever.replace('_', ' ') for lever in s.levers) if s.levers else 'no levers'}"
-            for name, s in self.scenarios.items()
-        ]
-        return "Levers applied — " + "; ".join(parts) + "."
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "levers_applied": {name: s.levers for name, s in self.scenarios.items()},
@@ -137,6 +124,10 @@ class Projection:
             "funding_gap": self.funding_gap,
             "assumptions": {k: v.model_dump(mode="json") for k, v in self.assumptions.items()},
         }
+
+    def result(self) -> ProjectionResult:
+        """The typed result (bands, waterfall, funding gap, assumptions) without the per-run arrays."""
+        return ProjectionResult.model_validate(self.as_dict())
 
 
 def financial_years(first: str, count: int) -> list[str]:
@@ -400,12 +391,11 @@ def project(
     baseline: Baseline,
     scenarios: list[tuple[str, Scenario | None]],
     settings: ProjectionSettings,
-    file: str = "scenario",
     on_block: Callable[[int], None] | None = None,
 ) -> Projection:
     """Project each (name, scenario) — None is the baseline, no levers; summaries, waterfall of the last, funding gap."""
     model = flow_model(baseline, settings)
-    plans = {name: lever_plan(baseline, model, scenario, settings, file) for name, scenario in scenarios}
+    plans = {name: lever_plan(baseline, model, scenario, settings) for name, scenario in scenarios}
     runs = run_scenarios(model, list(plans.values()), settings, on_block)
     results = {name: scenario_result(name, plan, r) for (name, plan), r in zip(plans.items(), runs, strict=True)}
     last = list(plans)[-1]

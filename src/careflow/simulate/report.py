@@ -12,16 +12,16 @@ from careflow.console import gbp_m
 from careflow.report.charts import PALETTE, figure, to_svg
 from careflow.report.excel import write_results
 from careflow.report.html import Section, chart, paragraphs, render_page, table
-from careflow.simulate.projection import SERIES, SETTING_LABEL, Projection
-
-SETTING_SERIES = [f"caseload_{s}" for s in SETTING_LABEL]
+from careflow.simulate.projection import SERIES
+from careflow.simulate.results import ProjectionResult
+from careflow.vocabulary import SETTING_LABEL, SETTINGS
 
 
 def m(value: float) -> str:
     return gbp_m(value, 3)
 
 
-def fan_chart(projection: Projection) -> str:
+def fan_chart(projection: ProjectionResult) -> str:
     """Net spend per scenario: median line, P10–P90 band, and Pixel's quick view for comparison."""
     fig, ax = figure(8.0, 4.2)
     x = np.arange(1, len(projection.years) + 1)
@@ -30,9 +30,9 @@ def fan_chart(projection: Projection) -> str:
         colour = PALETTE[i % len(PALETTE)]
         ax.fill_between(x, np.array(s.p10) / 1e6, np.array(s.p90) / 1e6, color=colour, alpha=0.25, linewidth=0)
         ax.plot(x, np.array(s.p50) / 1e6, color=colour, label=f"{name} (median; band P10–P90)")
-    quick = projection.funding_gap["quick"]["spend"]["central"]
+    quick = projection.funding_gap.quick.spend["central"]
     ax.plot(x, np.array(quick) / 1e6, color="#555555", linestyle=":", label="quick view: demand + unit-cost growth")
-    income = projection.funding_gap["income"]["total"]
+    income = projection.funding_gap.income.total
     ax.plot(x, np.array(income) / 1e6, color="#333333", linestyle="--", label="projected income")
     ax.set_xticks(x, projection.years, rotation=45, ha="right")
     ax.set_ylabel("£m a year")
@@ -40,14 +40,14 @@ def fan_chart(projection: Projection) -> str:
     return to_svg(fig)
 
 
-def caseload_chart(projection: Projection, scenario: str) -> str:
+def caseload_chart(projection: ProjectionResult, scenario: str) -> str:
     fig, ax = figure(8.0, 4.0)
     x = np.arange(1, len(projection.years) + 1)
     series = projection.scenarios[scenario].series
     bottom = np.zeros(len(x))
-    for i, key in enumerate(SETTING_SERIES):
-        values = np.array(series[key].mean)
-        ax.bar(x, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=SETTING_LABEL[key[len("caseload_") :]])
+    for i, setting in enumerate(SETTINGS):
+        values = np.array(series[f"caseload_{setting}"].mean)
+        ax.bar(x, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=SETTING_LABEL[setting])
         bottom += values
     ax.set_xticks(x, projection.years, rotation=45, ha="right")
     if scenario != "baseline" and "baseline" in projection.scenarios:
@@ -59,39 +59,37 @@ def caseload_chart(projection: Projection, scenario: str) -> str:
     return to_svg(fig)
 
 
-def waterfall_chart(projection: Projection) -> str:
-    steps = projection.waterfall["steps"]
+def waterfall_chart(projection: ProjectionResult) -> str:
+    steps = projection.waterfall.steps
     fig, ax = figure(8.0, 4.2)
     level = 0.0
     for i, step in enumerate(steps):
-        value = step["gbp"] / 1e6
-        if step["kind"] in ("start", "end"):
+        value = step.gbp / 1e6
+        if step.kind in ("start", "end"):
             ax.bar(i, value, color=PALETTE[0])
             level = value
         else:
             colour = PALETTE[3] if value > 0 else PALETTE[2]
             ax.bar(i, value, bottom=level, color=colour)
             level += value
-        below = step["kind"] == "change" and value < 0  # a reduction's label sits under its bar
-        top = level if step["kind"] == "change" else value
+        below = step.kind == "change" and value < 0  # a reduction's label sits under its bar
+        top = level if step.kind == "change" else value
         ax.text(i, top, f"{value:,.1f}", ha="center", va="top" if below else "bottom", fontsize=7)
-    ax.set_xticks(range(len(steps)), [s["step"].replace("_", " ") for s in steps], rotation=40, ha="right", fontsize=8)
+    ax.set_xticks(range(len(steps)), [s.step.replace("_", " ") for s in steps], rotation=40, ha="right", fontsize=8)
     ax.set_ylabel("£m net a year")
-    low = min(s["gbp"] for s in steps if s["kind"] != "change") / 1e6
+    low = min(s.gbp for s in steps if s.kind != "change") / 1e6
     ax.set_ylim(bottom=low * 0.85)
     return to_svg(fig)
 
 
-def gap_chart(projection: Projection) -> str:
+def gap_chart(projection: ProjectionResult) -> str:
     fig, ax = figure(8.0, 4.0)
     x = np.arange(1, len(projection.years) + 1)
-    for i, (name, gap) in enumerate(projection.funding_gap["scenarios"].items()):
+    for i, (name, gap) in enumerate(projection.funding_gap.scenarios.items()):
         colour = PALETTE[i % len(PALETTE)]
-        ax.fill_between(
-            x, np.array(gap["p10"]) / 1e6, np.array(gap["p90"]) / 1e6, color=colour, alpha=0.25, linewidth=0
-        )
-        ax.plot(x, np.array(gap["p50"]) / 1e6, color=colour, label=f"{name} (median, P10–P90)")
-    quick = projection.funding_gap["quick"]["gap"]["central"]
+        ax.fill_between(x, np.array(gap.p10) / 1e6, np.array(gap.p90) / 1e6, color=colour, alpha=0.25, linewidth=0)
+        ax.plot(x, np.array(gap.p50) / 1e6, color=colour, label=f"{name} (median, P10–P90)")
+    quick = projection.funding_gap.quick.gap["central"]
     ax.plot(x, np.array(quick) / 1e6, color="#555555", linestyle=":", label="quick view")
     ax.axhline(0, color="#333333", linewidth=0.8)
     ax.set_xticks(x, projection.years, rotation=45, ha="right")
@@ -100,12 +98,12 @@ def gap_chart(projection: Projection) -> str:
     return to_svg(fig)
 
 
-def summary_rows(projection: Projection) -> list[list[Any]]:
+def summary_rows(projection: ProjectionResult) -> list[list[Any]]:
     rows = []
     last = len(projection.years) - 1
     for name, result in projection.scenarios.items():
         s = result.series["net_spend_gbp"]
-        gap = projection.funding_gap["scenarios"][name]
+        gap = projection.funding_gap.scenarios[name]
         rows.append(
             [
                 name,
@@ -113,7 +111,7 @@ def summary_rows(projection: Projection) -> list[list[Any]]:
                 m(s.mean[last]),
                 f"{m(s.p10[last])} – {m(s.p90[last])}",
                 f"{result.series['caseload'].mean[last]:,.0f}",
-                m(gap["mean"][last]),
+                m(gap.mean[last]),
             ]
         )
     return rows
@@ -129,41 +127,41 @@ SUMMARY_HEADERS = [
 ]
 
 
-def shocks_table(projection: Projection) -> str:
+def shocks_table(projection: ProjectionResult) -> str:
     """The scenario's one-off income and costs, by year; empty when there are none."""
-    shocks = projection.settings.shocks
+    shocks = projection.funding_gap.shocks
     if not shocks:
         return ""
-    rows = [[projection.years[s.year - 1], s.label, s.kind, m(s.amount_gbp)] for s in shocks]
+    rows = [[projection.years[s["year"] - 1], s["label"], s["kind"], m(s["amount_gbp"])] for s in shocks]
     return paragraphs("One-off shocks in the scenario (kept out of the trend; costs carry no model error):") + table(
         ["Year", "Shock", "Kind", "£m"], rows, numeric=(3,)
     )
 
 
-def html_page(projection: Projection) -> str:
-    chosen = projection.waterfall["scenario"]
-    settings = projection.settings
+def html_page(projection: ProjectionResult) -> str:
+    chosen = projection.waterfall.scenario
+    years = len(projection.years)
     intro = paragraphs(
-        projection.levers_applied(),
-        f"{settings.runs:,} runs of the flow model, monthly steps over {settings.years} years from "
-        f"{projection.financial_year}, random seed {settings.seed}. Bands show the 10th to 90th percentile of the runs; "
+        projection.levers_statement(),
+        f"{projection.runs:,} runs of the flow model, monthly steps over {years} years from "
+        f"{projection.financial_year}, random seed {projection.seed}. Bands show the 10th to 90th percentile of the runs; "
         "they come from chance in who flows where each month, each lever's effect drawn from its range, the "
         "growth drivers (population by age band, unit costs by setting, need per head) drawn from theirs, and a "
-        f"model-error term on spend of σ = {projection.model_error_sigma:.3f} per √year, sized from how far "
-        "councils' and England's published spend departed from this model (NHS Digital ASC-FR 2021-22, Tables 4, "
-        "15 and 17). In a backtest, 79% of 148 councils' 2021-22 spend fell inside the P10–P90 band projected "
-        'from 2020-21 (careflow documentation, "Projection growth, its uncertainty, and the backtest").',
-        f"Base-year net spend £{m(projection.base_net_gbp)}m.",
+        f"model-error term on spend of σ = {projection.model_error_sigma_per_sqrt_year:.3f} per √year, sized from "
+        "how far councils' and England's published spend departed from this model (NHS Digital ASC-FR 2021-22, "
+        "Tables 4, 15 and 17). In a backtest, 79% of 148 councils' 2021-22 spend fell inside the P10–P90 band "
+        'projected from 2020-21 (careflow documentation, "Projection growth, its uncertainty, and the backtest").',
+        f"Base-year net spend £{m(projection.base_year.net_spend_gbp)}m.",
     )
-    waterfall_rows = [[s["step"].replace("_", " "), m(s["gbp"])] for s in projection.waterfall["steps"]]
+    waterfall_rows = [[s.step.replace("_", " "), m(s.gbp)] for s in projection.waterfall.steps]
     gap = projection.funding_gap
     gap_rows = []
     for i, year in enumerate(projection.years):
-        row: list[Any] = [year, m(gap["income"]["total"][i])]
+        row: list[Any] = [year, m(gap.income.total[i])]
         for name in projection.scenarios:
             row.append(m(projection.scenarios[name].series["net_spend_gbp"].mean[i]))
-            row.append(m(gap["scenarios"][name]["mean"][i]))
-        row.append(m(gap["quick"]["gap"]["central"][i]))
+            row.append(m(gap.scenarios[name].mean[i]))
+        row.append(m(gap.quick.gap["central"][i]))
         gap_rows.append(row)
     gap_headers = ["Year", "Income £m"]
     for name in projection.scenarios:
@@ -183,29 +181,29 @@ def html_page(projection: Projection) -> str:
         ),
         Section(
             "What drives the change",
-            chart(waterfall_chart(projection), f"From base-year net spend to year {settings.years} — {chosen}")
+            chart(waterfall_chart(projection), f"From base-year net spend to year {years} — {chosen}")
             + table(["Step", "£m"], waterfall_rows, numeric=(1,))
-            + paragraphs(projection.waterfall["note"], css="note"),
+            + paragraphs(projection.waterfall.note, css="note"),
         ),
         Section(
             "Funding gap",
             chart(gap_chart(projection), "Projected net spend less projected income")
             + table(gap_headers, gap_rows, numeric=tuple(range(1, len(gap_headers))))
-            + paragraphs(gap["quick"]["method"], gap["note"], css="note")
+            + paragraphs(gap.quick.method, gap.note, css="note")
             + shocks_table(projection),
         ),
         Section("Assumptions and where the numbers come from", table(["Item", "Provenance"], assumptions)),
     ]
     banner = "Demonstration council: synthetic figures." if projection.synthetic else ""
     return render_page(
-        f"Projection — {projection.council}",
+        f"Projection — {projection.baseline}",
         sections,
         subtitle=f"careflow flow model, {projection.financial_year} baseline",
         banner=banner,
     )
 
 
-def workbook_sheets(projection: Projection) -> dict[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]:
+def workbook_sheets(projection: ProjectionResult) -> dict[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]:
     """Every series as rows: scenario, series, unit, year, P10, P50, P90, mean."""
     rows: list[list[Any]] = []
     for name, result in projection.scenarios.items():
@@ -215,33 +213,36 @@ def workbook_sheets(projection: Projection) -> dict[str, tuple[Sequence[str], Se
     gap = projection.funding_gap
     gap_rows: list[list[Any]] = []
     for i, year in enumerate(projection.years):
-        for line, values in gap["income"]["lines"].items():
+        for line, values in gap.income.lines.items():
             gap_rows.append(["income", line, year, values[i], None, None, None])
-        for name, g in gap["scenarios"].items():
-            gap_rows.append(["gap", name, year, g["mean"], g["p10"][i], g["p50"][i], g["p90"][i]])
-            gap_rows[-1][3] = g["mean"][i]
-        for label, values in gap["quick"]["gap"].items():
+        for name, g in gap.scenarios.items():
+            gap_rows.append(["gap", name, year, g.mean[i], g.p10[i], g.p50[i], g.p90[i]])
+        for label, values in gap.quick.gap.items():
             gap_rows.append(["quick-view gap", label, year, values[i], None, None, None])
     return {
         "Series": (["Scenario", "Series", "Description", "Unit", "Year", "P10", "P50", "P90", "Mean"], rows),
-        "Waterfall": (["Step", "£"], [[s["step"], s["gbp"]] for s in projection.waterfall["steps"]]),
+        "Waterfall": (["Step", "£"], [[s.step, s.gbp] for s in projection.waterfall.steps]),
         "Funding gap": (["Line", "Item", "Year", "£ (mean)", "P10", "P50", "P90"], gap_rows),
         "Assumptions": (["Item", "Provenance"], [[k, v.describe()] for k, v in projection.assumptions.items()]),
     }
 
 
-def write_outputs(projection: Projection, folder: Path) -> list[Path]:
-    html_path = folder / "projection.html"
-    html_path.write_text(html_page(projection), encoding="utf-8")
-    xlsx_path = folder / "projection.xlsx"
+def render_outputs(projection: ProjectionResult) -> dict[str, bytes]:
+    """projection.html and projection.xlsx as bytes."""
+    from careflow.files import rendered_bytes
+
+    workbook = rendered_bytes(lambda path: _write_workbook(projection, path), ".xlsx")
+    return {"projection.html": html_page(projection).encode("utf-8"), "projection.xlsx": workbook}
+
+
+def _write_workbook(projection: ProjectionResult, path: Path) -> None:
     write_results(
-        xlsx_path,
+        path,
         workbook_sheets(projection),
         notes=[
-            f"careflow projection — {projection.council}, {projection.financial_year} baseline",
-            projection.levers_applied(),
-            f"{projection.settings.runs:,} runs, {projection.settings.years} years, random seed {projection.settings.seed}",
+            f"careflow projection — {projection.baseline}, {projection.financial_year} baseline",
+            projection.levers_statement(),
+            f"{projection.runs:,} runs, {len(projection.years)} years, random seed {projection.seed}",
             "£ are cash (after unit-cost inflation); P10/P50/P90 are percentiles over the runs.",
         ],
     )
-    return [html_path, xlsx_path]

@@ -5,20 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from careflow.baseline.schema import POPULATION_BANDS, PopulationBand
-from careflow.errors import InputError, Problem
 from careflow.provenance import Assumed, Calibrated, Derived, Provenance, Quoted
-from careflow.scenario import problems_from_validation
 
 SEED_000 = "000_d3172df9c3520f0e.txt"
 MAX_YEARS = 20
@@ -188,7 +178,7 @@ class ProjectionSettings(BaseModel):
     shocks: list[Shock] = Field(default_factory=list)  # one-off income or costs in given years
     income: dict[str, IncomeLine] = Field(default_factory=lambda: dict(DEFAULT_INCOME))
     # How long, on average, a person kept out of a care home or out of long-term care stays out. The report's
-    # £ per person is one year of the cost difference, so one year keeps the two models comparable (README).
+    # £ per person is one year of the cost difference, so one year keeps the two models comparable (docs/method.md).
     benefit_years: float = Field(default=1.0, gt=0.0, le=50.0)
     cost_extra_short_term: bool = (
         True  # extra short-term episodes cost what today's cost (off: as the opportunity model)
@@ -293,28 +283,6 @@ class ProjectionSettings(BaseModel):
         if self.income and abs(total - 1.0) > 0.001:
             raise ValueError(f"income shares add up to {total:.3f}; expected 1 (they split base-year income)")
         return self
-
-
-def projection_settings(document: dict[str, Any], file: str = "scenario", **overrides: Any) -> ProjectionSettings:
-    """Validate a scenario's `projection` block (plus command-line overrides) into settings, or raise InputError."""
-    data = {**(document or {}), **{k: v for k, v in overrides.items() if v is not None}}
-    try:
-        return ProjectionSettings.model_validate(data)
-    except ValidationError as error:
-        problems = problems_from_validation(file, error)
-        raise InputError(
-            [
-                Problem(p.file, p.found.replace(" at ", " at projection → ", 1), p.expected, p.sheet)
-                if p.file == file
-                else p
-                for p in problems
-            ]
-        ) from None
-
-
-def check_range(problems: list[Problem], name: str, value: int, low: int, high: int, unit: str) -> None:
-    if not low <= value <= high:
-        problems.append(Problem(f"--{name}", f"{value:,} {unit}", f"between {low:,} and {high:,} {unit}"))
 
 
 def driver_sources() -> dict[str, Provenance]:

@@ -69,7 +69,7 @@ def run_batch(tasks: list[Task]) -> list[dict[str, Any]]:
             end += 1
         group = tasks[start:end]
         model = flow_model(first.baseline, first.settings)
-        plans = [lever_plan(first.baseline, model, t.scenario, t.settings, "scenario") for t in group]
+        plans = [lever_plan(first.baseline, model, t.scenario, t.settings) for t in group]
         runs = run_scenarios(model, plans, first.settings, threads=1)
         for task, plan, r in zip(group, plans, runs, strict=True):
             result = scenario_result(task.scenario_name, plan, r)

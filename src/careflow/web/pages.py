@@ -310,7 +310,7 @@ async def upload_baseline(request: Request, db: Db, who: Writer, workbook: Annot
 
 @router.get("/w/{workspace_id}/baselines/compare")
 def compare_baselines(request: Request, db: Db, who: Membership, a: int, b: int) -> Response:
-    from careflow.opportunity.report import baseline_glance
+    from careflow.baseline.glance import glance as baseline_glance
 
     older, newer = actions.baseline_version(db, who, a), actions.baseline_version(db, who, b)
     left, right = baseline_glance(actions.parsed(older)), baseline_glance(actions.parsed(newer))
@@ -320,7 +320,7 @@ def compare_baselines(request: Request, db: Db, who: Membership, a: int, b: int)
 
 @router.get("/w/{workspace_id}/baselines/{number}")
 def baseline(request: Request, db: Db, who: Membership, number: int) -> Response:
-    from careflow.opportunity.report import baseline_glance
+    from careflow.baseline.glance import glance as baseline_glance
 
     version = actions.baseline_version(db, who, number)
     return render(
@@ -461,8 +461,13 @@ def editor_parameters(scenario: Scenario | None) -> list[dict[str, Any]]:
 PROJECTION_FIELDS = ("years", "runs", "seed")  # as boxes; every other projection setting as YAML
 
 
+def projection_block(scenario: Scenario | None) -> dict[str, Any]:
+    """The projection settings the scenario itself sets (defaults left out), as its YAML would hold them."""
+    return scenario.projection.model_dump(mode="json", exclude_unset=True) if scenario else {}
+
+
 def editor_projection_yaml(scenario: Scenario | None) -> str:
-    rest = {k: v for k, v in (scenario.projection if scenario else {}).items() if k not in PROJECTION_FIELDS}
+    rest = {k: v for k, v in projection_block(scenario).items() if k not in PROJECTION_FIELDS}
     return yaml.safe_dump(rest, sort_keys=False, allow_unicode=True) if rest else ""
 
 
@@ -612,7 +617,7 @@ def editor(
         "name": base.name if base else "",
         "description": base.description if base else "",
         "other": editor_projection_yaml(base),
-        **{f: str(base.projection.get(f, "")) if base else "" for f in PROJECTION_FIELDS},
+        **{f: str(projection_block(base).get(f, "")) for f in PROJECTION_FIELDS},
     }
     if form is not None:
         for row in levers:
