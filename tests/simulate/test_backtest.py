@@ -118,13 +118,13 @@ def test_backtest_without_the_files_says_which_are_missing(tmp_path: Path) -> No
 
 @needs_data
 def test_a_council_with_an_ons_code_gets_its_own_population_growth() -> None:
-    from careflow.simulate.cli import _council_demography
-    from careflow.simulate.demography import council_growth
+    from careflow.simulate.demography import council_demography, council_growth
     from careflow.simulate.settings import DEFAULT_GROWTH
 
     demo = demoshire()
     norfolk = demo.model_copy(update={"council": demo.council.model_copy(update={"ons_code": "E10000020"})})
-    settings = _council_demography(ProjectionSettings(years=5), norfolk, DATA)
+    settings, message = council_demography(ProjectionSettings(years=5), norfolk, DATA)
+    assert "E10000020" in message
     path = council_growth(DATA, "E10000020", 2019, 5)
     assert path is not None
     for band in POPULATION_BANDS:
@@ -134,4 +134,4 @@ def test_a_council_with_an_ons_code_gets_its_own_population_growth() -> None:
     assert settings.population_growth["85+"].central != DEFAULT_GROWTH["85+"].central  # type: ignore[union-attr]
     # A scenario that fixes population growth keeps it.
     fixed = ProjectionSettings.model_validate({"years": 5, "population_growth": {"85+": 0.05}})
-    assert _council_demography(fixed, norfolk, DATA).population_growth["85+"].central == 0.05  # type: ignore[union-attr]
+    assert council_demography(fixed, norfolk, DATA)[0].population_growth["85+"].central == 0.05  # type: ignore[union-attr]

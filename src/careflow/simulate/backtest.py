@@ -539,3 +539,23 @@ def run_backtest(folder: Path, settings: ProjectionSettings, runs: int = 1000, s
             "ONS, mid-year population estimates, mid-2016 and mid-2020 (MYE2)",
         ],
     )
+
+
+def check_inputs(data: Path, runs: int, seed: int) -> None:
+    """Every problem with the backtest's options and files at once, located; nothing runs until they are fixed."""
+    from careflow.errors import InputError, Problem
+    from careflow.simulate.demography import required_files
+    from careflow.simulate.settings import MAX_RUNS
+
+    problems: list[Problem] = []
+    if not 1 <= runs <= MAX_RUNS:
+        problems.append(Problem("--runs", f"{runs:,} runs", f"between 1 and {MAX_RUNS:,} runs"))
+    if seed < 0:
+        problems.append(Problem("--seed", f"{seed}", "a whole number, 0 or more"))
+    problems += [
+        Problem(str(Path(data) / name), "no such file", title)
+        for name, title in required_files()
+        if not (Path(data) / name).is_file()
+    ]
+    if problems:
+        raise InputError(problems)

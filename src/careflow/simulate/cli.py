@@ -1,20 +1,17 @@
-"""Commands for projections (`careflow project`) and sweeps (`careflow sweep`)."""
+"""Commands for projections (`careflow project`), sweeps (`careflow sweep`) and the backtest (`careflow backtest`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from careflow.console import FORCE, emit_json, err, out, print_json, progress
-from careflow.errors import InputError, Problem
 
 if TYPE_CHECKING:
-    from careflow.baseline.schema import Baseline
     from careflow.simulate.results import ProjectionResult
-    from careflow.simulate.settings import ProjectionSettings
 
 BASELINE_HELP = "demo, england-2019-20, england-2021-22 (from the published tables), or a baseline workbook (.xlsx), CSV folder or YAML file"
 SCENARIO_HELP = "baseline, optimised, or a scenario file (YAML/JSON) with levers, phasing and a projection block"
@@ -65,10 +62,14 @@ def project_command(
     from careflow.services.baseline import load_baseline
 
     choice = choose_scenario(scenario, years, runs, seed)
-    loaded: str | Baseline = baseline
+    loaded: Any = baseline
     if population_data is not None:
+        from careflow.simulate.demography import council_demography
+
         loaded = load_baseline(baseline)
-        choice = choice.model_copy(update={"settings": _council_demography(choice.settings, loaded, population_data)})
+        settings, message = council_demography(choice.settings, loaded, population_data)
+        err.print(message)
+        choice = choice.model_copy(update={"settings": settings})
     with progress("Projecting runs") as advance:
         made = project(loaded, choice, on_progress=advance, render=True)
     written = write_outputs(out_dir, {f.name: f.data for f in made.files}, force)
@@ -124,28 +125,6 @@ def sweep_command(
     out.print(table)
 
 
-def _council_demography(settings: ProjectionSettings, baseline: Baseline, folder: Path) -> ProjectionSettings:
-    """The council's ONS population growth, unless the scenario fixes population growth itself."""
-    from careflow.simulate.demography import LOOKUP_FILE, MYE_2016_FILE, MYE_2020_FILE, SNPP_FILE, council_rates
-
-    missing = [n for n in (SNPP_FILE, LOOKUP_FILE, MYE_2016_FILE, MYE_2020_FILE) if not (folder / n).is_file()]
-    if missing:
-        raise InputError([Problem(str(folder / n), "no such file", "the ONS file of that name") for n in missing])
-    if "population_growth" in settings.model_fields_set:
-        err.print("The scenario sets population growth itself; --population-data is not used.")
-        return settings
-    code = baseline.council.ons_code
-    first_year = int(baseline.council.financial_year[:4])
-    rates = council_rates(folder, code, first_year, settings.years) if code else None
-    if rates is None:
-        err.print(
-            f"No ONS projection for {code or 'a baseline without an ONS code'} from {first_year}; England's used."
-        )
-        return settings
-    err.print(f"Population growth: ONS 2016-based projections for {code}, {first_year} onwards.")
-    return settings.model_copy(update={"population_growth": rates})
-
-
 def backtest_command(
     data: Path = typer.Option(
         ..., "--data", help="Folder holding NHS Digital's ASC-FR/SALT 2021-22 tables and the ONS population files"
@@ -158,23 +137,11 @@ def backtest_command(
 ) -> None:
     """Project councils from past published years to later ones and check the bands against what happened."""
     from careflow.files import write_outputs
-    from careflow.simulate.backtest import run_backtest
+    from careflow.simulate.backtest import check_inputs, run_backtest
     from careflow.simulate.backtest_report import SCORE_HEADERS, render_outputs, score_rows
-    from careflow.simulate.demography import required_files
-    from careflow.simulate.settings import MAX_RUNS, ProjectionSettings
+    from careflow.simulate.settings import ProjectionSettings
 
-    problems: list[Problem] = []
-    if not 1 <= runs <= MAX_RUNS:
-        problems.append(Problem("--runs", f"{runs:,} runs", f"between 1 and {MAX_RUNS:,} runs"))
-    if seed < 0:
-        problems.append(Problem("--seed", f"{seed}", "a whole number, 0 or more"))
-    problems.extend(
-        Problem(str(data / name), "no such file", title)
-        for name, title in required_files()
-        if not (data / name).is_file()
-    )
-    if problems:
-        raise InputError(problems)
+    check_inputs(data, runs, seed)
     result = run_backtest(data, ProjectionSettings(), runs=runs, seed=seed)
     written = write_outputs(out_dir, render_outputs(result), force)
     if as_json:

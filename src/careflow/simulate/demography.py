@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from careflow.baseline.schema import PopulationBand
-from careflow.simulate.settings import DEFAULT_GROWTH, Rate
+from careflow.baseline.schema import Baseline, PopulationBand
+from careflow.errors import InputError, Problem
+from careflow.simulate.settings import DEFAULT_GROWTH, ProjectionSettings, Rate
 
 SNPP_FILE = "ons-snpp-2016-based-60plus-ltla.csv"
 LOOKUP_FILE = "ons-ltla-to-utla-lookup-dec-2022.csv"
@@ -146,3 +147,24 @@ def council_rates(
         high = central + ((default.high if default.high is not None else default.central) - default.central)
         rates[band] = Rate(central=central, low=min(low, central), high=max(high, central))
     return rates
+
+
+def council_demography(
+    settings: ProjectionSettings, baseline: Baseline, folder: Path
+) -> tuple[ProjectionSettings, str]:
+    """The council's ONS population growth, unless the scenario fixes population growth itself; and what was done."""
+    missing = [n for n in (SNPP_FILE, LOOKUP_FILE, MYE_2016_FILE, MYE_2020_FILE) if not (folder / n).is_file()]
+    if missing:
+        raise InputError([Problem(str(folder / n), "no such file", "the ONS file of that name") for n in missing])
+    if "population_growth" in settings.model_fields_set:
+        return settings, "The scenario sets population growth itself; --population-data is not used."
+    code = baseline.council.ons_code
+    first_year = int(baseline.council.financial_year[:4])
+    rates = council_rates(folder, code, first_year, settings.years) if code else None
+    if rates is None:
+        return (
+            settings,
+            f"No ONS projection for {code or 'a baseline without an ONS code'} from {first_year}; England's used.",
+        )
+    message = f"Population growth: ONS 2016-based projections for {code}, {first_year} onwards."
+    return settings.model_copy(update={"population_growth": rates}), message
