@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CODE := src tests $(wildcard benchmarks)
 
-.PHONY: run test lint typecheck unit bench clean format web-assets bench-web
+.PHONY: run test lint typecheck unit bench clean format web-assets bench-web bench-web-load fuzz-api
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ web-assets: $(GOVUK_FRONTEND)
 
 bench-web: $(STAMP)
 	$(BIN)/python benchmarks/web.py
+
+bench-web-load: $(STAMP)
+	$(BIN)/python benchmarks/web_load.py
+
+fuzz-api: $(STAMP)
+	$(BIN)/python benchmarks/fuzz_api.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

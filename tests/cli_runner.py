@@ -60,19 +60,14 @@ def run_careflow_process(*args: str, cwd: Path | None = None, timeout: int = 300
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    """Run `careflow ARGS` in this process, as `main()` does (exit codes 0/2/3): (exit code, stdout, stderr)."""
-    from typer.testing import CliRunner
-
-    from careflow.cli import main
-
-    saved = sys.argv
-    with CliRunner().isolation(env={"COLUMNS": "1000"}) as (stdout, stderr, *_):  # no wrapping in tables
-        sys.argv = ["careflow", *args]
-        try:
-            main()
-            code = 0
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-        finally:
-            sys.argv = saved
-        return code, stdout.getvalue().decode(errors="replace"), stderr.getvalue().decode(errors="replace")
+    """`run_careflow` with tables printed full width (no wrapping inside messages): (exit code, stdout, stderr)."""
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "1000"
+    try:
+        ran = run_careflow(*args)
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
+    return ran.returncode, ran.stdout, ran.stderr

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from careflow.outcomes.reviews import SETTING_RUNG, Outcome, Review
 
 # The same examples on every run, so a red build always means the code changed, never the dice.
 settings.register_profile("careflow", derandomize=True, print_blob=True)
@@ -43,3 +46,49 @@ def seed_line(document: str, line: int) -> str:
 def seed() -> Callable[[str, int], str]:
     """`seed(document, line)` → the text of that line, to check that a cited figure is printed there."""
     return seed_line
+
+
+# --- case reviews: the shipped synthetic examples and a review builder (unit and integration tests use them) ------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def examples() -> Path:
+    return EXAMPLES
+
+
+def outcome(setting: str, hours: float = 0.0, cost: float = 0.0) -> Outcome:
+    return Outcome(SETTING_RUNG[setting], setting, hours, cost)
+
+
+def review(
+    actual: Outcome,
+    ideal: Outcome,
+    proposed: Outcome | None = None,
+    *,
+    case_id: str = "R-1",
+    age: str = "65+",
+    psr: str = "physical support",
+    point: str = "hospital discharge",
+    reason: str | None = None,
+    offered: bool = False,
+    should: bool = False,
+) -> Review:
+    from careflow.outcomes.reviews import more_independent
+
+    gap = more_independent(ideal, actual)
+    return Review(
+        case_id, age, psr, point, dt.date(2024, 5, 1), actual, proposed or actual, ideal,
+        reason or ("practitioner decision" if gap else "no gap"), offered, should,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def make_outcome():  # type: ignore[no-untyped-def]
+    return outcome
+
+
+@pytest.fixture
+def make_review():  # type: ignore[no-untyped-def]
+    return review

@@ -25,7 +25,7 @@ class CareflowGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except InputError as error:
-            print_problems(error.problems)
+            print_problems(error.problems, unlisted=error.unlisted)
             ctx.exit(2)
         except Exception as error:
             if hasattr(error, "exit_code") or os.environ.get("CAREFLOW_DEBUG"):
@@ -76,7 +76,7 @@ def main() -> None:
     try:
         app()  # click's own standalone handling prints usage errors (missing or bad options) and exits 2
     except InputError as error:
-        print_problems(error.problems)
+        print_problems(error.problems, unlisted=error.unlisted)
         sys.exit(2)
     except Exception as error:  # anything unforeseen: a message, not a traceback
         if os.environ.get("CAREFLOW_DEBUG"):

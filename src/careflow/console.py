@@ -60,13 +60,17 @@ def emit_json(result: BaseModel) -> None:
     sys.stdout.write(result.model_dump_json(indent=2) + "\n")
 
 
-def print_problems(problems: list[Problem], what: str = "input") -> None:
-    table = Table(title=f"{len(problems)} problem(s) in the {what}", show_lines=False)
+def print_problems(problems: list[Problem], what: str = "input", unlisted: int = 0) -> None:
+    total = len(problems) + unlisted
+    title = f"{total:,} problem(s) in the {what}" + (f"; the first {len(problems)} are listed" if unlisted else "")
+    table = Table(title=title, show_lines=False)
     for heading in ("where", "found", "expected"):
         table.add_column(heading, overflow="fold")
     for problem in problems:
         table.add_row(problem.location(), problem.found, problem.expected)
     err.print(table)
+    if unlisted:
+        err.print(f"… and {unlisted:,} more problem(s) not listed. Fix those above and check the file again.")
 
 
 def print_validation_json(problems: Sequence[Problem], warnings: Sequence[Problem] = (), **summary: Any) -> None:

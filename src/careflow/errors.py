@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
+# The first N problems are listed and the rest counted: a file with 300,000 bad rows needs fixing at the
+# source, and listing them all would take minutes and fill the terminal (or a log) with tens of MB.
+MAX_PROBLEMS_LISTED = 200
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -49,9 +53,11 @@ class Problem:
 class InputError(Exception):
     """Raised when an input cannot be accepted; carries every problem found, not just the first."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+    def __init__(self, problems: list[Problem], unlisted: int = 0):
+        self.problems = list(problems)[:MAX_PROBLEMS_LISTED]
+        self.unlisted = unlisted + max(0, len(problems) - MAX_PROBLEMS_LISTED)  # found but not listed
+        more = f"\n… and {self.unlisted:,} more problem(s)" if self.unlisted else ""
+        super().__init__("\n".join(str(p) for p in self.problems) + more)
 
 
 class Problems:
@@ -59,22 +65,27 @@ class Problems:
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.unlisted = 0  # problems found beyond the first MAX_PROBLEMS_LISTED, counted only
         # rows with a cell problem, keyed by table, holding the cells that did read (bad ones as None), so
         # that cross-checks on their other cells still run in the same round
         self.rejected_rows: dict[str, list[dict[str, Any]]] = {}
 
     def add(self, problem: Problem) -> None:
-        self.items.append(problem)
+        if len(self.items) < MAX_PROBLEMS_LISTED:
+            self.items.append(problem)
+        else:
+            self.unlisted += 1
 
     def extend(self, problems: list[Problem]) -> None:
-        self.items.extend(problems)
+        for problem in problems:
+            self.add(problem)
 
     def __bool__(self) -> bool:
         return bool(self.items)
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise InputError(self.items)
+            raise InputError(self.items, self.unlisted)
 
 
 class FieldProblems(ValueError):

@@ -1,4 +1,10 @@
-"""Writing outputs: never half-written, never over an existing file unless asked (--force), readable as the umask allows."""
+"""Writing outputs: never half-written, never over an existing file unless asked (--force), readable as the umask allows.
+
+Every output goes to a temporary file or folder beside its destination and is renamed into place only
+when complete. A destination careflow cannot use (a folder it may not write to, a path under a file, a
+file where a folder is wanted, a name the file system refuses) is the user's to fix: it is reported as
+an input problem (exit 2) naming the path, not as a fault in careflow.
+"""
 
 from __future__ import annotations
 
@@ -41,22 +47,49 @@ def _already_there(path: Path) -> Problem:
     return Problem(str(path), "a file that already exists", "a new name, or --force to replace it")
 
 
+def _unusable(out: Path, error: OSError, expected: str) -> InputError:
+    reason = error.strerror or type(error).__name__
+    return InputError([Problem(str(out), f"an output path careflow cannot use ({reason})", expected)])
+
+
+def _check_folder_target(out: Path, named: Path) -> None:
+    """Refuse a folder path that is a file or lies under a file; `named` is the path the user gave."""
+    if out.exists() and not out.is_dir():
+        found = "a file, not a folder" if out == named else f"a path under the file {out}"
+        raise InputError([Problem(str(named), found, "a folder to write the outputs into (--out)")])
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError([Problem(str(named), f"a path under the file {parent}", "a path under a folder")])
+            break
+
+
 @contextmanager
 def staged_directory(out: Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside `out`; on success its files are moved into `out`, else discarded.
 
     Without `force`, nothing is moved if any file the block wrote already exists in `out`."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    expected = "a folder careflow can create or write to (--out)"
+    _check_folder_target(out, out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name[:40]}-", dir=out.parent))
+    except OSError as error:
+        raise _unusable(out, error, expected) from None
     try:
         yield stage
         existing = [out / item.name for item in stage.iterdir() if (out / item.name).exists()]
         if existing and not force:
             raise InputError([_already_there(p) for p in existing])
-        out.mkdir(parents=True, exist_ok=True)
-        for item in stage.iterdir():
-            publish(item, out / item.name, force=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            if not os.access(out, os.W_OK):
+                raise PermissionError(13, "Permission denied")
+            for item in stage.iterdir():
+                publish(item, out / item.name, force=True)
+        except OSError as error:
+            raise _unusable(out, error, expected) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -66,13 +99,23 @@ def staged_file(path: Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside `path`; it replaces `path` only if the block completes (and, if `path`
     exists, only with `force`: the check is made before the block runs, so no work is wasted)."""
     path = Path(path)
+    expected = "a file path in a folder careflow can write to (--out)"
+    if path.is_dir():
+        raise InputError([Problem(str(path), "a folder, not a file", "a file name to write (--out)")])
+    _check_folder_target(path.parent, path)
     refuse_existing(path, force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}-", suffix=path.suffix[:20], dir=path.parent)
+        os.close(fd)
+    except OSError as error:
+        raise _unusable(path, error, expected) from None
     try:
         yield Path(tmp)
-        publish(Path(tmp), path, force)
+        try:
+            publish(Path(tmp), path, force)
+        except OSError as error:
+            raise _unusable(path, error, expected) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -14,14 +14,15 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
+from careflow.errors import MAX_PROBLEMS_LISTED as MAX_PROBLEMS_LISTED  # kept with the errors; listed here too
 from careflow.errors import InputError, Problem
 
 MAX_TABLE_FILE_BYTES = 20 * 1024 * 1024  # one workbook or CSV file (a finance pack is ~50 KB)
-MAX_TABLE_ROWS = 100_000  # rows in one table
+MAX_TABLE_ROWS = 50_000  # rows in one table (a large council's year of case reviews is a few thousand)
 MAX_MAGNITUDE = 1e12  # people or £: ten times England's whole adult social care spend is ~£2e11
 MAX_TEXT_CHARS = 2_000  # one cell of text (a commentary paragraph is a few hundred)
 MAX_NAME_CHARS = 200  # names that become titles and file names (council, scenario)
-MAX_PROBLEMS_LISTED = 200  # the first N problems are listed, then a count of the rest
+MAX_WORKBOOK_UNZIPPED_BYTES = 200 * 1024 * 1024  # an .xlsx is a zip: its expanded size, checked before opening
 
 
 def number_problem(value: float) -> str | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+SHEET_NAME_FORBIDDEN = "/:[]*?\\"  # characters Excel refuses in a sheet name
 # A fixed time for workbook properties and zip entries, so the same inputs give the same bytes.
 FIXED_TIME = datetime.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -59,6 +60,12 @@ class SafeCsvWriter:
 
 def csv_writer(handle: Any, **options: Any) -> SafeCsvWriter:
     return SafeCsvWriter(handle, **options)
+
+
+def sheet_title(name: str) -> str:
+    """A valid Excel sheet name from any text: forbidden characters replaced, at most 31 characters."""
+    cleaned = "".join("_" if ch in SHEET_NAME_FORBIDDEN else ch for ch in name).strip("'")[:31]
+    return cleaned or "Sheet"
 
 
 def formula(sheet: Any, row: int, column: int, expression: str) -> Any:

@@ -13,11 +13,18 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from careflow.errors import Problem, Problems
-from careflow.limits import MAX_TEXT_CHARS, number_problem
+from careflow.limits import (
+    MAX_TABLE_FILE_BYTES,
+    MAX_TABLE_ROWS,
+    MAX_TEXT_CHARS,
+    MAX_WORKBOOK_UNZIPPED_BYTES,
+    number_problem,
+)
 from careflow.safety import restore
 
 ColumnKind = Literal["text", "integer", "number", "percent", "financial_year"]
@@ -70,6 +77,10 @@ class Table:
     columns: tuple[Column, ...]
     required: bool = True
     example_rows: tuple[tuple[Any, ...], ...] = field(default=())
+    # Personal-data tables (case reviews): refuse columns not in the spec rather than silently drop them
+    # (they may hold identifying notes), and never repeat a cell's text in a problem, only its kind.
+    private: bool = False
+
     # the column whose example value marks a row as the template's example, refused if left in (e.g. 'R-0001')
     example_key: str | None = None
 
@@ -89,6 +100,12 @@ class Table:
 
 def normalise_header(text: Any) -> str:
     return str(text).strip().lower().replace(" ", "_").replace("-", "_") if text is not None else ""
+
+
+@cache
+def _choice_lookup(choices: tuple[str, ...]) -> dict[str, str]:
+    """Normalised spelling → the choice, built once per column (every cell of a 50,000-row table uses it)."""
+    return {normalise_header(choice): choice for choice in choices}
 
 
 FINANCIAL_YEAR = re.compile(r"^(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})$")
@@ -117,10 +134,8 @@ def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tupl
         if len(text) > MAX_TEXT_CHARS:
             return None, f"text of {len(text):,} characters (at most {MAX_TEXT_CHARS:,})"
         if column.choices:
-            for choice in column.choices:
-                if normalise_header(choice) == normalise_header(text):
-                    return choice, None
-            return None, f"'{text}'"
+            choice = _choice_lookup(column.choices).get(normalise_header(text))
+            return (choice, None) if choice is not None else (None, f"'{text}'")
         return text, None
     if isinstance(value, bool):
         return None, f"'{value}'"
@@ -171,6 +186,8 @@ def check_rows(
         for column in table.columns:
             cell = raw.get(column.name)
             value, bad = parse_cell(cell, column, (row_number, column.name) in (percent_cells or set()))
+            if bad is not None and table.private:
+                bad = f"a value that is not allowed here ({'text' if isinstance(cell, str) else 'a number'})"
             if bad is not None:
                 problems.add(Problem(file, bad, column.expected(), table.name, row_number, column.name))
                 ok = False
@@ -226,6 +243,20 @@ def _table_from_grid(
         problems.add(Problem(file, "no such column", f"a column headed '{name}'", table.name, header_index + 1, name))
     if missing:
         return []
+    if table.private:
+        known = {c.name for c in table.columns}
+        for cell in grid[header_index]:
+            name = normalise_header(cell)
+            if name and name not in known:
+                problems.add(
+                    Problem(
+                        file,
+                        f"a column careflow does not know ('{str(cell).strip()[:40]}')",
+                        "only the template's columns: remove it, as it may hold personal data",
+                        table.name,
+                        header_index + 1,
+                    )
+                )
     percent_cells: set[tuple[int, str]] = set()
     raw_rows = []
     for index in range(header_index + 1, len(grid)):
@@ -239,10 +270,53 @@ def _table_from_grid(
     return check_rows(file, table, raw_rows, problems, percent_cells)
 
 
+def _too_big(path: Path, problems: Problems, sheet: str | None = None) -> bool:
+    """Add a problem and return True when a file is over the size limit; checked before anything reads it."""
+    size = path.stat().st_size
+    if size <= MAX_TABLE_FILE_BYTES:
+        return False
+    problems.add(
+        Problem(
+            str(path), f"a file of {size:,} bytes", f"at most {MAX_TABLE_FILE_BYTES:,} bytes (docs/limits.md)", sheet
+        )
+    )
+    return True
+
+
+def _too_many_rows(path: Path, problems: Problems, sheet: str | None) -> None:
+    problems.add(
+        Problem(
+            str(path), f"more than {MAX_TABLE_ROWS:,} rows", f"at most {MAX_TABLE_ROWS:,} rows (docs/limits.md)", sheet
+        )
+    )
+
+
+def _unzipped_size(path: Path) -> int:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return 0  # not a zip: openpyxl reports it as a corrupt workbook
+
+
 def _open_workbook(path: Path, problems: Problems) -> Any | None:
     import openpyxl
 
-    head = path.read_bytes()[:8]
+    if _too_big(path, problems):
+        return None
+    unzipped = _unzipped_size(path)
+    if unzipped > MAX_WORKBOOK_UNZIPPED_BYTES:  # a small file can expand enormously (a "zip bomb")
+        problems.add(
+            Problem(
+                str(path),
+                f"a workbook that expands to {unzipped:,} bytes",
+                f"at most {MAX_WORKBOOK_UNZIPPED_BYTES:,} bytes unzipped (docs/limits.md)",
+            )
+        )
+        return None
+
+    with path.open("rb") as handle:
+        head = handle.read(8)
     if head.startswith(OLE_MAGIC):
         found = "an old-format (.xls) workbook"
         try:
@@ -288,7 +362,10 @@ def _read_workbook(path: Path, tables: Sequence[Table], problems: Problems) -> d
                 continue
             grid: list[list[Any]] = []
             percent: set[tuple[int, int]] = set()
-            for r, row in enumerate(workbook[sheet_name].iter_rows()):
+            for r, row in enumerate(workbook[sheet_name].iter_rows()):  # read-only mode streams the rows
+                if r >= MAX_TABLE_ROWS + HEADER_SEARCH_ROWS:
+                    _too_many_rows(path, problems, table.name)
+                    break
                 values = []
                 for c, cell in enumerate(row):
                     value = getattr(cell, "value", None)
@@ -296,7 +373,8 @@ def _read_workbook(path: Path, tables: Sequence[Table], problems: Problems) -> d
                     if isinstance(value, int | float) and "%" in str(getattr(cell, "number_format", "")):
                         percent.add((r, c))
                 grid.append(values)
-            result[table.name] = _table_from_grid(str(path), table, grid, problems, percent)
+            else:  # every row read: check them (a table over the limit is not checked at all)
+                result[table.name] = _table_from_grid(str(path), table, grid, problems, percent)
     except Exception as error:  # damaged sheet XML surfaces only while iterating
         problems.add(
             Problem(str(path), f"a corrupt or unreadable workbook ({type(error).__name__})", "a valid .xlsx file")
@@ -307,6 +385,8 @@ def _read_workbook(path: Path, tables: Sequence[Table], problems: Problems) -> d
 
 
 def read_csv_grid(path: Path, problems: Problems, sheet: str | None = None) -> list[list[Any]] | None:
+    if _too_big(path, problems, sheet):
+        return None
     data = path.read_bytes()
     if not data.strip():
         problems.add(Problem(str(path), "an empty file", "a CSV file with a header row", sheet))
@@ -323,8 +403,14 @@ def read_csv_grid(path: Path, problems: Problems, sheet: str | None = None) -> l
     else:  # pragma: no cover - cp1252 decodes almost anything
         problems.add(Problem(str(path), "text in an unknown encoding", "UTF-8 text", sheet))
         return None
+    grid: list[list[Any]] = []
     try:
-        return [list(r) for r in csv.reader(io.StringIO(text))]
+        for row in csv.reader(io.StringIO(text)):
+            if len(grid) >= MAX_TABLE_ROWS + HEADER_SEARCH_ROWS:
+                _too_many_rows(path, problems, sheet)
+                return None
+            grid.append(row)
+        return grid
     except csv.Error as error:
         problems.add(Problem(str(path), f"malformed CSV ({error})", "comma-separated values", sheet))
         return None
@@ -364,11 +450,9 @@ def read_tables(path: Path, tables: Sequence[Table], problems: Problems) -> dict
     if path.stat().st_size == 0:
         problems.add(Problem(str(path), "an empty file", "an .xlsx workbook or a folder of CSV files"))
         return {}
-    if (
-        path.suffix.lower() in WORKBOOK_SUFFIXES
-        or path.read_bytes()[:8].startswith(OLE_MAGIC)
-        or path.suffix.lower() == ".xls"
-    ):
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES or head.startswith(OLE_MAGIC) or path.suffix.lower() == ".xls":
         return _read_workbook(path, tables, problems)
     if path.suffix.lower() == ".csv" and len(tables) == 1:
         grid = read_csv_grid(path, problems, tables[0].name)
@@ -417,7 +501,7 @@ def write_workbook(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from careflow.safety import save_workbook
+    from careflow.safety import save_workbook, sheet_title
 
     workbook = Workbook()
     guide = workbook.active
@@ -445,7 +529,7 @@ def write_workbook(
     note_fill = PatternFill("solid", fgColor="F2F2F2")
     example_fill = PatternFill("solid", fgColor="FFEB9C")  # Excel's "neutral" yellow: stands out, reads as a note
     for table in tables:
-        sheet = workbook.create_sheet(table.name[:31])
+        sheet = workbook.create_sheet(sheet_title(table.name))
         sheet.cell(1, 1, table.description + ("" if table.required else " (optional sheet)")).font = Font(italic=True)
         for index, column in enumerate(table.columns, start=1):
             note = sheet.cell(2, index, column.description)

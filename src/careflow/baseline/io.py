@@ -15,11 +15,12 @@ from pydantic import ValidationError
 
 from careflow.baseline import schema as s
 from careflow.errors import InputError, Problem, Problems, problems_from_validation
+from careflow.limits import MAX_NAME_CHARS
 from careflow.provenance import Local, Provenance
 from careflow.scenario import load_yaml_document
 from careflow.tabular import Column, Row, Table, read_tables, rows_from_mapping, write_workbook
 
-BUILT_IN = ("demo", "england-2019-20", "england-2021-22")
+BUILT_IN = ("demo", "england-2019-20")  # england-2021-22 is built by careflow.imports: see careflow.services
 EXAMPLE_COUNCIL = "Exampleshire"  # the template's example row; validate refuses it if left in
 TOTAL_TOLERANCE = 0.005  # a stated total may differ from the sum of its parts by rounding, up to 0.5%
 
@@ -274,6 +275,21 @@ def _check_totals(file: str, tables: dict[str, list[Row]], problems: Problems, t
     if not council:
         return
     row = council[0]
+    if len(row.get("name") or "") > MAX_NAME_CHARS:  # the name titles reports and names their files
+        problems.add(
+            Problem(
+                file,
+                f"a name of {len(row['name']):,} characters",
+                f"at most {MAX_NAME_CHARS}",
+                "council",
+                row["_row"],
+                "name",
+            )
+        )
+    for table, column in (("population", "people"), ("long_term", "clients")):
+        rows = tables.get(table, [])
+        if rows and all(r.get(column) == 0 for r in rows):  # every rate in the models is per person: none is undefined
+            problems.add(Problem(file, "0 in every row", "at least one row above 0", table, rows[0]["_row"], column))
     lt = tables.get("long_term", [])
     parts: dict[str, tuple[set[str], Callable[[], float], str]] = {
         "total_long_term_clients": (
@@ -390,13 +406,8 @@ def read_baseline_file(path: Path) -> s.Baseline:
 def builtin(name: str) -> s.Baseline:
     from careflow.baseline.demo import demoshire
     from careflow.baseline.england import england_2019_20
-    from careflow.imports.england import england_2021_22
 
-    makers: dict[str, Callable[[], s.Baseline]] = {
-        "demo": demoshire,
-        "england-2019-20": england_2019_20,
-        "england-2021-22": england_2021_22,  # needs NHS Digital's 2021-22 tables on disk
-    }
+    makers: dict[str, Callable[[], s.Baseline]] = {"demo": demoshire, "england-2019-20": england_2019_20}
     return makers[name]()
 
 

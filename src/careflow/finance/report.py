@@ -371,7 +371,7 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    from careflow.safety import save_workbook
+    from careflow.safety import save_workbook, sheet_title
 
     numbers = flag_numbers(report)
     workbook = Workbook()
@@ -383,7 +383,7 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
     money_format = "#,##0.000;(#,##0.000);0.000"
     percent_format = '0.00"%";(0.00"%");0.00"%"'
     for t in report.tables:
-        sheet = workbook.create_sheet(t.key[:31])
+        sheet = workbook.create_sheet(sheet_title(t.key))
         sheet.cell(1, 1, t.title).font = Font(bold=True, size=12)
         headers = [t.label_heading or "Item", *(c.heading for c in t.columns)]
         for i, h in enumerate(headers, start=1):

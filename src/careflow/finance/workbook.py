@@ -30,6 +30,7 @@ from careflow.finance.model import (
     SavingsAdjustment,
     Settings,
 )
+from careflow.safety import SHEET_NAME_FORBIDDEN
 from careflow.tabular import Column, Row, Table, read_tables, write_workbook
 
 SOURCE = Column("source_line", "Where the figure came from, e.g. a line (L452) of the source document", "text", False)
@@ -432,7 +433,21 @@ def build_pack(
                 )
             )
     commentary = []
+    seen_commentary: set[tuple[str, int]] = set()
     for row in data.get("commentary", []):
+        explained = (row["code"], int(row["period"]))
+        if explained in seen_commentary:  # a second row would silently replace the first in the report
+            problems.add(
+                _problem(
+                    where("commentary"),
+                    "commentary",
+                    row,
+                    "code",
+                    f"a second explanation for '{row['code']}' at period {explained[1]}",
+                    "one explanation per line per period (join the texts in one cell)",
+                )
+            )
+        seen_commentary.add(explained)
         if row["code"] not in codes and lines_complete:
             problems.add(
                 _problem(
@@ -666,6 +681,18 @@ def _check_lines(file: str, rows: list[Row], problems: Problems, partial: bool =
     """Duplicate codes, parents that do not exist, cycles, one top line, groups with lines and lines with budgets."""
     by_code: dict[str, Row] = {}
     for row in rows:
+        odd = sorted(set(row["code"]) & set(SHEET_NAME_FORBIDDEN))
+        if odd:  # group codes name the report's sheets, and Excel forbids these characters there
+            problems.add(
+                _problem(
+                    file,
+                    "budget_lines",
+                    row,
+                    "code",
+                    "a code containing " + " ".join(f"'{c}'" for c in odd),
+                    "a code without any of / : [ ] * ? \\",
+                )
+            )
         if row["code"] in by_code:
             problems.add(
                 _problem(

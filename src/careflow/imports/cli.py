@@ -120,44 +120,15 @@ def benchmark_command(
     """Where a council sits among its 15 ONS nearest neighbours and in England: rates, unit costs, opportunity."""
     from rich.table import Table
 
-    from careflow.console import print_json
-    from careflow.imports import import_councils, resolve_council
-    from careflow.imports.peers import PEER_COUNT, NearestNeighbours, measures, position
-    from careflow.imports.report import council_lines
-    from careflow.imports.tables import Publication
+    from careflow.console import emit_json
+    from careflow.services.imports import benchmark_among_peers
 
-    pub = Publication(tables)
-    code = resolve_council(pub, council)
-    ons = NearestNeighbours(neighbours)
-    result = import_councils(pub, None, _basis(clients), include_england=False, ascof=ascof)
-    if code not in result.imported:
-        reason = next((r.reason for r in result.refused if r.code == code), "not imported")
-        raise InputError([Problem(str(tables), reason, "a council that submitted both returns")])
-    lines = council_lines(result)
-    peers = ons.neighbours(code, PEER_COUNT, set(result.imported))
-    missing = [c for c in ons.neighbours(code, PEER_COUNT) if c not in result.imported]
-    table_of = measures(result, lines)
-    name = result.imported[code].name
-    cash_note = (
-        f"All money is {pub.year} cash from one publication; comparing it with another year's cash needs an "
-        "inflation adjustment (NHS Digital's Table 4 gives real terms)."
-    )
+    found = benchmark_among_peers(tables, neighbours, council, ascof, clients)
     if as_json:
-        print_json(
-            {
-                "council": {"code": code, "name": name},
-                "year": pub.year,
-                "peers": [{"code": p, "name": result.imported[p].name} for p in peers],
-                "peers_not_comparable": missing,
-                "measures": {
-                    m.key: {"label": m.label, "unit": m.unit, **position(m, code, peers).__dict__} for m in table_of
-                },
-                "note": cash_note,
-            }
-        )
+        emit_json(found)
         return
     title = (
-        f"{name} ({code}) among its {len(peers)} ONS nearest neighbours and {len(result.imported)} councils, {pub.year}"
+        f"{found.council.name} ({found.council.code}) among its {len(found.peers)} ONS nearest neighbours, {found.year}"
     )
     table = Table(title=title, title_justify="left")
     for heading, justify in (
@@ -177,26 +148,25 @@ def benchmark_command(
             return "—"
         return f"£{value:,.0f}" if unit.startswith("£") else f"{value:,.1f}" if unit == "%" else f"{value:,.0f}"
 
-    for m in table_of:
-        p = position(m, code, peers)
+    for p in found.measures.values():
         table.add_row(
-            m.label,
-            fmt(p.value, m.unit),
-            fmt(p.peer_median, m.unit),
+            p.label,
+            fmt(p.value, p.unit),
+            fmt(p.peer_median, p.unit),
             f"{p.peer_rank} of {p.peer_count}" if p.peer_rank else "—",
             f"Q{p.peer_quartile}" if p.peer_quartile else "—",
-            fmt(p.england_median, m.unit),
+            fmt(p.england_median, p.unit),
             f"{p.england_rank} of {p.england_count}" if p.england_rank else "—",
             f"Q{p.england_quartile}" if p.england_quartile else "—",
         )
     out.print(table)
-    out.print("Peers: " + ", ".join(f"{result.imported[p].name} ({p})" for p in peers))
-    if missing:
+    out.print("Peers: " + ", ".join(f"{p.name} ({p.code})" for p in found.peers))
+    if found.peers_not_comparable:
         out.print(
-            f"Not comparable ({len(missing)}): {', '.join(missing)} — in ONS's 2024 boundaries but not a row of the "
-            f"{pub.year} tables (new councils since, or no return)."
+            f"Not comparable ({len(found.peers_not_comparable)}): {', '.join(found.peers_not_comparable)} — in ONS's "
+            f"2024 boundaries but not a row of the {found.year} tables (new councils since, or no return)."
         )
-    out.print("Rank 1 is the highest value; Q1 the top quarter. " + cash_note, style="dim")
+    out.print("Rank 1 is the highest value; Q1 the top quarter. " + found.note, style="dim")
 
 
 def atlas_command(

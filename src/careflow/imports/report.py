@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,19 +122,21 @@ def write_table(stem: Path, columns: tuple[str, ...], rows: list[list[Any]]) -> 
     """The same table as CSV and as XLSX (`stem`.csv, `stem`.xlsx)."""
     from openpyxl import Workbook
 
+    from careflow.safety import csv_writer, save_workbook, sheet_title
+
     csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)  # council names and reasons cannot become spreadsheet formulas
         writer.writerow(columns)
         writer.writerows(rows)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = stem.name
+    sheet.title = sheet_title(stem.name)
     sheet.append(list(columns))
     for row in rows:
         sheet.append(row)
     sheet.freeze_panes = "C2"
-    workbook.save(xlsx_path)
+    save_workbook(workbook, xlsx_path)
     return [csv_path, xlsx_path]
 
 

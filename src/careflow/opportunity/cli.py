@@ -20,7 +20,7 @@ SCENARIO_HELP = "YAML scenario overriding lever effects or parameters"
 def _print_opportunity(result: OpportunityResult) -> None:
     from careflow.console import gbp_m as m
     from careflow.opportunity import LEVER
-    from careflow.opportunity.model import CAVEAT
+    from careflow.opportunity.model import CAVEAT, evidence_warnings
 
     title = f"Optimised delivery opportunity — {result.baseline} {result.financial_year}"
     table = Table(title=title, title_justify="left")
@@ -55,6 +55,8 @@ def _print_opportunity(result: OpportunityResult) -> None:
     out.print(table)
     if result.synthetic:
         out.print("[yellow]Synthetic council: for demonstration only.[/yellow]")
+    for warning in evidence_warnings(result):
+        out.print(f"[yellow]Small sample — {warning}[/yellow]")
     out.print(CAVEAT, style="dim")
 
 

@@ -182,6 +182,17 @@ def evaluate(baseline: Baseline, scenario: Scenario | None = None) -> Opportunit
     )
 
 
+def evidence_warnings(result: OpportunityResult) -> list[str]:
+    """Small-sample warnings carried by local (case-review) effects, one line per lever."""
+    found = []
+    for lever in result.levers:
+        for value in lever.inputs.values():
+            detail = getattr(value.provenance, "detail", "")
+            if value.provenance.kind == "local" and "Warning: " in detail:
+                found.append(f"{lever.name}: {detail.split('Warning: ', 1)[1].rstrip('.')}.")
+    return found
+
+
 __all__ = [
     "PARAMETER_DESCRIPTIONS",
     "LeverResult",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from careflow.baseline.schema import Baseline
+from careflow.baseline.schema import Baseline, LongTermRow
 from careflow.provenance import Value, assumed, calibrated, derived
 from careflow.reference import national as n
 from careflow.reference.bibliography import cite
@@ -185,27 +185,51 @@ def national_parameters() -> dict[str, Value]:
 
 
 # Per-person £ values printed for England that scale with the council's own unit costs and income: the care a
-# short-term service avoids is older people's long-term care; an LD move saves on working-age LD residential care.
+# short-term service avoids is older people's long-term care; an LD move saves on working-age LD care. The LD
+# price level is read from community LD care, whose England cost is solved from the printed £261m; England's
+# working-age residential cost is only a balancing figure (see README), so it cannot be the yardstick.
 LOCALISED = {
     "short_term_effectiveness_current_gbp": "older",
     "short_term_effectiveness_uq_gbp": "older",
-    "ld_residential_move_saving_gbp": "ld_residential",
+    "ld_residential_move_saving_gbp": "ld_community",
 }
 COHORT_LABEL = {
     "older": "older people's long-term care (65+)",
-    "ld_residential": "residential care for working-age adults with a learning disability",
+    "ld_community": "community care for working-age adults with a learning disability",
 }
+
+
+def _net_weekly(rows: list[LongTermRow]) -> float:
+    clients = sum(r.clients for r in rows)
+    return sum(r.clients * r.weekly_cost_gbp * (1 - r.income_share) for r in rows) / clients if clients else 0.0
+
+
+def _net_share(rows: list[LongTermRow]) -> float:
+    """Share of gross left after income (1 when there is no spend to read it from)."""
+    gross = sum(r.gross_gbp for r in rows)
+    return sum(r.net_gbp for r in rows) / gross if gross else 1.0
 
 
 def cohort_net_weekly(b: Baseline, cohort: str) -> float:
     """Client-weighted weekly cost net of income for the cohort a per-person value is measured on (0 if none)."""
-    rows = (
-        b.long_term_rows("65+")
-        if cohort == "older"
-        else b.long_term_rows("18-64", ("residential",), "learning_disability")
+    if cohort == "older":
+        return _net_weekly(b.long_term_rows("65+"))
+    return _net_weekly(
+        b.long_term_rows("18-64", ("home_care", "direct_payment", "supported_living"), "learning_disability")
     )
-    clients = sum(r.clients for r in rows)
-    return sum(r.clients * r.weekly_cost_gbp * (1 - r.income_share) for r in rows) / clients if clients else 0.0
+
+
+def local_scale(b: Baseline, england: Baseline, cohort: str) -> tuple[float, dict[str, float]]:
+    """How much dearer (net of income) this council's cohort is than England's, with the figures used."""
+    here, there = cohort_net_weekly(b, cohort), cohort_net_weekly(england, cohort)
+    factor = here / there if there > 0 else 1.0
+    shown = {"local_net_weekly_cost": here, "england_net_weekly_cost": there}
+    if cohort == "ld_community":  # the saving is on residential care: net of *its* income share here and there
+        local_net = _net_share(b.long_term_rows("18-64", ("residential",), "learning_disability"))
+        england_net = _net_share(england.long_term_rows("18-64", ("residential",), "learning_disability"))
+        factor *= local_net / england_net if england_net > 0 else 1.0
+        shown |= {"local_residential_net_share": local_net, "england_residential_net_share": england_net}
+    return factor, shown
 
 
 def local_parameters(b: Baseline, params: dict[str, Value]) -> dict[str, Value]:
@@ -219,16 +243,20 @@ def local_parameters(b: Baseline, params: dict[str, Value]) -> dict[str, Value]:
     for name, cohort in LOCALISED.items():
         if params[name] is not national[name]:
             continue
-        here, there = cohort_net_weekly(b, cohort), cohort_net_weekly(england, cohort)
-        if here == there or there <= 0:
+        factor, shown = local_scale(b, england, cohort)
+        if factor == 1.0:
             continue
+        extra = (
+            " × (this council's ÷ England's share of LD residential spend left after income)"
+            if cohort == "ld_community"
+            else ""
+        )
         local[name] = derived(
-            national[name].value * here / there,
-            f"national value × (this council's ÷ England's weekly cost net of income of {COHORT_LABEL[cohort]})",
+            national[name].value * factor,
+            f"national value × (this council's ÷ England's weekly cost net of income of {COHORT_LABEL[cohort]}){extra}",
             national[name].unit,
             national_value=national[name].value,
-            local_net_weekly_cost=here,
-            england_net_weekly_cost=there,
+            **shown,
         )
     return local
 

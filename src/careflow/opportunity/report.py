@@ -9,7 +9,7 @@ from careflow.baseline.glance import glance
 from careflow.baseline.schema import Baseline
 from careflow.console import gbp_m as m
 from careflow.evidence.library import Library
-from careflow.opportunity.model import CAVEAT, OpportunityResult
+from careflow.opportunity.model import CAVEAT, OpportunityResult, evidence_warnings
 from careflow.opportunity.overlaps import RULES
 from careflow.opportunity.parameters import LEVER, PARAMETER_DESCRIPTIONS
 from careflow.provenance import named_quantity, quantity
@@ -19,7 +19,8 @@ from careflow.report.html import Section, chart, escape, paragraphs, render_page
 
 
 def slug(result: OpportunityResult) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in result.baseline.lower()).strip("-").replace("--", "-")
+    text = "".join(ch if ch.isalnum() else "-" for ch in result.baseline.lower()).strip("-").replace("--", "-")
+    return text[:60].strip("-") or "council"  # file names have a length limit (255 bytes on most systems)
 
 
 def summary_lines(result: OpportunityResult) -> list[str]:
@@ -43,6 +44,7 @@ def summary_lines(result: OpportunityResult) -> list[str]:
             f"The largest is '{top.name.lower()}': £{m(top.net_benefit_gbp)}m a year, reaching about "
             f"{top.people_affected:,.0f} people."
         )
+    lines += [f"Small sample — {warning}" for warning in evidence_warnings(result)]
     lines.append(CAVEAT)
     return lines
 

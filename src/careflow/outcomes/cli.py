@@ -173,7 +173,12 @@ def reviews_calibrate(
         help="The council baseline (demo, england-2019-20 or a path): the opportunity is shown both ways",
     ),
     out_path: Path = typer.Option(..., "--out", help="Scenario document to write (.yaml)"),
-    prior_strength: float = typer.Option(20.0, min=0.0, help="Pseudo-cases behind each national value"),
+    prior_strength: float | None = typer.Option(
+        None,
+        min=0.0,
+        help="Cases the national value counts as (default: per lever, as many as make the prior's 95% interval "
+        "span the model's low–high range)",
+    ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
     force: bool = FORCE,
 ) -> None:
@@ -188,14 +193,17 @@ def reviews_calibrate(
         emit_json(result)
         return
     shown = RichTable(title=f"Lever effects from {result.reviews} case reviews (written to {out_path})")
-    for h in ("lever", "effect", "cases", "local", "national", "combined", "range"):
+    for h in ("lever", "effect", "cases", "local", "national (prior cases)", "combined", "95% range"):
         shown.add_column(h, justify="left" if h in ("lever", "effect") else "right")
     for e in result.levers:
         shown.add_row(
-            e.lever, e.effect, str(e.cases), "–" if e.local is None else f"{e.local:.3f}", f"{e.national:.3f}",
-            f"{e.central:.3f}", f"{e.low:.3f}–{e.high:.3f}",
+            e.lever, e.effect, str(e.cases), "–" if e.local is None else f"{e.local:.3f}",
+            f"{e.national:.3f} ({e.prior_cases:,.0f})", f"{e.central:.3f}", f"{e.low:.3f}–{e.high:.3f}",
         )  # fmt: skip
     out.print(shown)
+    for e in result.levers:
+        if e.warning:
+            out.print(f"[yellow]Warning — {e.lever}: {e.warning}.[/yellow]")
     out.print(result.context)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from careflow.errors import Problem, Problems
+from careflow.outcomes.pseudonymity import identifying_content
+from careflow.outcomes.pseudonymity import nhs_check_digit_valid as nhs_check_digit_valid  # for callers
 from careflow.tabular import Column, Row, Table, read_tables
 from careflow.vocabulary import AGE_BANDS, SETTING_RUNG, SUPPORT_REASON_LABEL
 
@@ -48,6 +49,7 @@ def _outcome_columns(prefix: str) -> tuple[Column, ...]:
 
 
 REVIEWS = Table(
+    private=True,
     name="reviews",
     description=(
         "One row per reviewed case at one decision point. Case ids must be pseudonymous: no names, "
@@ -110,41 +112,7 @@ def at_least_as_independent(a: Outcome, b: Outcome) -> bool:
     return not more_independent(b, a)
 
 
-# --- pseudonymity -------------------------------------------------------------------------------------------------
-
-POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
-NAME = re.compile(r"\b[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?:,?\s+[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)+\b")
-TEN_DIGITS = re.compile(r"(?<!\d)(\d[\s-]?){9}\d(?!\d)")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-def nhs_check_digit_valid(digits: str) -> bool:
-    """The NHS number modulus-11 check: weights 10..2 on the first nine digits; 11 − remainder is the tenth."""
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
-
-
-def identifying_content(case_id: str) -> str | None:
-    """Describe what in a case id looks like personal data, or None if it looks pseudonymous."""
-    ten = TEN_DIGITS.search(case_id)
-    if ten:
-        digits = re.sub(r"\D", "", ten.group(0))
-        if nhs_check_digit_valid(digits):
-            return f"'{case_id}', which contains a valid NHS number"
-        return f"'{case_id}', which contains ten digits like an NHS number"
-    if EMAIL.search(case_id):
-        return f"'{case_id}', which looks like an e-mail address"
-    if POSTCODE.search(case_id):
-        return f"'{case_id}', which contains something like a postcode"
-    if NAME.search(case_id):
-        return f"'{case_id}', which looks like a person's name"
-    return None
-
+# --- pseudonymity: careflow.outcomes.pseudonymity (re-exported here for existing callers) -------------------------
 
 # --- import -------------------------------------------------------------------------------------------------------
 
@@ -184,12 +152,12 @@ def reviews_from_rows(file: str, rows: Sequence[Row], problems: Problems, today:
             ok = False
 
         case_id = str(row["case_id"])
-        identifying = identifying_content(case_id)
-        if identifying:
+        identifying = identifying_content(case_id, today)
+        if identifying:  # the kind only: repeating the text would copy the personal data into terminals and logs
             report(identifying, "a pseudonymous case reference (e.g. R-0001); remove the personal data", "case_id")
         date = parse_date(row["review_date"])
         if date is None:
-            report(f"'{row['review_date']}'", "a date as YYYY-MM-DD (or DD/MM/YYYY)", "review_date")
+            report("text that is not a date", "a date as YYYY-MM-DD (or DD/MM/YYYY)", "review_date")
         elif date > today:
             report(f"{date.isoformat()}, a date in the future", "the date the MDT reviewed the case", "review_date")
         if row["decision_point"] == "transition to adulthood" and row["age_band"] != "18-64":
@@ -285,6 +253,7 @@ TEMPLATE_INSTRUCTIONS = (
     "For each case give the actual outcome, the practitioner's proposal and the MDT's ideal outcome.",
     "Rungs follow the independence ladder: 1 no formal support, 2 short-term support only, 3 home care or "
     "direct payment, 4 supported living / Shared Lives / extra care, 5 residential care, 6 nursing care.",
-    "Use pseudonymous case references only: careflow rejects names, NHS numbers, postcodes and e-mail addresses.",
+    "Use pseudonymous case references only: careflow rejects names, NHS numbers, postcodes, e-mail addresses, "
+    "dates of birth, and any column that is not in this template.",
     "Check the file with: careflow reviews validate FILE",
 )

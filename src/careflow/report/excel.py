@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from careflow.safety import save_workbook
+from careflow.safety import save_workbook, sheet_title
 
 
 def write_results(
@@ -33,7 +33,7 @@ def write_results(
     if cited:  # a workbook that cites a publication carries the full references on its own sheet
         sheets = {**sheets, "References": (["reference"], [[r] for r in cited])}
     for name, (headers, rows) in sheets.items():
-        sheet = workbook.create_sheet(name[:31])
+        sheet = workbook.create_sheet(sheet_title(name))
         sheet.append(list(headers))
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -35,8 +35,8 @@ PAGE = """<!DOCTYPE html>
 <title>{{ title }}</title><style>{{ style }}</style></head>
 <body>
 <h1>{{ title }}</h1>
-{% if subtitle %}<p class="note">{{ subtitle }}</p>{% endif %}
-{% if banner %}<div class="banner">{{ banner }}</div>{% endif %}
+{% if subtitle %}<p class="note">{{ subtitle | safe }}</p>{% endif %}
+{% if banner %}<div class="banner">{{ banner | safe }}</div>{% endif %}
 {% for section in sections %}
 <section id="{{ section.anchor }}">
 <h2>{{ section.heading }}</h2>
@@ -106,7 +106,7 @@ def render_page(title: str, sections: Sequence[Section], subtitle: str = "", ban
     from careflow import __version__
     from careflow.reference.bibliography import references_for
 
-    cited = references_for(" ".join(section.body for section in sections))
+    cited = references_for(" ".join([subtitle, banner, *(section.body for section in sections)]))
     if cited:  # every page that cites a publication ends with the full references
         sections = [
             *sections,
@@ -114,5 +114,10 @@ def render_page(title: str, sections: Sequence[Section], subtitle: str = "", ban
         ]
     env = Environment(autoescape=select_autoescape(default=True))
     return env.from_string(PAGE).render(
-        title=title, subtitle=subtitle, banner=banner, sections=sections, style=STYLE, version=__version__
+        title=title,
+        subtitle=escape(subtitle),  # escaped here, with emphasis as tags (a citation's *title*)
+        banner=escape(banner),
+        sections=sections,
+        style=STYLE,
+        version=__version__,
     )

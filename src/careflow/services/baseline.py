@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel
 
 from careflow.baseline.glance import glance
 from careflow.baseline.schema import Baseline
+from careflow.errors import InputError, Problem
 from careflow.services.inputs import (
     LocatedProblem,
     Source,
@@ -16,7 +19,7 @@ from careflow.services.inputs import (
     read_source,
 )
 
-BUILT_IN_BASELINES = ("demo", "england-2019-20")
+BUILT_IN_BASELINES = ("demo", "england-2019-20", "england-2021-22")
 
 
 class Measure(BaseModel):
@@ -41,6 +44,15 @@ def load_baseline(source: Source) -> Baseline:
 
     if isinstance(source, Upload):
         return read_source(source, io.read_baseline_file)
+    if str(source) == "england-2021-22":  # built from NHS Digital's published tables (careflow.imports)
+        from careflow.imports.england import england_2021_22
+
+        return england_2021_22()
+    if str(source) not in io.BUILT_IN and not Path(source).exists():
+        raise InputError(
+            [Problem(str(source), "no such file, folder or built-in baseline",
+                     f"one of {', '.join(BUILT_IN_BASELINES)}, or a path")]
+        )  # fmt: skip
     return io.load_baseline(source)
 
 

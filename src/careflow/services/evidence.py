@@ -21,6 +21,7 @@ from careflow.evidence.library import (
     SpendYear,
 )
 from careflow.evidence.peers import CouncilProfile, PeerMatch
+from careflow.services.baseline import BUILT_IN_BASELINES, load_baseline
 from careflow.services.inputs import Source, Upload, display_name
 
 
@@ -292,9 +293,7 @@ def find_peers(
         raise InputError([Problem("peers", "both or neither of NAME and --baseline", "exactly one of them")])
     if baseline is None:
         subject = peers.profile_of(lib.council(name or ""))
-    elif isinstance(baseline, Upload):
-        from careflow.services.baseline import load_baseline
-
+    elif isinstance(baseline, Upload) or str(baseline) in BUILT_IN_BASELINES:
         subject = peers.profile_from_baseline(load_baseline(baseline))
     else:
         subject = peers.load_subject(str(baseline), lib)
@@ -320,7 +319,6 @@ class OnsPeersResult(BaseModel):
 def ons_peers(baseline: Source | None, neighbours: Source, top: int = 5, lib: Library | None = None) -> OnsPeersResult:
     """Peers by ONS statistical nearest neighbours (2025), for a baseline that carries its ONS code."""
     from careflow.imports.peers import ons_peers as nearest
-    from careflow.services.baseline import load_baseline
     from careflow.services.inputs import read_source
 
     if baseline is None:

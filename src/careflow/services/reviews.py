@@ -120,7 +120,7 @@ def summarise_reviews(source: Source, render: bool = False) -> ReviewSummaryRepo
 
 
 def calibrate_reviews(
-    source: Source, baseline: Source, prior_strength: float = 20.0, out_name: str = "scenario.yaml"
+    source: Source, baseline: Source, prior_strength: float | None = None, out_name: str = "scenario.yaml"
 ) -> CalibrationResult:
     """Turn review results into local lever effects, combined with national values, as a scenario document."""
     from careflow.opportunity import evaluate

@@ -21,6 +21,7 @@ from careflow.services.evidence import (
     TaxonomyResult,
 )
 from careflow.services.finance import FinanceCheck, FinanceReportResult
+from careflow.services.imports import PeerBenchmark
 from careflow.services.indicators import IndicatorDashboard, IndicatorRegistry
 from careflow.services.reviews import CalibrationResult, ReviewCheck, ReviewSummaryResult
 from careflow.simulate.results import ProjectionResult, SweepResult
@@ -38,6 +39,7 @@ RESULTS: dict[str, tuple[type[BaseModel], tuple[str, ...]]] = {
     "review-calibration": (CalibrationResult, ("reviews calibrate",)),
     "indicator-registry": (IndicatorRegistry, ("indicators list",)),
     "indicator-dashboard": (IndicatorDashboard, ("indicators report",)),
+    "benchmark": (PeerBenchmark, ("benchmark",)),
     "evidence-councils": (CouncilList, ("evidence councils",)),
     "evidence-search": (EvidenceSearch, ("evidence search",)),
     "evidence-council": (CouncilProfileResult, ("evidence council",)),

@@ -38,6 +38,7 @@ def _print_summary(projection: ProjectionResult) -> None:
     for step in projection.waterfall.steps:
         steps.add_row(step.step.replace("_", " "), gbp_m(step.gbp, 3))
     out.print(steps)
+    out.print(projection.funding_gap.base_year.statement, style="dim")
 
 
 def project_command(

@@ -289,7 +289,10 @@ def funding_gap(
 ) -> dict[str, Any]:
     """Income projected line by line against projected net spend; plus Pixel's quick view of spend growth."""
     t = np.arange(1, settings.years + 1)
-    lines = {name: (base_net * line.share * (1 + line.growth) ** t).tolist() for name, line in settings.income.items()}
+    base_income = base_net if settings.base_year_income_gbp is None else settings.base_year_income_gbp
+    lines = {
+        name: (base_income * line.share * (1 + line.growth) ** t).tolist() for name, line in settings.income.items()
+    }
     for shock in settings.shocks:
         if shock.kind == "income":  # a temporary grant: income in its year only
             one_off = np.zeros(settings.years)
@@ -323,6 +326,18 @@ def funding_gap(
         },
         "shocks": [shock.model_dump(mode="json") for shock in settings.shocks],
         "note": "gap = projected net spend − projected income; positive means spend exceeds income",
+        "base_year": {
+            "income_gbp": base_income,
+            "assumed": settings.base_year_income_gbp is None,
+            "statement": (
+                f"Base-year income is assumed to equal base-year net spend (£{base_income / 1e6:,.1f}m, a balanced "
+                "budget), so the gap starts at zero; set projection: base_year_income_gbp in the scenario file to "
+                "start from your council's actual income."
+                if settings.base_year_income_gbp is None
+                else f"Base-year income £{base_income / 1e6:,.1f}m, as set in the scenario (base-year net spend "
+                f"£{base_net / 1e6:,.1f}m)."
+            ),
+        },
     }
 
 

@@ -189,6 +189,7 @@ def html_page(projection: ProjectionResult) -> str:
             "Funding gap",
             chart(gap_chart(projection), "Projected net spend less projected income")
             + table(gap_headers, gap_rows, numeric=tuple(range(1, len(gap_headers))))
+            + paragraphs(gap.base_year.statement)
             + paragraphs(gap.quick.method, gap.note, css="note")
             + shocks_table(projection),
         ),

@@ -49,12 +49,21 @@ class QuickView(BaseModel):
     gap: dict[str, list[float]]
 
 
+class IncomeAssumption(BaseModel):
+    """Base-year income: assumed equal to base-year net spend unless the scenario sets it; stated on the page."""
+
+    income_gbp: float
+    assumed: bool
+    statement: str
+
+
 class FundingGap(BaseModel):
     years: list[str]
     income: Income
     scenarios: dict[str, SeriesBand]
     quick: QuickView
     note: str
+    base_year: IncomeAssumption
     shocks: list[dict[str, Any]] = []  # one-off income or costs by year, as the scenario gives them
 
 

@@ -177,6 +177,9 @@ class ProjectionSettings(BaseModel):
     model_error: float | None = Field(default=None, ge=0.0, le=1.0)
     shocks: list[Shock] = Field(default_factory=list)  # one-off income or costs in given years
     income: dict[str, IncomeLine] = Field(default_factory=lambda: dict(DEFAULT_INCOME))
+    # Income in the base year; None assumes it equals base-year net spend (a balanced budget). Set it when the
+    # base year ran a deficit or surplus, so the funding gap starts where the council's accounts do.
+    base_year_income_gbp: float | None = Field(default=None, ge=0)
     # How long, on average, a person kept out of a care home or out of long-term care stays out. The report's
     # £ per person is one year of the cost difference, so one year keeps the two models comparable (docs/method.md).
     benefit_years: float = Field(default=1.0, gt=0.0, le=50.0)

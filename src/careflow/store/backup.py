@@ -14,12 +14,11 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, LargeBinary, Table, func, insert, select, text
-from sqlalchemy.types import DateTime
+from sqlalchemy import DateTime, Engine, LargeBinary, Table, func, insert, select, text
 
 from careflow.errors import InputError, Problem
 from careflow.store.database import current_revision
@@ -36,7 +35,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bytes | memoryview):
         return {"base64": base64.b64encode(bytes(value)).decode()}
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None).isoformat()  # stored as UTC everywhere; SQLite returns it naive
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat()  # the same text from either database
     return value
 
 
@@ -44,10 +43,11 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     typed = {}
     for column in table.columns:
         value = row.get(column.name)
-        if value is not None and isinstance(column.type, LargeBinary):
+        kind = getattr(column.type, "impl", column.type)  # careflow's own column types wrap SQLAlchemy's
+        if value is not None and isinstance(kind, LargeBinary):
             value = base64.b64decode(value["base64"])
-        elif value is not None and isinstance(column.type, DateTime):
-            value = datetime.fromisoformat(value)
+        elif value is not None and isinstance(kind, DateTime):
+            value = datetime.fromisoformat(value).replace(tzinfo=UTC)
         typed[column.name] = value
     return typed
 

@@ -10,12 +10,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from careflow.store.audit import record, sha256
-from careflow.store.models import BaselineVersion, Job, JobArtefact, JobStatus, ReviewSet, ScenarioVersion
+from careflow.store.models import BaselineVersion, Job, JobArtefact, JobStatus, ReviewSet, ScenarioVersion, Workspace
 
 
 def _next_number(
     db: Session, model: type[BaselineVersion] | type[ScenarioVersion] | type[ReviewSet], workspace_id: int
 ) -> int:
+    """The next version number in a workspace, with the workspace locked until commit so that two saves at the
+    same moment cannot both take it (a no-op write: a row lock on PostgreSQL, the write lock on SQLite)."""
+    db.execute(update(Workspace).where(Workspace.id == workspace_id).values(name=Workspace.name))
     latest = db.scalar(select(func.max(model.number)).where(model.workspace_id == workspace_id))
     return (latest or 0) + 1
 

@@ -83,6 +83,11 @@ def opportunity(
 def scenario_yaml(scenario: Scenario) -> str:
     """The CLI's scenario document: what `careflow opportunity --scenario FILE` and `careflow project` read."""
     data = scenario.model_dump(mode="json", exclude_none=True)
+    # Projection settings left at their defaults are not written: the document stays short, and a default stays
+    # a default if careflow's defaults change. (Provenance keeps its `kind`, which a defaults filter would drop.)
+    data["projection"] = scenario.projection.model_dump(mode="json", exclude_defaults=True)
+    if not data["projection"]:
+        del data["projection"]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
@@ -131,8 +136,10 @@ def start_projection(db: Any, who: Member, asked: ProjectionRequest, runner: Any
         problems.append(Problem("form", f"{asked.runs:,} runs", f"between 1 and {MAX_WEB_RUNS:,} runs", column="runs"))
     if not 1 <= asked.years <= MAX_WEB_YEARS:
         problems.append(Problem("form", f"{asked.years} years", f"between 1 and {MAX_WEB_YEARS} years", column="years"))
-    if asked.seed < 0:
-        problems.append(Problem("form", f"seed {asked.seed}", "a whole number of at least 0", column="seed"))
+    if not 0 <= asked.seed < 2**32:
+        problems.append(
+            Problem("form", f"random seed {asked.seed}", "a whole number from 0 to 4,294,967,295", column="seed")
+        )
     if problems:
         raise InputError(problems)
     version = baseline_version(db, who, asked.baseline)

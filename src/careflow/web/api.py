@@ -15,7 +15,18 @@ from careflow.scenario import Scenario
 from careflow.store import accounts, records
 from careflow.store.models import BaselineVersion, Job, ScenarioVersion, Workspace
 from careflow.web import actions
-from careflow.web.auth import READ, CurrentVisitor, Db, Membership, NotFound, Writer, csrf_protected
+from careflow.web.auth import (
+    MAX_ID,
+    READ,
+    CurrentVisitor,
+    Db,
+    Id,
+    Membership,
+    NotFound,
+    OptionalId,
+    Writer,
+    csrf_protected,
+)
 from careflow.web.uploads import MAX_UPLOAD_BYTES
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -34,7 +45,7 @@ class WorkspaceOut(BaseModel):
 
 
 class BaselineOut(BaseModel):
-    number: int
+    number: Id
     file_name: str
     council: str
     financial_year: str
@@ -54,7 +65,7 @@ class BaselineOut(BaseModel):
 
 
 class ScenarioOut(BaseModel):
-    number: int
+    number: Id
     name: str
     content_sha256: str
     created_at: datetime
@@ -72,11 +83,11 @@ class ScenarioOut(BaseModel):
 
 
 class ProjectionIn(BaseModel):
-    baseline: int | None = Field(default=None, description="baseline version number; the latest when left out")
-    scenario: int | None = Field(default=None, description="scenario version number; none projects with no levers")
+    baseline: int | None = Field(default=None, ge=1, le=MAX_ID, description="baseline version; the latest if left out")
+    scenario: int | None = Field(default=None, ge=1, le=MAX_ID, description="scenario version; none: no levers")
     runs: int = Field(default=100, ge=1, le=actions.MAX_WEB_RUNS)
     years: int = Field(default=10, ge=1, le=actions.MAX_WEB_YEARS)
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
 
 
 class JobOut(BaseModel):
@@ -131,12 +142,12 @@ async def upload_baseline(db: Db, who: Writer, workbook: Annotated[UploadFile, F
 
 
 @router.get("/workspaces/{workspace_id}/baselines/{number}")
-def baseline(db: Db, who: Membership, number: int) -> BaselineOut:
+def baseline(db: Db, who: Membership, number: Id) -> BaselineOut:
     return BaselineOut.of(actions.baseline_version(db, who, number))
 
 
 @router.get("/workspaces/{workspace_id}/opportunity")
-def opportunity(db: Db, who: Membership, baseline: int | None = None, scenario: int | None = None) -> OpportunityResult:
+def opportunity(db: Db, who: Membership, baseline: OptionalId = None, scenario: OptionalId = None) -> OpportunityResult:
     if records.latest_baseline(db, who.workspace.id) is None and baseline is None:
         raise NotFound("This workspace has no baseline yet.")
     return actions.opportunity(db, who, baseline, scenario)[2]
@@ -155,7 +166,7 @@ def save_scenario(db: Db, who: Writer, scenario: Scenario) -> ScenarioOut:
 
 
 @router.get("/workspaces/{workspace_id}/scenarios/{number}")
-def scenario(db: Db, who: Membership, number: int) -> ScenarioOut:
+def scenario(db: Db, who: Membership, number: Id) -> ScenarioOut:
     return ScenarioOut.of(actions.scenario_version(db, who, number))
 
 
@@ -167,7 +178,7 @@ def start_projection(request: Request, db: Db, who: Writer, asked: ProjectionIn)
 
 
 @router.get("/workspaces/{workspace_id}/projections/{job_id}")
-def projection(db: Db, who: Membership, job_id: int, result: bool = False) -> JobOut:
+def projection(db: Db, who: Membership, job_id: Id, result: bool = False) -> JobOut:
     who.require(READ)
     job = records.job(db, who.workspace.id, job_id)
     if job is None:

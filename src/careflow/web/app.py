@@ -105,6 +105,9 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html: autoescaped
+    from careflow.web.pages import cite, figure
+
+    app.state.templates.env.filters.update(cite=cite, figure=figure)
     app.state.govuk = config.govuk_frontend is not None
     app.state.limiter = SignInLimiter()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from careflow.store import accounts
@@ -24,6 +24,12 @@ READ = frozenset(Role)
 WRITE = frozenset({Role.analyst, Role.admin})  # upload baselines, save scenarios, run projections
 ADMIN = frozenset({Role.admin})
 CASE_REVIEWS = frozenset({Role.practitioner, Role.admin})
+
+
+MAX_ID = 2**31 - 1  # ids and version numbers fit a 32-bit integer column on every database
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int, Query(ge=1, le=MAX_ID)]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 class NotSignedIn(Exception):
@@ -104,7 +110,7 @@ def visitor(current: Annotated[Visitor | None, Depends(optional_visitor)]) -> Vi
     return current
 
 
-def member(workspace_id: int, db: Db, current: Annotated[Visitor, Depends(visitor)]) -> Member:
+def member(workspace_id: Id, db: Db, current: Annotated[Visitor, Depends(visitor)]) -> Member:
     role = accounts.roles_of(db, current.user.id).get(workspace_id)
     workspace = db.get(Workspace, workspace_id) if role else None
     if role is None or workspace is None:

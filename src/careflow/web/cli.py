@@ -29,7 +29,6 @@ def serve(
     from careflow.web.app import WebConfig, create_app, find_govuk_frontend
     from careflow.web.logs import configure
 
-    configure()
     assets = find_govuk_frontend()
     if assets is None:
         err.print("GOV.UK Frontend is not installed (run: make web-assets); pages use careflow's own CSS only.")
@@ -40,6 +39,7 @@ def serve(
     except NotMigrated as error:
         err.print(f"[red]careflow serve: {error}[/red]")
         sys.exit(2)
+    configure()  # only once the server really starts: a refused start leaves logging as it was
     uvicorn.run(app, host=host, port=port, proxy_headers=tls, log_level="warning", access_log=False)
 
 

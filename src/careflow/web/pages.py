@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlparse
@@ -12,12 +14,14 @@ import pyotp
 import yaml
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from careflow.errors import InputError, Problem
 from careflow.opportunity.model import OpportunityResult
 from careflow.opportunity.parameters import LEVERS, PARAMETER_DESCRIPTIONS, default_effects, national_parameters
 from careflow.provenance import Assumed
+from careflow.safe_yaml import load_yaml_text
 from careflow.scenario import Effect, LeverSettings, Scenario
 from careflow.store import accounts, records
 from careflow.store.audit import events, record
@@ -26,15 +30,19 @@ from careflow.web import actions
 from careflow.web.auth import (
     ADMIN,
     CASE_REVIEWS,
+    MAX_ID,
     READ,
     SESSION_COOKIE,
     SIGN_IN_CSRF_COOKIE,
     WRITE,
     CurrentVisitor,
     Db,
+    Id,
     Member,
     Membership,
     NotFound,
+    OptionalId,
+    QueryId,
     Visitor,
     Writer,
     csrf_protected,
@@ -50,6 +58,18 @@ Csrf = Depends(csrf_protected)
 def m(value: float) -> str:
     """£m with three decimals, as council papers print money."""
     return f"{value / 1e6:,.3f}"
+
+
+def figure(value: float) -> str:
+    """A number as a person reads it: thousands separated, no exponent, sensible decimals."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.4g}" if value else "0"
+
+
+def cite(text: str) -> Markup:
+    """A provenance description with the publication's *title* in italics; everything else escaped."""
+    return Markup(re.sub(r"\*([^*]+)\*", r"<em>\1</em>", str(escape(text))))
 
 
 def render(
@@ -309,7 +329,7 @@ async def upload_baseline(request: Request, db: Db, who: Writer, workbook: Annot
 
 
 @router.get("/w/{workspace_id}/baselines/compare")
-def compare_baselines(request: Request, db: Db, who: Membership, a: int, b: int) -> Response:
+def compare_baselines(request: Request, db: Db, who: Membership, a: QueryId, b: QueryId) -> Response:
     from careflow.baseline.glance import glance as baseline_glance
 
     older, newer = actions.baseline_version(db, who, a), actions.baseline_version(db, who, b)
@@ -319,7 +339,7 @@ def compare_baselines(request: Request, db: Db, who: Membership, a: int, b: int)
 
 
 @router.get("/w/{workspace_id}/baselines/{number}")
-def baseline(request: Request, db: Db, who: Membership, number: int) -> Response:
+def baseline(request: Request, db: Db, who: Membership, number: Id) -> Response:
     from careflow.baseline.glance import glance as baseline_glance
 
     version = actions.baseline_version(db, who, number)
@@ -334,7 +354,7 @@ def baseline(request: Request, db: Db, who: Membership, number: int) -> Response
 
 
 @router.get("/w/{workspace_id}/baselines/{number}/file")
-def baseline_file(db: Db, who: Membership, number: int) -> Response:
+def baseline_file(db: Db, who: Membership, number: Id) -> Response:
     version = actions.baseline_version(db, who, number)
     return Response(
         version.content,
@@ -348,7 +368,7 @@ def baseline_file(db: Db, who: Membership, number: int) -> Response:
 
 @router.get("/w/{workspace_id}/opportunity")
 def opportunity(
-    request: Request, db: Db, who: Membership, baseline: int | None = None, scenario: int | None = None
+    request: Request, db: Db, who: Membership, baseline: OptionalId = None, scenario: OptionalId = None
 ) -> Response:
     if records.latest_baseline(db, who.workspace.id) is None:
         return render(request, "opportunity.html", who, result=None)
@@ -383,7 +403,7 @@ def _opportunity_chart(baseline_sha: str, scenario_sha: str, result_json: str) -
 
 
 @router.get("/w/{workspace_id}/opportunity/chart.svg")
-def opportunity_chart(db: Db, who: Membership, baseline: int | None = None, scenario: int | None = None) -> Response:
+def opportunity_chart(db: Db, who: Membership, baseline: OptionalId = None, scenario: OptionalId = None) -> Response:
     version, chosen, result, _ = actions.opportunity(db, who, baseline, scenario)
     svg = _opportunity_chart(version.content_sha256, chosen.content_sha256 if chosen else "", result.model_dump_json())
     return Response(svg, media_type="image/svg+xml")
@@ -391,7 +411,7 @@ def opportunity_chart(db: Db, who: Membership, baseline: int | None = None, scen
 
 @router.get("/w/{workspace_id}/opportunity/report.{kind}")
 def opportunity_report(
-    db: Db, who: Membership, kind: str, baseline: int | None = None, scenario: int | None = None
+    db: Db, who: Membership, kind: str, baseline: OptionalId = None, scenario: OptionalId = None
 ) -> Response:
     from careflow.web import usecases
 
@@ -554,19 +574,10 @@ def scenario_from_form(form: Any, base: Scenario | None = None) -> Scenario:
     projection: dict[str, Any] = {}
     extra = str(form.get("projection.other", "")).strip()
     if extra:
-        try:
-            loaded = yaml.safe_load(extra)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            problems.append(
-                Problem(
-                    "scenario form",
-                    f"malformed YAML ({getattr(error, 'problem', error)})",
-                    "valid YAML",
-                    row=mark.line + 1 if mark else None,
-                    column="other projection settings",
-                )
-            )
+        try:  # careflow's one YAML reader: safe types, alias/size caps (a form is as hostile as a file)
+            loaded = load_yaml_text(extra, "scenario form")
+        except InputError as error:
+            problems.extend(replace(p, column="other projection settings") for p in error.problems)
             loaded = {}
         if isinstance(loaded, dict):
             projection.update(loaded)
@@ -647,7 +658,7 @@ def editor(
 
 
 @router.get("/w/{workspace_id}/scenarios/new")
-def scenario_editor(request: Request, db: Db, who: Writer, start: int | None = None) -> Response:
+def scenario_editor(request: Request, db: Db, who: Writer, start: OptionalId = None) -> Response:
     base = actions.scenario_of(actions.scenario_version(db, who, start)) if start else None
     return editor(request, who, base, start)
 
@@ -657,7 +668,8 @@ async def save_scenario(request: Request, db: Db, who: Writer) -> Response:
     who.require(WRITE)
     form = await request.form()
     start = str(form.get("start", ""))
-    base = actions.scenario_of(actions.scenario_version(db, who, int(start))) if start.isdigit() else None
+    start = start if start.isdigit() and len(start) < 10 else ""
+    base = actions.scenario_of(actions.scenario_version(db, who, int(start))) if start else None
     try:
         version = actions.save_scenario(db, who, scenario_from_form(form, base))
     except InputError as error:
@@ -683,7 +695,7 @@ async def upload_scenario(request: Request, db: Db, who: Writer, document: Annot
 
 
 @router.get("/w/{workspace_id}/scenarios/diff")
-def scenario_diff(request: Request, db: Db, who: Membership, a: int, b: int) -> Response:
+def scenario_diff(request: Request, db: Db, who: Membership, a: QueryId, b: QueryId) -> Response:
     older, newer = actions.scenario_version(db, who, a), actions.scenario_version(db, who, b)
     return render(
         request, "scenario_diff.html", who, older=older, newer=newer, lines=actions.scenario_diff(older, newer)
@@ -691,13 +703,13 @@ def scenario_diff(request: Request, db: Db, who: Membership, a: int, b: int) -> 
 
 
 @router.get("/w/{workspace_id}/scenarios/{number}")
-def scenario(request: Request, db: Db, who: Membership, number: int) -> Response:
+def scenario(request: Request, db: Db, who: Membership, number: Id) -> Response:
     version = actions.scenario_version(db, who, number)
     return render(request, "scenario.html", who, version=version, others=records.scenarios(db, who.workspace.id))
 
 
 @router.get("/w/{workspace_id}/scenarios/{number}/scenario.yaml")
-def scenario_file(db: Db, who: Membership, number: int) -> Response:
+def scenario_file(db: Db, who: Membership, number: Id) -> Response:
     version = actions.scenario_version(db, who, number)
     return Response(
         version.yaml_text,
@@ -728,13 +740,15 @@ def start_projection(
     request: Request,
     db: Db,
     who: Writer,
-    baseline: Annotated[int | None, Form()] = None,
+    baseline: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     scenario: Annotated[str, Form()] = "",
     runs: Annotated[int, Form()] = 100,
     years: Annotated[int, Form()] = 10,
     seed: Annotated[int, Form()] = 0,
 ) -> Response:
-    asked = actions.ProjectionRequest(baseline, int(scenario) if scenario.isdigit() else None, runs, years, seed)
+    asked = actions.ProjectionRequest(
+        baseline, int(scenario) if scenario.isdigit() and len(scenario) < 10 else None, runs, years, seed
+    )
     try:
         job = actions.start_projection(db, who, asked, request.app.state.runner)
     except InputError as error:
@@ -752,7 +766,7 @@ def start_projection(
 
 
 @router.get("/w/{workspace_id}/projections/{job_id}")
-def projection(request: Request, db: Db, who: Membership, job_id: int) -> Response:
+def projection(request: Request, db: Db, who: Membership, job_id: Id) -> Response:
     who.require(READ)
     job = records.job(db, who.workspace.id, job_id)
     if job is None:
@@ -762,13 +776,13 @@ def projection(request: Request, db: Db, who: Membership, job_id: int) -> Respon
 
 
 @router.post("/w/{workspace_id}/projections/{job_id}/rerun", dependencies=[Csrf])
-def rerun(request: Request, db: Db, who: Writer, job_id: int) -> Response:
+def rerun(request: Request, db: Db, who: Writer, job_id: Id) -> Response:
     job = actions.rerun(db, who, job_id, request.app.state.runner)
     return see_other(f"/w/{who.workspace.id}/projections/{job.id}")
 
 
 @router.get("/w/{workspace_id}/projections/{job_id}/files/{name}")
-def projection_file(db: Db, who: Membership, job_id: int, name: str) -> Response:
+def projection_file(db: Db, who: Membership, job_id: Id, name: str) -> Response:
     who.require(READ)
     job = records.job(db, who.workspace.id, job_id)
     found = records.artefact(db, job.id, name) if job else None
@@ -806,7 +820,7 @@ async def upload_reviews(request: Request, db: Db, who: Membership, reviews: Ann
 
 
 @router.get("/w/{workspace_id}/reviews/{number}")
-def review_summary(request: Request, db: Db, who: Membership, number: int) -> Response:
+def review_summary(request: Request, db: Db, who: Membership, number: Id) -> Response:
     from careflow.outcomes.analysis import summarise
     from careflow.outcomes.review_report import share_rows
 
@@ -816,7 +830,7 @@ def review_summary(request: Request, db: Db, who: Membership, number: int) -> Re
 
 
 @router.post("/w/{workspace_id}/reviews/{number}/calibrate", dependencies=[Csrf])
-def calibrate(request: Request, db: Db, who: Membership, number: int) -> Response:
+def calibrate(request: Request, db: Db, who: Membership, number: Id) -> Response:
     version = actions.calibrate(db, who, number)
     return see_other(f"/w/{who.workspace.id}/scenarios/{version.number}?saved=1")
 

@@ -1,0 +1,59 @@
+"""The importer on NHS Digital's real 2021-22 tables (runs when ../shared/data/public is present)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from careflow.imports import import_councils
+from careflow.imports.reconcile import england_norms, review
+
+PUBLIC = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "public"
+TABLES = PUBLIC / "nhs-ascfr-salt-data-tables-2021-22.xlsx"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def result():
+    if not TABLES.exists():
+        pytest.skip(f"NHS Digital's 2021-22 ASC-FR and SALT tables not found at {TABLES}")
+    return import_councils(TABLES)
+
+
+def test_every_council_that_submitted_is_imported_and_the_others_refused(result) -> None:
+    assert len(result.imported) == 150
+    assert {r.code: r.name for r in result.refused} == {"E09000012": "Hackney", "E06000030": "Swindon"}
+    assert all("did not submit the ASC-FR return for 2021-22" in r.reason for r in result.refused)
+
+
+def test_totals_reconcile_or_say_why(result) -> None:
+    norms = england_norms(result.publication, list(result.imported))
+    for item in [*result.imported.values(), result.england]:
+        checks = review(result.publication, item, norms).checks
+        spend = [c for c in checks if "Table 14" in c.what or "Table 17" in c.what]
+        assert all(c.holds for c in spend), (item.name, [c for c in spend if not c.holds])
+        assert all(c.holds or c.reason for c in checks), (item.name, [c for c in checks if not c.holds])
+
+
+def test_northumberland_reablement_is_flagged(result) -> None:
+    item = result.imported["E06000057"]
+    flags = review(result.publication, item, england_norms(result.publication, list(result.imported))).flags
+    assert any("Short-term episodes per 100,000" in f.what and "3,200" in f.detail for f in flags)
+
+
+def test_england_2021_22_levers_use_the_published_bases(result) -> None:
+    from careflow.opportunity import evaluate
+
+    outcome = evaluate(result.england.baseline)
+    bases = {k: v.value for lever in outcome.levers for k, v in lever.inputs.items()}
+    t1 = result.publication.table(1)
+    assert (
+        bases["older_short_term_episodes"]
+        == t1.cell("E92000001", "New clients with an episode of ST-Max care and a known sequel", "65 and over").value
+    )
+    t11 = result.publication.table(11)
+    proxy = sum(t11.cell("E92000001", c).value for c in ("Long Term Care: Nursing", "Long Term Care: Residential"))
+    assert bases["older_care_home_admissions"] == proxy
+    assert all(lever.net_benefit_gbp > 0 for lever in outcome.levers)
