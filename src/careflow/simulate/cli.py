@@ -1,15 +1,15 @@
-"""Commands for projections (`careflow project`) and sweeps (`careflow sweep`)."""
+"""Commands for projections (`careflow project`), sweeps (`careflow sweep`) and the backtest (`careflow backtest`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from careflow.console import FORCE, emit_json, out, progress
+from careflow.console import FORCE, emit_json, err, out, print_json, progress
 
 if TYPE_CHECKING:
     from careflow.simulate.results import ProjectionResult
@@ -31,6 +31,7 @@ def _print_summary(projection: ProjectionResult) -> None:
         table.add_column(heading, justify="left" if i == 0 else "right", overflow="fold")
     for row in summary_rows(projection):
         table.add_row(*[str(v) for v in row])
+    out.print(projection.levers_statement())
     out.print(table)
     steps = Table(title=f"Waterfall — {projection.waterfall.scenario}", title_justify="left")
     steps.add_column("Step")
@@ -50,14 +51,29 @@ def project_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for projection.html and projection.xlsx"),
     force: bool = FORCE,
+    population_data: Path | None = typer.Option(
+        None,
+        "--population-data",
+        help="Folder with ONS's 2016-based projections (60+), the LTLA→UTLA lookup and mid-year estimates: "
+        "the council's own population growth (by its ONS code) instead of England's",
+    ),
 ) -> None:
     """Project demand, spend and the funding gap: baseline against a scenario, with uncertainty bands."""
     from careflow.files import write_outputs
     from careflow.services import choose_scenario, project
+    from careflow.services.baseline import load_baseline
 
     choice = choose_scenario(scenario, years, runs, seed)
+    loaded: Any = baseline
+    if population_data is not None:
+        from careflow.simulate.demography import council_demography
+
+        loaded = load_baseline(baseline)
+        settings, message = council_demography(choice.settings, loaded, population_data)
+        err.print(message)
+        choice = choice.model_copy(update={"settings": settings})
     with progress("Projecting runs") as advance:
-        made = project(baseline, choice, on_progress=advance, render=True)
+        made = project(loaded, choice, on_progress=advance, render=True)
     written = write_outputs(out_dir, {f.name: f.data for f in made.files}, force)
     if as_json:
         emit_json(made.projection)
@@ -116,7 +132,40 @@ def sweep_command(
     out.print(table)
 
 
+def backtest_command(
+    data: Path = typer.Option(
+        ..., "--data", help="Folder holding NHS Digital's ASC-FR/SALT 2021-22 tables and the ONS population files"
+    ),
+    runs: int = typer.Option(1000, "--runs", help="Monte Carlo runs per area, 1–100,000"),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same random seed gives the same output"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
+    out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for backtest.html and backtest.json"),
+    force: bool = FORCE,
+) -> None:
+    """Project councils from past published years to later ones and check the bands against what happened."""
+    from careflow.files import write_outputs
+    from careflow.simulate.backtest import check_inputs, run_backtest
+    from careflow.simulate.backtest_report import SCORE_HEADERS, render_outputs, score_rows
+    from careflow.simulate.settings import ProjectionSettings
+
+    check_inputs(data, runs, seed)
+    result = run_backtest(data, ProjectionSettings(), runs=runs, seed=seed)
+    written = write_outputs(out_dir, render_outputs(result), force)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    table = Table(title=f"Backtest — {runs:,} runs, random seed {seed}", title_justify="left")
+    for i, heading in enumerate(SCORE_HEADERS):
+        table.add_column(heading, justify="left" if i == 0 else "right", overflow="fold")
+    for row in score_rows(result):
+        table.add_row(*[str(v) for v in row])
+    out.print(table)
+    for path in written:
+        out.print(f"Wrote {path}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the projection commands to the root command."""
     app.command("project")(project_command)
     app.command("sweep")(sweep_command)
+    app.command("backtest")(backtest_command)

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from careflow.baseline.schema import WEEKS_PER_YEAR
+from careflow.simulate.drivers import GROUP_OF_SETTING, OTHER, Drivers, central_drivers
 from careflow.simulate.levers import LeverPlan
 from careflow.simulate.model import COMMUNITY, FD, ST, FlowModel
+from careflow.simulate.settings import UNIT_COST_GROUPS
 
 OLDER = 1  # index of the 65+ age band; short-term services and care-home levers act on older people
 MONTHS = 12
@@ -77,6 +79,7 @@ def simulate(
     inflation: bool = True,
     active: frozenset[str] | None = None,
     variants: list[tuple[bool, bool, frozenset[str]]] | None = None,
+    drivers: Drivers | None = None,
 ) -> Paths:
     """Run the flow model for `runs` runs of `years` years in monthly steps; `active` limits which levers act.
 
@@ -98,7 +101,9 @@ def simulate(
         name: np.array([name in a and name in plan.enabled for _, _, a in rows], dtype=float) for name in plan.LEVERS
     }
     active_any = frozenset(name for name, on in lever_on.items() if on.any())
-    effect = plan.draws(R, rng)  # per-run lever effects and inflation (central values in expected mode)
+    # Per-run growth drivers (careflow.simulate.drivers): central values when not given.
+    drive = drivers if drivers is not None else central_drivers(plan.settings, years)
+    effect = plan.draws(R, rng)  # per-run lever effects (central values in expected mode)
 
     caseload = np.tile(model.caseload, (R, 1)).astype(float)
     if rng is not None:
@@ -119,15 +124,20 @@ def simulate(
         net=np.zeros((R, years)),
         start_people=caseload.sum(axis=1).astype(float),
     )
-    # Need-weighted demand by month (months + 1, bands), relative to the base year: population compounds each
-    # year's growth rate month by month. Computed once here; rows without growth stay at 1.
-    rates = np.array(plan.population_growth)
-    rates = rates[np.minimum(np.arange(years), len(rates) - 1)]
-    monthly = (1.0 + np.repeat(rates, MONTHS, axis=0)) ** (1.0 / MONTHS)
-    population_path = model.population * np.vstack([np.ones(4), np.cumprod(monthly, axis=0)])
+    # Need-weighted demand by month (runs or 1, months + 1, bands), relative to the base year: population
+    # compounds each year's growth rate month by month, and need per head trends on top. Computed once here;
+    # rows without growth stay at 1.
+    monthly = (1.0 + np.repeat(drive.population_growth[:, :years], MONTHS, axis=1)) ** (1.0 / MONTHS)
+    start = np.ones((monthly.shape[0], 1, monthly.shape[2]))
+    population_path = model.population * np.concatenate([start, np.cumprod(monthly, axis=1)], axis=1)
     base_need = model.need_weighted_population(model.population)
-    demand_path = model.need_weighted_population(population_path) / base_need
+    elapsed = np.arange(years * MONTHS + 1) / MONTHS  # years since the base, by month
+    per_head = (1.0 + drive.per_head[:, None, :]) ** elapsed[None, :, None]
+    demand_path = model.need_weighted_population(population_path) / base_need * per_head
+    # Spend outside long- and short-term care has its own trend beyond need and price.
+    beyond_path = (1.0 + drive.other_trend[:, None]) ** elapsed[None, :]
     grows = growth_on[:, None] > 0
+    cost_group = np.array([UNIT_COST_GROUPS.index(GROUP_OF_SETTING[s]) for s in cells.setting])  # type: ignore[index]
 
     exit_p = np.clip(model.exit_rate / MONTHS, 0.0, 1.0)
     community = np.isin(cells.setting, COMMUNITY) & cells.mask(kind="baseline")
@@ -187,7 +197,9 @@ def simulate(
     per_request = np.divide(MONTHS, base_requests, out=np.zeros(2), where=base_requests > 0)
 
     for year in range(years):
-        price = np.where(inflation_on, (1.0 + effect.inflation) ** (year + 1), 1.0)  # fees uprated each April
+        # Unit costs by setting, uprated each April; other spend follows council staff costs.
+        price_cells = np.where(inflation_on[:, None], drive.unit_cost_index[:, year, cost_group], 1.0)  # (R, C)
+        price = np.where(inflation_on, drive.unit_cost_index[:, year, OTHER], 1.0)  # (R,)
         phase = {name: plan.phase(name, year) * lever_on[name] for name in plan.LEVERS}
         before = {name: plan.phase(name, year - 1) * lever_on[name] for name in plan.LEVERS}
         # Hours levers cut the cost of packages in the settings they act on, multiplicatively, so overlapping
@@ -197,7 +209,7 @@ def simulate(
             if name in active_any:
                 hours[:, mask] *= (1.0 - getattr(effect, name) * phase[name])[:, None]
         cut = (hours < 1.0).any(axis=0)
-        monthly_cost = weekly * (WEEKS_PER_YEAR / MONTHS) * hours * price[:, None]
+        monthly_cost = weekly * (WEEKS_PER_YEAR / MONTHS) * hours * price_cells
         monthly_net_cost = monthly_cost * net_share
         avoid_share = plan.short_term_avoided_share(effect.short_term_services) * phase["short_term_services"]
         avoiding = bool(np.any(avoid_share > 0))
@@ -225,7 +237,8 @@ def simulate(
         net_year = np.zeros(R)
         for month in range(MONTHS):
             t = year * MONTHS + month + 1
-            demand = np.where(grows, demand_path[t], 1.0)  # (R, 2), growth of need by age band for each row
+            demand = np.where(grows, demand_path[:, t], 1.0)  # (R, 2), growth of need by age band for each row
+            beyond = np.where(growth_on > 0, beyond_path[:, t], 1.0)  # (R,)
 
             # 1. Exits and step-ups at review, competing on the start-of-month caseload.
             leave = draw.binomial(caseload[:, live_cells], live_exit_p)
@@ -303,8 +316,10 @@ def simulate(
                     demand,
                 ]
             )  # (drivers, R, 2)
-            gross_year += np.einsum("drb,db->r", factors, other_gross_m) * price
-            net_year += np.einsum("drb,db->r", factors, other_net_m) * price
+            # Short-term spend follows episodes; assessment and commissioning also follow their own trend.
+            trend = np.stack([np.ones(R), beyond, beyond])[:, :, None]  # (drivers, R, 1)
+            gross_year += np.einsum("drb,db->r", factors * trend, other_gross_m) * price
+            net_year += np.einsum("drb,db->r", factors * trend, other_net_m) * price
         out.gross[:, year] = gross_year
         out.net[:, year] = net_year
         out.caseload[:, year] = caseload

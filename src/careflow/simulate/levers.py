@@ -16,8 +16,6 @@ from careflow.scenario import Scenario
 from careflow.simulate.model import COMMUNITY, FD, ST, Cells, FlowModel
 from careflow.simulate.settings import ProjectionSettings
 
-MAX_YEARS_OF_GROWTH = 60  # growth path length; the engine is also run beyond 20 years for steady states
-
 LEVERS = LEVER_IDS
 # Each lever's effect in the flow model is one fraction, named as the opportunity model names it.
 EFFECT_OF = {lever.id: lever.effect_name for lever in OPPORTUNITY_LEVERS}
@@ -38,9 +36,8 @@ class Range:
 
 @dataclass
 class Draws:
-    """One value per run for each lever's effect and for unit-cost inflation."""
+    """One value per run for each lever's effect."""
 
-    inflation: np.ndarray
     short_term_services: np.ndarray
     ld_community_hours: np.ndarray
     care_home_admissions: np.ndarray
@@ -56,8 +53,7 @@ class LeverPlan:
     effects: dict[str, Range]
     phasing: dict[str, list[float]]
     enabled: frozenset[str]
-    inflation: Range
-    population_growth: list[list[float]]  # yearly growth rate, [year][population band]
+    settings: ProjectionSettings  # growth drivers' central values and ranges (careflow.simulate.drivers)
     benefit_years: float = 1.0
     # Share of older would-be long-term clients kept out by short-term services: fixed part + part per unit uplift.
     avoided_share_fixed: float = 0.0
@@ -79,7 +75,7 @@ class LeverPlan:
 
     def draws(self, runs: int, rng: np.random.Generator | None) -> Draws:
         values = {name: self.effects[name].sample(runs, rng) for name in LEVERS}
-        return Draws(inflation=self.inflation.sample(runs, rng), **values)
+        return Draws(**values)
 
     def short_term_avoided_share(self, uplift: np.ndarray) -> np.ndarray:
         return np.clip(self.avoided_share_fixed + self.avoided_share_per_uplift * uplift, 0.0, 1.0)
@@ -146,9 +142,9 @@ def lever_plan(
     effects = lever_effects(scenario)
     params = local_parameters(baseline, model_parameters(scenario))
     chosen = scenario.levers if scenario else {}
-    enabled = frozenset(
-        lever for lever in LEVERS if scenario is not None and (lever not in chosen or chosen[lever].enabled)
-    )
+    # A scenario applies exactly the levers it names (unless switched off): a file holding only projection
+    # settings is do-nothing. The built-in `optimised` names all six.
+    enabled = frozenset(lever for lever in LEVERS if lever in chosen and chosen[lever].enabled)
     ranges = {}
     for lever in LEVERS:
         e = effects[lever][EFFECT_OF[lever]]
@@ -205,16 +201,7 @@ def lever_plan(
         effects=ranges,
         phasing=phasing,
         enabled=enabled,
-        inflation=Range(
-            settings.unit_cost_inflation.central,
-            settings.unit_cost_inflation.low
-            if settings.unit_cost_inflation.low is not None
-            else settings.unit_cost_inflation.central,
-            settings.unit_cost_inflation.high
-            if settings.unit_cost_inflation.high is not None
-            else settings.unit_cost_inflation.central,
-        ),
-        population_growth=settings.growth_path(MAX_YEARS_OF_GROWTH),
+        settings=settings,
         benefit_years=settings.benefit_years,
         avoided_share_fixed=fixed,
         avoided_share_per_uplift=per_uplift,

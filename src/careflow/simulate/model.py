@@ -85,6 +85,7 @@ class FlowModel:
     other_income_share: dict[str, np.ndarray]
     admissions: np.ndarray  # baseline permanent care-home admissions by age band
     notes: dict[str, Provenance] = field(default_factory=dict)
+    national: bool = False  # a national baseline: its model error is England's, not a council's
 
     def need_weighted_population(self, population: np.ndarray) -> np.ndarray:
         """Population by age band (18-64, 65+), older bands weighted by relative need per head."""
@@ -284,6 +285,7 @@ def flow_model(baseline: Baseline, settings: ProjectionSettings) -> FlowModel:
         other_income_share=other_income_share,
         admissions=admissions,
         notes=notes,
+        national=baseline.council.council_type == "national",
     )
 
 

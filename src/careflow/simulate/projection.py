@@ -20,19 +20,21 @@ from careflow.baseline.schema import AGE_BANDS, SETTINGS, SUPPORT_REASONS, Basel
 from careflow.provenance import Provenance
 from careflow.reference.bibliography import cite
 from careflow.reference.national import CHALLENGING_TIMES
-from careflow.scenario import Scenario
+from careflow.scenario import LeverSettings, Scenario
+from careflow.simulate.drivers import model_error_sigma, sample_drivers
 from careflow.simulate.engine import Paths, simulate
 from careflow.simulate.levers import LEVERS, LeverPlan, lever_plan
 from careflow.simulate.model import FlowModel, flow_model
 from careflow.simulate.results import ProjectionResult
 from careflow.simulate.settings import (
-    GROWTH_SOURCE,
+    DEFAULT_INFLATION,
     INCOME_SOURCE,
     PIXEL_DEMAND_GROWTH,
     PIXEL_SOURCE,
     PIXEL_UNIT_COST_HIGH,
     PIXEL_UNIT_COST_LOW,
     ProjectionSettings,
+    driver_sources,
 )
 from careflow.vocabulary import SETTING_LABEL, SUPPORT_REASON_LABEL
 
@@ -100,9 +102,11 @@ class Projection:
     waterfall: dict[str, Any]
     funding_gap: dict[str, Any]
     assumptions: dict[str, Provenance] = field(default_factory=dict)
+    model_error_sigma: float = 0.0  # σ per √year of the model-error random walk on spend, as used
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "levers_applied": {name: s.levers for name, s in self.scenarios.items()},
             "baseline": self.council,
             "financial_year": self.financial_year,
             "synthetic": self.synthetic,
@@ -115,6 +119,7 @@ class Projection:
                 name: {"levers": s.levers, "series": {k: v.as_dict() for k, v in s.series.items()}}
                 for name, s in self.scenarios.items()
             },
+            "model_error_sigma_per_sqrt_year": self.model_error_sigma,
             "waterfall": self.waterfall,
             "funding_gap": self.funding_gap,
             "assumptions": {k: v.model_dump(mode="json") for k, v in self.assumptions.items()},
@@ -173,7 +178,14 @@ def _block(model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, bloc
     start = block * BLOCK
     runs = min(BLOCK, settings.runs - start)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block,))))
-    paths = simulate(model, plan, settings.years, runs, rng)
+    # Growth drivers come from a stream of their own, so every scenario of a projection shares them. The
+    # model-error term multiplies money only: it stands for what the model leaves out, not for more people.
+    driver_rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed, spawn_key=(block, 1))))
+    drivers = sample_drivers(settings, settings.years, runs, driver_rng, national=model.national)
+    paths = simulate(model, plan, settings.years, runs, rng, drivers=drivers)
+    costs = settings.shock_totals("cost")  # one-off costs are known sums: no model error on them
+    paths.net = paths.net * drivers.error + costs
+    paths.gross = paths.gross * drivers.error + costs
     return {name: values.astype(np.float64) for name, values in per_run_series(model, paths).items()}
 
 
@@ -236,7 +248,7 @@ def waterfall(
         upto = frozenset(levers[: levers.index("short_term_services") + 1])
         uncharged = replace(plan, cost_extra_short_term=False)
         offset_final = float(simulate(model, uncharged, years, 1, None, variants=[(True, True, upto)]).net[0, -1])
-    names = ["demography", "unit-cost inflation", *levers]
+    names = ["demography and need per head", "unit-cost growth", *levers]
     steps = [{"step": "base-year net spend", "gbp": base_net, "kind": "start"}]
     if abs(finals[0] - base_net) > 1e-6 * max(base_net, 1.0):
         steps.append({"step": "calibration", "gbp": float(finals[0] - base_net), "kind": "change"})
@@ -252,10 +264,15 @@ def waterfall(
             )
             continue
         steps.append({"step": name, "gbp": float(finals[i + 1] - finals[i]), "kind": "change"})
+    expected_final = float(finals[-1])
+    for shock in settings.shocks:
+        if shock.kind == "cost" and shock.year == years:
+            steps.append({"step": f"one-off cost: {shock.label}", "gbp": shock.amount_gbp, "kind": "change"})
+            expected_final += shock.amount_gbp
     steps.append(
         {
             "step": "variation across runs (their mean less the expected path)",
-            "gbp": runs_mean_final - float(finals[-1]),
+            "gbp": runs_mean_final - expected_final,
             "kind": "change",
         }
     )
@@ -276,12 +293,18 @@ def funding_gap(
     lines = {
         name: (base_income * line.share * (1 + line.growth) ** t).tolist() for name, line in settings.income.items()
     }
+    for shock in settings.shocks:
+        if shock.kind == "income":  # a temporary grant: income in its year only
+            one_off = np.zeros(settings.years)
+            one_off[shock.year - 1] = shock.amount_gbp
+            lines[f"one-off: {shock.label}"] = one_off.tolist()
     income = np.sum([np.array(v) for v in lines.values()], axis=0) if lines else np.zeros(settings.years)
     gaps = {}
     for name, net in scenarios.items():
         gap = net - income[None, :]
         gaps[name] = summarise(gap, "£").as_dict()
-    unit_cost_central = settings.unit_cost_inflation.central
+    fixed = settings.unit_cost_inflation
+    unit_cost_central = fixed.central if fixed is not None else DEFAULT_INFLATION
     quick = {
         label: (base_net * (1 + PIXEL_DEMAND_GROWTH + cost) ** t).tolist()
         for label, cost in (
@@ -301,6 +324,7 @@ def funding_gap(
             "spend": quick,
             "gap": {k: (np.array(v) - income).tolist() for k, v in quick.items()},
         },
+        "shocks": [shock.model_dump(mode="json") for shock in settings.shocks],
         "note": "gap = projected net spend − projected income; positive means spend exceeds income",
         "base_year": {
             "income_gbp": base_income,
@@ -325,7 +349,11 @@ def scenario_for(name: str) -> Scenario | None:
     if name == "baseline":
         return None
     if name == "optimised":
-        return Scenario(name="optimised", description="the six levers of the optimised delivery model, defaults")
+        return Scenario(
+            name="optimised",
+            description="the six levers of the optimised delivery model, defaults",
+            levers={lever: LeverSettings() for lever in LEVERS},
+        )
     raise ValueError(f"unknown built-in scenario {name!r}")
 
 
@@ -354,7 +382,7 @@ def assemble(
     assumptions: dict[str, Provenance] = {
         **model.notes,
         **plans[chosen].notes,
-        "population_growth": GROWTH_SOURCE,
+        **driver_sources(),
         "income": INCOME_SOURCE,
         "pixel_quick_mode": PIXEL_SOURCE,
     }
@@ -370,6 +398,7 @@ def assemble(
         waterfall={"scenario": chosen, **steps},
         funding_gap=funding_gap(settings, base_net, {n: r.runs_net for n, r in results.items()}, years),
         assumptions=assumptions,
+        model_error_sigma=model_error_sigma(settings, model.national),
     )
 
 

@@ -64,6 +64,7 @@ class FundingGap(BaseModel):
     quick: QuickView
     note: str
     base_year: IncomeAssumption
+    shocks: list[dict[str, Any]] = []  # one-off income or costs by year, as the scenario gives them
 
 
 class BaseYear(BaseModel):
@@ -74,6 +75,7 @@ class BaseYear(BaseModel):
 class ProjectionResult(BaseModel):
     """A projection: yearly bands per scenario, the waterfall, the funding gap and where each assumption came from."""
 
+    levers_applied: dict[str, list[str]]  # each scenario's levers, said at the top of every output
     baseline: str
     financial_year: str
     synthetic: bool
@@ -81,11 +83,20 @@ class ProjectionResult(BaseModel):
     runs: int
     seed: int
     settings: dict[str, Any]
+    model_error_sigma_per_sqrt_year: float = 0.0
     base_year: BaseYear
     scenarios: dict[str, ScenarioSeries]
     waterfall: Waterfall
     funding_gap: FundingGap
     assumptions: dict[str, Provenance]
+
+    def levers_statement(self) -> str:
+        """One line saying which levers each scenario applies."""
+        parts = [
+            f"{name}: {', '.join(lever.replace('_', ' ') for lever in levers) if levers else 'no levers'}"
+            for name, levers in self.levers_applied.items()
+        ]
+        return "Levers applied — " + "; ".join(parts) + "."
 
 
 class SweepFundingGap(BaseModel):

@@ -77,7 +77,11 @@ def test_steady_state_rates_are_derived_and_keep_care_home_admissions() -> None:
 
 def test_population_projection_can_be_given_year_by_year() -> None:
     baseline = demoshire()
-    settings = ProjectionSettings(population_growth={"18-64": [0.0, 0.10], "65-74": 0.0, "75-84": 0.0, "85+": 0.0})
+    settings = ProjectionSettings(
+        population_growth={"18-64": [0.0, 0.10], "65-74": 0.0, "75-84": 0.0, "85+": 0.0},
+        working_age_trend=0.0,
+        older_trend=0.0,
+    )
     model = flow_model(baseline, settings)
     plan = lever_plan(baseline, model, None, settings)
     paths = simulate(model, plan, 3, 1, None, inflation=False)
@@ -88,3 +92,14 @@ def test_population_projection_can_be_given_year_by_year() -> None:
     assert working_age[1] == pytest.approx(baseline.total_requests("18-64") * np.mean(1.1**months))
     assert working_age[2] == pytest.approx(baseline.total_requests("18-64") * np.mean(1.1 ** (1 + months)))
     assert paths.requests[0, :, 1] == pytest.approx([baseline.total_requests("65+")] * 3)
+
+
+def test_need_per_head_trends_compound_on_demography() -> None:
+    baseline = demoshire()
+    flat = {"18-64": 0.0, "65-74": 0.0, "75-84": 0.0, "85+": 0.0}
+    settings = ProjectionSettings(population_growth=flat, working_age_trend=0.02, older_trend=-0.01)
+    model = flow_model(baseline, settings)
+    paths = simulate(model, lever_plan(baseline, model, None, settings), 2, 1, None, inflation=False)
+    months = np.arange(1, 13) / 12
+    assert paths.requests[0, 1, 0] == pytest.approx(baseline.total_requests("18-64") * np.mean(1.02 ** (1 + months)))
+    assert paths.requests[0, 1, 1] == pytest.approx(baseline.total_requests("65+") * np.mean(0.99 ** (1 + months)))

@@ -12,6 +12,7 @@ from careflow.scenario import Scenario
 from careflow.simulate.engine import simulate
 from careflow.simulate.levers import LEVERS, lever_plan
 from careflow.simulate.model import flow_model
+from careflow.simulate.projection import scenario_for
 from careflow.simulate.settings import ProjectionSettings
 
 STEADY_YEARS = 40  # long enough for the slowest cohort (working-age adults) to settle
@@ -21,7 +22,7 @@ def steady_saving(baseline, cost_extra_short_term: bool = False, levers: frozens
     settings = ProjectionSettings(cost_extra_short_term=cost_extra_short_term, default_phasing=[1.0])
     model = flow_model(baseline, settings)
     base = lever_plan(baseline, model, None, settings)
-    optimised = lever_plan(baseline, model, Scenario(name="optimised"), settings)
+    optimised = lever_plan(baseline, model, scenario_for("optimised"), settings)
     kwargs = {"growth": False, "inflation": False}
     before = simulate(model, base, STEADY_YEARS, 1, None, **kwargs).net[0, -1]
     after = simulate(model, optimised, STEADY_YEARS, 1, None, active=levers, **kwargs).net[0, -1]

@@ -45,16 +45,32 @@ def test_waterfall_steps_add_up_and_point_the_right_way(projection) -> None:
     assert kinds[0] == "start" and kinds[-1] == "end"
     changes = sum(s["gbp"] for s in projection.waterfall["steps"] if s["kind"] == "change")
     assert steps["base-year net spend"] + changes == pytest.approx(steps["net spend in year 6"])
-    assert steps["demography"] > 0 and steps["unit-cost inflation"] > 0
+    assert steps["demography and need per head"] > 0 and steps["unit-cost growth"] > 0
     for lever in projection.scenarios["optimised"].levers:
         assert steps[lever] < 0, lever
     # The bridge ends exactly at the summary's final-year figure (the mean of the runs); the runs' variation
-    # around the expected path is its own small step.
+    # around the expected path is its own step (with sampled growth drivers the mean sits above the central path).
     assert steps["net spend in year 6"] == projection.scenarios["optimised"].series["net_spend_gbp"].mean[-1]
-    variation = steps["variation across runs (their mean less the expected path)"]
-    assert abs(variation) < 0.01 * steps["net spend in year 6"]
     # the short-term lever shows its offset and the cost of its extra episodes, as the opportunity model does
     assert steps["short-term services: cost of the extra episodes"] > 0
+    # With the growth drivers fixed at their central values the runs vary only by chance and the levers' ranges,
+    # so the mean of the runs is close to the expected path.
+    central = project(demoshire(), SCENARIOS, ProjectionSettings(years=6, runs=300, seed=7).with_central_drivers())
+    central_steps = {s["step"]: s["gbp"] for s in central.waterfall["steps"]}
+    variation = central_steps["variation across runs (their mean less the expected path)"]
+    assert abs(variation) < 0.01 * central_steps["net spend in year 6"]
+
+
+def test_growth_drivers_and_model_error_widen_the_band(projection) -> None:
+    """The default band carries growth uncertainty and model error; fixing them leaves only chance and levers."""
+    central = project(demoshire(), SCENARIOS[:1], ProjectionSettings(years=6, runs=300, seed=7).with_central_drivers())
+
+    def relative_width(series) -> float:
+        return (series.p90[-1] - series.p10[-1]) / series.p50[-1]
+
+    wide = relative_width(projection.scenarios["baseline"].series["net_spend_gbp"])
+    narrow = relative_width(central.scenarios["baseline"].series["net_spend_gbp"])
+    assert narrow < 0.05 < wide  # chance alone is a few per cent for a council; the drivers add much more
 
 
 def test_funding_gap_is_spend_less_income_and_quick_view_grows_at_pixels_rates(projection) -> None:

@@ -13,6 +13,7 @@ from careflow.scenario import LeverSettings, Scenario
 from careflow.simulate.engine import simulate
 from careflow.simulate.levers import EFFECT_OF, LEVERS, lever_plan
 from careflow.simulate.model import flow_model
+from careflow.simulate.projection import scenario_for
 from careflow.simulate.settings import ProjectionSettings
 from careflow.simulate.sweep import scale_baseline
 
@@ -96,7 +97,7 @@ def test_fractional_baseline_clients_become_whole_people_in_sampled_runs() -> No
     assert any(r.clients != round(r.clients) for r in b.long_term)  # England's split gives fractions
     projection = ProjectionSettings()
     model = flow_model(b, projection)
-    plan = lever_plan(b, model, Scenario(name="optimised"), projection)
+    plan = lever_plan(b, model, scenario_for("optimised"), projection)
     paths = simulate(model, plan, 1, 3, np.random.default_rng(1))
     assert (paths.start_people == np.round(paths.start_people)).all()
     assert abs(paths.start_people[0] - b.clients()) <= len(b.long_term) / 2
