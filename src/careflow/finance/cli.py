@@ -38,13 +38,12 @@ def roll_forward(
     force: bool = FORCE,
 ) -> None:
     """Start next period's pack from this one: same lines, savings and tables; forecasts carried to the new period."""
-    from careflow.files import staged_file
+    from careflow.files import rendered_bytes, write_output
     from careflow.finance.workbook import roll_forward as roll
     from careflow.finance.workbook import write_pack_rows
 
     rows = roll(pack, to_period)
-    with staged_file(out_file, force) as tmp:
-        write_pack_rows(tmp, rows)
+    write_output(out_file, rendered_bytes(lambda path: write_pack_rows(path, rows), ".xlsx"), force)
     out.print(f"Wrote the period {to_period} workbook to {out_file}: update each line's forecast, then report it.")
 
 
@@ -58,13 +57,12 @@ def import_ledger(
     force: bool = FORCE,
 ) -> None:
     """Take budgets and forecasts for the budget lines from a ledger export (one row per cost centre and period)."""
-    from careflow.files import staged_file
+    from careflow.files import rendered_bytes, write_output
     from careflow.finance.workbook import import_ledger as take
     from careflow.finance.workbook import write_pack_rows
 
     rows = take(pack, ledger)
-    with staged_file(out_file, force) as tmp:
-        write_pack_rows(tmp, rows)
+    write_output(out_file, rendered_bytes(lambda path: write_pack_rows(path, rows), ".xlsx"), force)
     out.print(f"Wrote {out_file} with the ledger's budgets and forecasts.")
 
 

@@ -20,7 +20,7 @@ SCENARIO_HELP = "YAML scenario overriding lever effects or parameters"
 def _print_opportunity(result: OpportunityResult) -> None:
     from careflow.console import gbp_m as m
     from careflow.opportunity import LEVER
-    from careflow.opportunity.model import CAVEAT, evidence_warnings
+    from careflow.opportunity.model import CAVEAT, evidence_warnings, switched_off_lines
 
     title = f"Optimised delivery opportunity — {result.baseline} {result.financial_year}"
     table = Table(title=title, title_justify="left")
@@ -51,8 +51,6 @@ def _print_opportunity(result: OpportunityResult) -> None:
         style="bold",
     )
     out.print(table)
-    from careflow.opportunity.report import switched_off_lines
-
     for line in switched_off_lines(result):
         out.print(line, style="yellow", markup=False)
     if result.synthetic:

@@ -201,3 +201,15 @@ __all__ = [
     "lever_effects",
     "model_parameters",
 ]
+
+
+def switched_off_lines(result: OpportunityResult) -> list[str]:
+    """What a scenario switched off, in words: a total without a lever must say so."""
+    shown = {lever.id for lever in result.levers}
+    off = [lever.name for lever in LEVERS if lever.id not in shown]
+    if not off:
+        return []
+    return [
+        f"Switched off in scenario '{result.scenario}': " + "; ".join(off) + ". "
+        f"{'It is' if len(off) == 1 else 'They are'} not counted in the total."
+    ]

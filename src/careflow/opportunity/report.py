@@ -9,7 +9,7 @@ from careflow.baseline.glance import glance
 from careflow.baseline.schema import Baseline
 from careflow.console import gbp_m as m
 from careflow.evidence.library import Library
-from careflow.opportunity.model import CAVEAT, OpportunityResult, evidence_warnings
+from careflow.opportunity.model import CAVEAT, OpportunityResult, evidence_warnings, switched_off_lines
 from careflow.opportunity.overlaps import RULES
 from careflow.opportunity.parameters import LEVER, LEVERS, PARAMETER_DESCRIPTIONS
 from careflow.provenance import named_quantity, quantity
@@ -24,18 +24,6 @@ def slug(result: OpportunityResult) -> str:
 
 
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def switched_off_lines(result: OpportunityResult) -> list[str]:
-    """What a scenario switched off, in words: a total without a lever must say so."""
-    shown = {lever.id for lever in result.levers}
-    off = [lever.name for lever in LEVERS if lever.id not in shown]
-    if not off:
-        return []
-    return [
-        f"Switched off in scenario '{result.scenario}': " + "; ".join(off) + ". "
-        f"{'It is' if len(off) == 1 else 'They are'} not counted in the total."
-    ]
 
 
 def summary_lines(result: OpportunityResult) -> list[str]:

@@ -83,7 +83,9 @@ def _total_formulas(sheet: Worksheet, first: int, total_row: int, columns: int) 
         numbers = [p for p in parts if isinstance(p, int | float) and not isinstance(p, bool)]
         if not isinstance(cell.value, int | float) or not numbers or len(numbers) != len(parts):
             continue
-        if abs(sum(numbers) - cell.value) <= 1e-9 * max(1.0, abs(cell.value)):  # both stored as shown
+        # Parts stored to the pound may each be half a pound off the unrounded total: that is still their sum.
+        rounding = 0.5 * len(numbers) if all(float(n).is_integer() for n in [*numbers, cell.value]) else 0.0
+        if abs(sum(numbers) - cell.value) <= rounding + 1e-9 * max(1.0, abs(cell.value)):
             letter = get_column_letter(col)
             formula(sheet, total_row, col, f"=SUM({letter}{first}:{letter}{total_row - 1})")  # kept live on save
 

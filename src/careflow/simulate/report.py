@@ -157,6 +157,7 @@ def html_page(projection: ProjectionResult) -> str:
     chosen = projection.waterfall.scenario
     years = len(projection.years)
     intro = paragraphs(
+        projection.levers_statement(),
         *levers_in_use(projection),
         f"{projection.runs:,} runs of the flow model, monthly steps over {years} years from "
         f"{projection.financial_year}, random seed {projection.seed}. Bands show the 10th to 90th percentile of the runs; "
