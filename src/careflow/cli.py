@@ -41,6 +41,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: typer's rich help formatter imports a Markdown parser, which doubles the cost of `--help`.
+    rich_markup_mode=None,
 )
 
 

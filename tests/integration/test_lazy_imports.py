@@ -22,11 +22,6 @@ def test_importing_the_command_line_loads_no_renderer_or_cluster() -> None:
     assert not loaded & set(HEAVY), f"careflow.cli imported {sorted(loaded & set(HEAVY))}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="since the services layer merged, careflow.cli imports careflow.services, whose __init__ loads every "
-    "use case (numpy, pydantic, YAML) at start-up; making that package lazy is follow-up work (issue 13 note)",
-)
 def test_help_costs_about_what_typer_and_rich_cost() -> None:
     # `careflow --help` should load no numpy, pydantic, YAML, web framework or database layer.
     extra = _loaded_after("import careflow.cli") & {"numpy", "pydantic", "yaml", "fastapi", "sqlalchemy"}

@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from careflow.console import FORCE, emit_json, gbp_m, out
-from careflow.reference.bibliography import cite
 
 app = typer.Typer(
     help="The evidence library: what 48 councils did and saved, peers and benchmarks.", no_args_is_help=True
@@ -27,6 +26,7 @@ def _pct(value: float | None) -> str:
 
 def _source(line: int, document: str | None = None) -> str:
     from careflow.evidence.library import ANNEX
+    from careflow.reference.bibliography import cite
 
     return cite(document or ANNEX, f"L{line}")
 
@@ -35,6 +35,7 @@ def _source(line: int, document: str | None = None) -> str:
 def councils_command(json_output: bool = JSON) -> None:
     """List the 48 councils with spend, trend and normalised savings."""
     from careflow.evidence.library import ANNEX
+    from careflow.reference.bibliography import cite
     from careflow.services import list_councils
 
     result = list_councils()
@@ -105,6 +106,7 @@ def council_command(
     name: str = typer.Argument(..., help="Council name or annex entry number."), json_output: bool = JSON
 ) -> None:
     """One council's profile: spend trend, savings per year and as % of spend, levers, metrics, flags."""
+    from careflow.reference.bibliography import cite
     from careflow.services import council_profile
 
     profile = council_profile(name)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from careflow.baseline.schema import POPULATION_BANDS, PopulationBand
 from careflow.provenance import Assumed, Calibrated, Derived, Provenance, Quoted
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SEED_000 = "000_d3172df9c3520f0e.txt"
 MAX_YEARS = 20
@@ -274,6 +276,8 @@ class ProjectionSettings(BaseModel):
 
     def shock_totals(self, kind: str) -> np.ndarray:
         """£ of one-off shocks of a kind in each projected year."""
+        import numpy as np  # here, not at the top: the opportunity table reads scenarios and never needs numpy
+
         totals = np.zeros(self.years)
         for shock in self.shocks:
             if shock.kind == kind and shock.year <= self.years:
