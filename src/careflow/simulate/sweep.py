@@ -178,5 +178,6 @@ def scale_baseline(baseline: Baseline, share: float, name: str) -> Baseline:
             "long_term": scaled(baseline.long_term, ("clients",)),
             "admissions": scaled(baseline.admissions, ("admissions", "from_hospital")),
             "other_spend": scaled(baseline.other_spend, ("gross_gbp", "income_gbp")),
+            "long_term_leavers": scaled(baseline.long_term_leavers, ("leavers",)),
         }
     )
