@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from careflow.reference.bibliography import SourceDocument
 
 _MONEY_WORDS = ("gbp", "cost", "spend", "saving", "income", "expenditure", "package", "england", "value")
 _SHARE_WORDS = ("share", "reduction", "uplift", "diverted", "moved", "effect", "rate", "fraction", "overlap")
@@ -71,7 +73,9 @@ class Quoted(BaseModel):
 
     model_config = ConfigDict(frozen=True)
     kind: Literal["quoted"] = "quoted"
-    document: str  # machine reference: a source text's file name, or a published table file's name
+    # Machine reference: a source text's file name, or a published table file's name; JSON writes the publication's
+    # bibliography record id instead (see SourceDocument), and `citation` gives it in words.
+    document: SourceDocument
     line: str  # machine pinpoint: a line ("L633"), a range ("L604-693"), a page ("p. 12") or a cell ("T44!F23")
     as_printed: str
     # For readers: the bibliography record this comes from (see careflow.reference), the place in it a
@@ -79,6 +83,12 @@ class Quoted(BaseModel):
     source_id: str | None = None
     location: str | None = None
     conversion: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def citation(self) -> str:
+        """The publication in words at a place a reader can look up, as every output shows it."""
+        return self.cite()
 
     def cite(self) -> str:
         """The source in words, at a place a reader can look up (page or section); the file name only if unknown."""

@@ -38,7 +38,7 @@ def summary(projection: Projection) -> dict[str, Any]:
         "financial_year": data["financial_year"],
         "years": data["years"],
         "runs": data["runs"],
-        "seed": data["seed"],
+        "random_seed": data["random_seed"],
         "base_year": data["base_year"],
         "scenarios": {
             name: {"levers": s["levers"], "series": {k: v for k, v in s["series"].items() if k in keep}}
