@@ -13,7 +13,17 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from careflow.simulate.backtest_report import SCORE_HEADERS as SCORE_HEADERS  # the table's columns
+# The terminal table's and the HTML page's columns, one row per pair.
+SCORE_HEADERS = [
+    "Pair",
+    "n",
+    "Inside P10–P90",
+    "Below P10",
+    "Above P90",
+    "Inside P25–P75",
+    "Mean error",
+    "Mean absolute error",
+]
 
 
 class BacktestArea(BaseModel):
