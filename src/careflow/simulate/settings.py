@@ -160,11 +160,10 @@ INCOME_SOURCE = Assumed(
 class ProjectionSettings(BaseModel):
     """Everything the flow model needs besides the baseline and the levers; the scenario's `projection` block."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, serialize_by_alias=True)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     years: int = Field(default=10, ge=1, le=MAX_YEARS)
     runs: int = Field(default=1000, ge=1, le=MAX_RUNS)
-    # Written "random_seed" in every output (JSON, the scenario a calibration writes); read as either (below).
-    seed: int = Field(default=0, ge=0, serialization_alias="random_seed")
+    seed: int = Field(default=0, ge=0)
     # Yearly growth per band: a rate (a number fixes it; central/low/high is sampled per run), or a fixed list
     # (year 1, 2, …; the last rate carries on).
     population_growth: dict[PopulationBand, Rate | list[float]] = Field(default_factory=lambda: dict(DEFAULT_GROWTH))
@@ -189,16 +188,6 @@ class ProjectionSettings(BaseModel):
     )
     step_up_share: float = Field(default=0.25, ge=0.0, le=1.0)  # care-home admissions from people already supported
     default_phasing: list[float] = Field(default_factory=lambda: [0.25, 0.75, 1.0])
-
-    @model_validator(mode="before")
-    @classmethod
-    def _random_seed(cls, data: Any) -> Any:
-        """Outputs write the seed as `random_seed`; read it back under either name (`seed` wins if both are given)."""
-        if isinstance(data, dict) and "random_seed" in data:
-            data = dict(data)
-            value = data.pop("random_seed")
-            data.setdefault("seed", value)
-        return data
 
     @field_validator("unit_cost_inflation", "working_age_trend", "older_trend", "other_spend_trend", mode="before")
     @classmethod
