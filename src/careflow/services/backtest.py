@@ -13,18 +13,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-# The terminal table's and the HTML page's columns, one row per pair.
-SCORE_HEADERS = [
-    "Pair",
-    "n",
-    "Inside P10–P90",
-    "Below P10",
-    "Above P90",
-    "Inside P25–P75",
-    "Mean error",
-    "Mean absolute error",
-]
-
 
 class BacktestArea(BaseModel):
     """One council (or one of England's years) in a pair: its base, its band at the horizon and what happened."""
@@ -95,9 +83,10 @@ class BacktestResult(BaseModel):
 
 @dataclass(frozen=True)
 class BacktestRun:
-    """The result, the terminal table's rows (in the order of `SCORE_HEADERS`) and the files that show it."""
+    """The result, the terminal table (headers and one row per pair, as the HTML page has it) and the files."""
 
     result: BacktestResult
+    headers: list[str]
     rows: list[list[Any]]
     files: dict[str, bytes]
 
@@ -106,7 +95,7 @@ def run_backtest(data: Path, runs: int = 1000, seed: int = 0) -> BacktestRun:
     """Check the options and files (every problem at once, located), run the backtest with the default drivers."""
     from careflow.simulate.backtest import check_inputs
     from careflow.simulate.backtest import run_backtest as run
-    from careflow.simulate.backtest_report import html_page, score_rows
+    from careflow.simulate.backtest_report import SCORE_HEADERS, html_page, score_rows
     from careflow.simulate.settings import ProjectionSettings
 
     check_inputs(data, runs, seed)
@@ -116,4 +105,4 @@ def run_backtest(data: Path, runs: int = 1000, seed: int = 0) -> BacktestRun:
         "backtest.html": html_page(backtest).encode("utf-8"),
         "backtest.json": (result.model_dump_json(indent=2) + "\n").encode("utf-8"),
     }
-    return BacktestRun(result, score_rows(backtest), files)
+    return BacktestRun(result, SCORE_HEADERS, score_rows(backtest), files)

@@ -9,7 +9,6 @@ from matplotlib.figure import Figure
 
 from careflow.report.charts import PALETTE, to_svg
 from careflow.report.html import Section, chart, paragraphs, render_page, table
-from careflow.services.backtest import SCORE_HEADERS
 from careflow.simulate.backtest import Backtest, PairResult
 
 NOMINAL = np.linspace(0.1, 0.9, 9)  # central bands P45–P55 … P5–P95
@@ -62,6 +61,18 @@ def error_plot(backtest: Backtest) -> str:
 
 def _pct(value: float) -> str:
     return f"{value * 100:.1f}%"
+
+
+SCORE_HEADERS = [
+    "Pair",
+    "n",
+    "Inside P10–P90",
+    "Below P10",
+    "Above P90",
+    "Inside P25–P75",
+    "Mean error",
+    "Mean absolute error",
+]
 
 
 def score_rows(backtest: Backtest) -> list[list[Any]]:

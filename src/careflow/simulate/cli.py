@@ -144,7 +144,7 @@ def backtest_command(
 ) -> None:
     """Project councils from past published years to later ones and check the bands against what happened."""
     from careflow.files import write_outputs
-    from careflow.services.backtest import SCORE_HEADERS, run_backtest
+    from careflow.services.backtest import run_backtest
 
     run = run_backtest(data, runs=runs, seed=seed)
     written = write_outputs(out_dir, run.files, force)
@@ -152,7 +152,7 @@ def backtest_command(
         emit_json(run.result)
         return
     table = Table(title=f"Backtest — {runs:,} runs, random seed {seed}", title_justify="left")
-    for i, heading in enumerate(SCORE_HEADERS):
+    for i, heading in enumerate(run.headers):
         table.add_column(heading, justify="left" if i == 0 else "right", overflow="fold")
     for row in run.rows:
         table.add_row(*[str(v) for v in row])
