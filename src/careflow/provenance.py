@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from careflow.reference.bibliography import SourceDocument
 
 _MONEY_WORDS = ("gbp", "cost", "spend", "saving", "income", "expenditure", "package", "england", "value")
 _SHARE_WORDS = ("share", "reduction", "uplift", "diverted", "moved", "effect", "rate", "fraction", "overlap")
@@ -66,12 +68,24 @@ def named_quantity(name: str, value: float) -> str:
     return number(value)
 
 
+def _citation(document: str, line: str, source_id: str | None, location: str | None) -> str:
+    """A quoted figure's source in words at its page or section; the file name only if it is not a publication."""
+    from careflow.reference.bibliography import cite, locate
+
+    place = location or locate(source_id or document, line)
+    if source_id:
+        return cite(source_id, location=place)
+    return cite(document, location=place or line)
+
+
 class Quoted(BaseModel):
     """A figure printed in a named source document."""
 
     model_config = ConfigDict(frozen=True)
     kind: Literal["quoted"] = "quoted"
-    document: str  # machine reference: a source text's file name, or a published table file's name
+    # Machine reference: a source text's file name, or a published table file's name; JSON writes the publication's
+    # bibliography record id instead (see SourceDocument), and `citation` gives it in words.
+    document: SourceDocument
     line: str  # machine pinpoint: a line ("L633"), a range ("L604-693"), a page ("p. 12") or a cell ("T44!F23")
     as_printed: str
     # For readers: the bibliography record this comes from (see careflow.reference), the place in it a
@@ -80,14 +94,23 @@ class Quoted(BaseModel):
     location: str | None = None
     conversion: str | None = None
 
+    # The publication in words at a place a reader can look up, as every output shows it: always worked out from
+    # the fields above when the figure is read (a stored one is not trusted), so input and output share one schema.
+    citation: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cite(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("document"), str) and isinstance(data.get("line"), str):
+            data = {
+                **data,
+                "citation": _citation(data["document"], data["line"], data.get("source_id"), data.get("location")),
+            }
+        return data
+
     def cite(self) -> str:
         """The source in words, at a place a reader can look up (page or section); the file name only if unknown."""
-        from careflow.reference.bibliography import cite, locate
-
-        location = self.location or locate(self.source_id or self.document, self.line)
-        if self.source_id:
-            return cite(self.source_id, location=location)
-        return cite(self.document, location=location or self.line)
+        return _citation(self.document, self.line, self.source_id, self.location)
 
     def describe(self) -> str:
         text = f"{self.cite()} — printed as “{self.as_printed.replace('**', '')}”"

@@ -3,8 +3,10 @@ names of the source texts and no jargon word "seed" for them (a random-number se
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -114,3 +116,84 @@ def test_the_scan_catches_leaks() -> None:
     assert not offences("random seed 2024, set with --seed")
     assert page_offences("7.71021e+07 £/yr") and page_offences("a <td>**5%**</td>") and page_offences("*Title*")
     assert not page_offences("£77.1m a year, <em>Title</em>, 3 * 4")
+
+
+PUBLIC = ROOT / ".." / "shared" / "data" / "public"
+
+
+def json_commands(tmp: Path) -> dict[str, list[str]]:
+    """Every command that prints JSON, with arguments (without --json); those needing the published files last."""
+    from tests.integration.services.test_json_schemas import _commands
+
+    found: dict[str, list[str]] = {}
+    for args in _commands(tmp).values():
+        name = args[0] if args[0] not in ("finance", "evidence", "reviews", "indicators") else " ".join(args[:2])
+        found.setdefault(name, args)
+    found["sweep"] = ["sweep", "--baseline", "demo", "--years", "1", "--runs", "5", "--workers", "1",
+                      "--out", str(tmp / "sweep")]  # fmt: skip
+    neighbours = str(PUBLIC / "ons-statistical-nearest-neighbours-2025.xlsx")
+    tables = str(PUBLIC / "nhs-ascfr-salt-data-tables-2021-22.xlsx")
+    found["benchmark"] = ["benchmark", "--tables", tables, "--neighbours", neighbours, "--council", "Kent"]
+    found["evidence peers --neighbours"] = ["evidence", "peers", "--baseline", str(tmp / "kent-like.xlsx"),
+                                            "--neighbours", neighbours]  # fmt: skip
+    return found
+
+
+def commands_with_json() -> set[str]:
+    """The commands whose options include --json, from the CLI itself (so a new one cannot be missed)."""
+    import typer.main
+
+    found: set[str] = set()
+
+    def walk(command: Any, path: list[str]) -> None:
+        subs = getattr(command, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                walk(sub, [*path, name])
+        elif any("--json" in p.opts for p in command.params):
+            found.add(" ".join(path))
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+def test_the_json_scan_covers_every_command_with_json() -> None:
+    covered = {name.removesuffix(" --neighbours") for name in json_commands(Path("."))}
+    assert covered == commands_with_json()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(json_commands(Path("."))))
+def test_json_outputs_cite_publications_not_file_names(name: str, tmp_path: Path) -> None:
+    """Every --json output names a publication by its bibliography record id and in words, never by an internal
+    file name, and never uses the word "seed" (the random seed is `random_seed`)."""
+    args = json_commands(tmp_path)[name]
+    if any(str(PUBLIC) in a for a in args) and not PUBLIC.is_dir():
+        pytest.skip(f"needs the published files in {PUBLIC}")
+    if name == "evidence peers --neighbours":  # ONS peers need a baseline carrying an ONS code (Kent's here)
+        from careflow.baseline.demo import demoshire
+        from careflow.baseline.io import write_baseline_workbook
+
+        demo = demoshire()
+        council = demo.council.model_copy(update={"ons_code": "E10000016"})
+        write_baseline_workbook(tmp_path / "kent-like.xlsx", demo.model_copy(update={"council": council}))
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, f"careflow {' '.join(args)} --json: {result.output[-800:]}"
+    leaks = offences(result.stdout)
+    assert not leaks, f"{len(leaks)} leaks:\n" + "\n".join(leaks[:20])
+    from careflow.reference.bibliography import records
+
+    sources = list(cited_sources(json.loads(result.stdout)))
+    assert all(document in records() and citation for document, citation in sources), sources[:5]
+
+
+def cited_sources(node: Any) -> Any:
+    """(document, citation) of every object in a JSON document that names a source document."""
+    if isinstance(node, dict):
+        if isinstance(node.get("document"), str) and node["document"]:
+            yield node["document"], node.get("citation")
+        for value in node.values():
+            yield from cited_sources(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from cited_sources(value)

@@ -126,6 +126,16 @@ TABLES: tuple[Table, ...] = (
         ),
         required=False,
     ),
+    Table(
+        "long_term_leavers",
+        "Optional: clients who left long-term support in the year, by age band (SALT LTS001b less LTS001c: "
+        "clients during the year less clients at the year end).",
+        (
+            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            Column("leavers", "Number of clients who left long-term support", kind="integer"),
+        ),
+        required=False,
+    ),
 )
 TABLE = {t.name: t for t in TABLES}
 
@@ -151,6 +161,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "long_term": ("age_band", "support_reason", "setting"),
     "admissions": ("age_band",),
     "other_spend": ("category", "age_band"),
+    "long_term_leavers": ("age_band",),
 }
 
 

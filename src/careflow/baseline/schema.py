@@ -124,6 +124,15 @@ class AdmissionRow(Row):
     from_hospital: float | None = Field(default=None, ge=0)
 
 
+class LeaverRow(Row):
+    """People who left long-term support in the year (died, needs met, moved away): published by SALT as clients
+    in long-term support during the year less those at the year end. Optional: without it the flow model infers
+    leavers from the steady state of its entrants (new clients' requests and short-term services)."""
+
+    age_band: AgeBand
+    leavers: float = Field(ge=0)
+
+
 class OtherSpendRow(Row):
     category: OtherSpendCategory
     age_band: AgeBand
@@ -153,6 +162,7 @@ class Baseline(BaseModel):
     long_term: list[LongTermRow]
     admissions: list[AdmissionRow]
     other_spend: list[OtherSpendRow] = Field(default_factory=list)
+    long_term_leavers: list[LeaverRow] = Field(default_factory=list)
 
     # Sums the models use, named as the source reports and the statutory returns name them.
     def people(self, bands: tuple[PopulationBand, ...] = POPULATION_BANDS) -> float:
@@ -218,6 +228,11 @@ class Baseline(BaseModel):
 
     def care_home_admissions(self, age_band: AgeBand | None = None) -> float:
         return sum(r.admissions for r in self.admissions if age_band is None or r.age_band == age_band)
+
+    def leavers(self, age_band: AgeBand) -> float | None:
+        """Published leavers from long-term support in the age band, or None when the baseline gives none."""
+        rows = [r.leavers for r in self.long_term_leavers if r.age_band == age_band]
+        return sum(rows) if rows else None
 
     def gross_spend(self) -> float:
         return self.long_term_gross() + sum(r.gross_gbp for r in self.other_spend)

@@ -16,6 +16,7 @@ from careflow.evidence.library import (
     Library,
     SpendYear,
 )
+from careflow.reference.bibliography import SourceDocument, cite
 
 # ---------------------------------------------------------------- spend and savings
 
@@ -94,12 +95,16 @@ class QualityFlag:
     """An inconsistency in the source: what is printed, how we read it, and why."""
 
     council: str
-    document: str
+    document: SourceDocument
     line: int
     printed: str | None
     interpreted: float | None
     note: str
     origin: str  # "figure" (on a figure), "council" (recorded against the entry) or "check" (found by summing)
+    citation: str = ""  # the publication in words at the line's page or section (filled in from document and line)
+
+    def __post_init__(self) -> None:
+        self.citation = self.citation or cite(self.document, f"L{self.line}")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +115,7 @@ class QualityFlag:
             "interpreted": self.interpreted,
             "note": self.note,
             "origin": self.origin,
+            "citation": self.citation,
         }
 
 
@@ -218,11 +224,15 @@ class LeverHit:
     year: str | None
     status: str
     client_group: str
-    document: str
+    document: SourceDocument
     line: int
     flag: str | None = None
     investment: bool = False  # money the council spent, not a saving
     related_metrics: list[dict[str, Any]] = field(default_factory=list)
+    citation: str = ""  # the publication in words at the line's page or section (filled in from document and line)
+
+    def __post_init__(self) -> None:
+        self.citation = self.citation or cite(self.document, f"L{self.line}")
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_fie
 
 from careflow.errors import InputError, Problem, problems_from_validation
 from careflow.provenance import Value, quoted
+from careflow.reference.bibliography import SourceDocument, cite
 from careflow.safe_yaml import load_yaml_text
 
 ANNEX = "002_9f8a2094867af2e8.txt"
@@ -154,12 +155,18 @@ class CaseStudy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     council: str
     type: CouncilType
-    document: str
+    document: SourceDocument
     heading_line: int
     category: str
     opportunity_lever: str | None = None
     title: str
     results: list[CaseResult]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def citation(self) -> str:
+        """The publication in words at the case study's page or section."""
+        return cite(self.document, f"L{self.heading_line}")
 
 
 class Category(BaseModel):

@@ -101,7 +101,7 @@ def import_councils(
     """Import the named councils (codes or names), or every council when `councils` is None.
 
     With `ascof` (NHS Digital's ASCOF open data), permanent care-home admissions are ASCOF 2A's counts;
-    without it they come from a proxy in the tables, which the import report flags. With `population` (an
+    without it they are estimated from the tables (care-home leavers), which the import report flags. With `population` (an
     ONS mid-year estimates CSV), the 65+ total is split into 65–74/75–84/85+ by the council's own shares.
     """
     from careflow.imports.ascof import read_admissions

@@ -1,7 +1,7 @@
 """Permanent admissions to care homes from NHS Digital's ASCOF open data (measures 2A(1) and 2A(2)).
 
-The ASC-FR and SALT tables give no count of permanent admissions, only a proxy (new clients whose request
-led to care-home support). ASCOF 2A's numerator is the count itself. The open data file is one row per
+The ASC-FR and SALT tables give no count of permanent admissions, only an estimate (clients who left
+care homes in the year). ASCOF 2A's numerator is the count itself. The open data file is one row per
 council × measure × value type; columns are found by their header labels.
 """
 

@@ -23,6 +23,7 @@ from careflow.baseline.schema import (
     Baseline,
     Council,
     CouncilType,
+    LeaverRow,
     LongTermRow,
     OtherSpendCategory,
     OtherSpendRow,
@@ -723,23 +724,50 @@ class CouncilBuilder:
                 AdmissionRow(age_band=age, admissions=counts[age][0], sources={"admissions": counts[age][1]})
                 for age in AGE_BANDS
             ]
+        # Without ASCOF, admissions are estimated as care-home leavers: clients whose setting was nursing or
+        # residential care during the year (Table 34) less those there at the year end (Table 38). In a steady
+        # state as many are admitted as leave. Over the 159 councils with ASCOF 2A(2) for 2020-21 this estimate
+        # is a median 1.15× the count (10th–90th percentile 0.89–1.71); the older proxy, new clients' requests
+        # whose next step was a care home (Tables 10 and 11), was 0.54× (0.23–0.92), since it misses existing
+        # clients moving into a care home.
         rows = []
-        pairs: tuple[tuple[AgeBand, int], ...] = (("18-64", 10), ("65+", 11))
-        for age, table in pairs:
+        for age in AGE_BANDS:
             base = LEVER_BASES["care_home_admissions"] if age == "65+" else None
-            value, cells = self.total(
-                table, [("Long Term Care: Nursing",), ("Long Term Care: Residential",)], base=base
-            )
+            label = AGE_LABEL[age]
+            in_year, in_cells = self.total(34, [(label, "Nursing"), (label, "Residential")], base=base)
+            year_end, end_cells = self.total(38, [(label, "Nursing"), (label, "Residential")], base=base)
             rows.append(
                 AdmissionRow(
                     age_band=age,
-                    admissions=value,
+                    admissions=max(in_year - year_end, 0.0),
                     sources={
                         "admissions": Derived(
-                            formula=f"proxy: requests from new clients aged {age} whose next step was long-term "
-                            f"nursing or residential care (Table {table}, {self.name}); permanent admissions "
-                            "(ASCOF 2A) also count existing clients, so this undercounts",
-                            inputs=cells,
+                            formula=f"estimate: clients aged {age} in nursing or residential care during the year "
+                            f"(Table 34) less those at the year end (Table 38), {self.name}: in a steady state as "
+                            "many are admitted as leave. ASCOF 2A counts admissions themselves",
+                            inputs={**in_cells, **end_cells},
+                        )
+                    },
+                )
+            )
+        return rows
+
+    def leavers(self) -> list[LeaverRow]:
+        """Clients who left long-term support in the year: Table 33's clients during the year less those at the
+        year end. The flow model's steady state needs as many entrants, whatever route they came by."""
+        rows = []
+        for age in AGE_BANDS:
+            during, d_cell = self.value(33, "In Year", AGE_LABEL[age])
+            year_end, e_cell = self.value(33, "Year End", AGE_LABEL[age])
+            rows.append(
+                LeaverRow(
+                    age_band=age,
+                    leavers=max(during - year_end, 0.0),
+                    sources={
+                        "leavers": Derived(
+                            formula=f"clients in long-term support during the year less those at the year end, "
+                            f"aged {age} (Table 33, {self.name})",
+                            inputs={d_cell.line: during, e_cell.line: year_end},
                         )
                     },
                 )
@@ -764,6 +792,7 @@ class CouncilBuilder:
             long_term=long_term,
             admissions=self.admissions(),
             other_spend=self.other_spend(long_term, adjustments),
+            long_term_leavers=self.leavers(),
         )
         return Imported(
             code=self.code,

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from careflow.imports.build import ClientBasis
 
 NEIGHBOURS_HELP = "ONS 'Local authority statistical nearest neighbours, England' workbook (2025)"
-ASCOF_HELP = "NHS Digital ASCOF open data: care-home admissions from 2A(1)/2A(2) instead of a proxy"
+ASCOF_HELP = "NHS Digital ASCOF open data: care-home admissions from 2A(1)/2A(2) instead of an estimate"
 TABLES_HELP = "NHS Digital's ASC-FR and SALT data tables workbook (e.g. 'ASCFR and SALT Data Tables 2021-22.xlsx')"
 
 

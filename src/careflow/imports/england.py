@@ -3,7 +3,8 @@
 Unlike `england-2019-20`, whose bases were solved back from the printed results of *The Future of Adult
 Social Care* (so reproducing those results checks the arithmetic, not the model), this baseline is built
 from the published statistics alone, by the same importer as every council. Care-home admissions are ASCOF
-2A (2020-21, the open data beside the tables) when that file is present, else the tables' proxy.
+2A (2020-21, the open data beside the tables) when that file is present, else the tables' estimate (clients who
+left care homes in the year).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from careflow.baseline.schema import Baseline
 from careflow.errors import InputError, Problem
 
 TABLES_2021_22 = "nhs-ascfr-salt-data-tables-2021-22.xlsx"
-ASCOF_2020_21 = "nhs-ascof-2020-21-open-data.xlsx"  # care-home admissions (2A); the proxy is used without it
+ASCOF_2020_21 = "nhs-ascof-2020-21-open-data.xlsx"  # care-home admissions (2A); estimated from the tables without it
 PUBLIC_DATA_ENV = "CAREFLOW_PUBLIC_DATA"
 
 

@@ -96,6 +96,7 @@ def provenance_rows(result: OpportunityResult, baseline: Baseline) -> list[list[
         "long_term",
         "admissions",
         "other_spend",
+        "long_term_leavers",
     ):
         for index, row in enumerate(getattr(baseline, table_name), start=1):
             key = " / ".join(str(v) for k, v in row.model_dump().items() if isinstance(v, str))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 
 class Anchor(BaseModel):
@@ -132,3 +133,21 @@ def cited_in(text: str) -> list[Record]:
         if plain in text or f"{html.escape(lead)}<em>{html.escape(title)}</em>" in text:
             found.append(r)
     return sorted(found, key=lambda r: (r.authors, r.year, r.title))
+
+
+def _file_name(value: object) -> object:
+    """A record id read back (from JSON, a sources sheet, a stored result) becomes the record's file name again."""
+    return records()[value].document if isinstance(value, str) and value in records() else value
+
+
+def record_id(document: str) -> str:
+    """The bibliography record id of a source file; a file that is not a publication (a council's own) as given."""
+    found = record_for_document(document)
+    return found.id if found else document
+
+
+# A source document: held as its file name (for machine checks against the text), written in JSON as the
+# publication's bibliography record id, so no output names an internal file. Either form is read.
+SourceDocument = Annotated[
+    str, BeforeValidator(_file_name), PlainSerializer(record_id, return_type=str, when_used="json")
+]

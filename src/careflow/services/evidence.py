@@ -21,6 +21,7 @@ from careflow.evidence.library import (
     SpendYear,
 )
 from careflow.evidence.peers import CouncilProfile, PeerMatch
+from careflow.reference.bibliography import SourceDocument, cite, record_id
 from careflow.services.baseline import BUILT_IN_BASELINES, load_baseline
 from careflow.services.inputs import Source, Upload, display_name
 
@@ -83,8 +84,9 @@ class CouncilProfileResult(BaseModel):
     type: str
     number: int
     joint_entry: str | None
-    document: str
+    document: SourceDocument  # the publication's bibliography record id in JSON
     line: int
+    citation: str  # the publication in words at the entry's page or section
     spend_measure: str
     spend: list[SpendYear]
     spend_trend_pct: float | None
@@ -268,6 +270,7 @@ def council_profile(name: str, lib: Library | None = None) -> CouncilProfileResu
         joint_entry=council.joint_entry,
         document=ANNEX,
         line=council.line,
+        citation=cite(ANNEX, f"L{council.line}"),
         spend_measure=council.spend_measure,
         spend=council.spend,
         spend_trend_pct=spend_trend_pct(council),
@@ -362,7 +365,13 @@ def taxonomy(lib: Library | None = None) -> TaxonomyResult:
         )
         for name, c in lib.taxonomy.categories.items()
     ]
-    return TaxonomyResult(categories=rows, theme_source=lib.taxonomy.theme_source)
+    source = lib.taxonomy.theme_source
+    theme_source = {
+        "source_id": record_id(source["document"]),
+        "line": source["line"],
+        "citation": cite(source["document"], source["line"]),
+    }
+    return TaxonomyResult(categories=rows, theme_source=theme_source)
 
 
 def opportunity_values(source: Source) -> dict[str, float]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_serializer
 
 from careflow.outcomes.analysis import MeanWithInterval, Share
 from careflow.outcomes.calibrate import LeverEvidence
@@ -58,6 +58,15 @@ class CalibrationResult(BaseModel):
     opportunity_local_gbp: float
     levers: list[LeverEvidence]
     document: Scenario
+
+    # Left unannotated so the published schema stays Scenario's. The document is what the written file holds:
+    # projection settings the scenario does not set (the random seed among them) stay out, as in `scenario_yaml`.
+    @field_serializer("document", mode="wrap")
+    def _as_written(self, value, handler):
+        out = handler(value)
+        if "projection" not in value.model_fields_set and isinstance(out, dict):
+            out.pop("projection", None)
+        return out
 
 
 def load_reviews(source: Source) -> list[Review]:

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from careflow.errors import InputError, Problem
 from careflow.opportunity.model import OpportunityResult
+from careflow.services.backtest import BacktestResult
 from careflow.services.baseline import BaselineCheck
 from careflow.services.evidence import (
     BenchmarksResult,
@@ -32,6 +33,7 @@ RESULTS: dict[str, tuple[type[BaseModel], tuple[str, ...]]] = {
     "opportunity": (OpportunityResult, ("opportunity",)),
     "projection": (ProjectionResult, ("project",)),
     "sweep": (SweepResult, ("sweep",)),
+    "backtest": (BacktestResult, ("backtest",)),
     "finance-check": (FinanceCheck, ("finance validate",)),
     "finance-report": (FinanceReportResult, ("finance report",)),
     "review-check": (ReviewCheck, ("reviews validate",)),

@@ -510,7 +510,7 @@ class Backtest:
     def as_dict(self) -> dict[str, Any]:
         return {
             "runs": self.runs,
-            "seed": self.seed,
+            "random_seed": self.seed,
             "calibration": self.calibration.as_dict(),
             "pairs": [p.as_dict() for p in self.pairs],
             "sources": self.sources,

@@ -153,13 +153,3 @@ def html_page(backtest: Backtest) -> str:
         Section("Sources", paragraphs(*backtest.sources)),
     ]
     return render_page("Backtest — do the bands mean what they say?", sections, subtitle="careflow projections")
-
-
-def render_outputs(backtest: Backtest) -> dict[str, bytes]:
-    """The backtest's files as bytes: backtest.html (scores, calibration plot, every area) and backtest.json."""
-    from careflow.console import to_json
-
-    return {
-        "backtest.html": html_page(backtest).encode("utf-8"),
-        "backtest.json": to_json(backtest.as_dict()).encode("utf-8"),
-    }

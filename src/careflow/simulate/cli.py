@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from careflow.console import FORCE, emit_json, err, out, print_json, progress
+from careflow.console import FORCE, emit_json, err, out, progress
 
 if TYPE_CHECKING:
     from careflow.simulate.results import ProjectionResult
@@ -24,7 +24,7 @@ def _print_summary(projection: ProjectionResult) -> None:
 
     table = Table(
         title=f"Projection — {projection.baseline}, {len(projection.years)} years from "
-        f"{projection.financial_year}, {projection.runs:,} runs, random seed {projection.seed}",
+        f"{projection.financial_year}, {projection.runs:,} runs, random seed {projection.random_seed}",
         title_justify="left",
     )
     for i, heading in enumerate(SUMMARY_HEADERS):
@@ -144,20 +144,17 @@ def backtest_command(
 ) -> None:
     """Project councils from past published years to later ones and check the bands against what happened."""
     from careflow.files import write_outputs
-    from careflow.simulate.backtest import check_inputs, run_backtest
-    from careflow.simulate.backtest_report import SCORE_HEADERS, render_outputs, score_rows
-    from careflow.simulate.settings import ProjectionSettings
+    from careflow.services.backtest import run_backtest
 
-    check_inputs(data, runs, seed)
-    result = run_backtest(data, ProjectionSettings(), runs=runs, seed=seed)
-    written = write_outputs(out_dir, render_outputs(result), force)
+    run = run_backtest(data, runs=runs, seed=seed)
+    written = write_outputs(out_dir, run.files, force)
     if as_json:
-        print_json(result.as_dict())
+        emit_json(run.result)
         return
     table = Table(title=f"Backtest — {runs:,} runs, random seed {seed}", title_justify="left")
-    for i, heading in enumerate(SCORE_HEADERS):
+    for i, heading in enumerate(run.headers):
         table.add_column(heading, justify="left" if i == 0 else "right", overflow="fold")
-    for row in score_rows(result):
+    for row in run.rows:
         table.add_row(*[str(v) for v in row])
     out.print(table)
     for path in written:

@@ -264,6 +264,10 @@ def simulate(
                     extra = draw.binomial(fd[:, FD["low_level"]] + fd[:, FD["no_services"]], extra_p)
                 # 3. Short-term outcomes; some go on to long-term support.
                 new = fd[:, FD["long_term"]] + draw.binomial(st_group, q_long_term[a])
+                if model.other_entrants[a] > 0:
+                    # Entrants by routes the request and short-term counts do not show (only where the baseline
+                    # publishes leavers); they are would-be long-term clients like the rest.
+                    new = new + draw.poisson(model.other_entrants[a] / MONTHS * demand[:, a])
                 if a == OLDER and avoiding:
                     # Better and wider short-term services keep a share of would-be long-term clients independent.
                     kept_out = draw.binomial(new, avoid_share)

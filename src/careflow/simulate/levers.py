@@ -170,6 +170,7 @@ def lever_plan(
         model.requests[1].sum() * model.front_door_shares[1, FD["long_term"]]
         + (model.requests[1].sum() * model.front_door_shares[1, FD["short_term"]] + model.other_short_term[1])
         * model.short_term_shares[1, ST["long_term_support"]]
+        + model.other_entrants[1]
     )
     lifetime = lifetime_net_cost_of_older_entrant(model)
     denominator = entrants * lifetime

@@ -75,6 +75,9 @@ class FlowModel:
     requests: np.ndarray  # annual, [age band, route]
     front_door_shares: np.ndarray  # [age band, REQUEST_OUTCOMES]
     other_short_term: np.ndarray  # annual short-term episodes not started by a new request, by age band
+    # Annual new long-term clients by routes the baseline's flows do not show (existing clients whose needs grew,
+    # people moving in), by age band: published leavers less the entrants from requests and short-term services.
+    other_entrants: np.ndarray
     short_term_shares: np.ndarray  # [age band, SHORT_TERM_OUTCOMES]
     care_home_direct_share: np.ndarray  # share of new long-term entrants whose first setting is a care home
     step_up_rate: np.ndarray  # annual probability a community client moves to a care home at review, by age band
@@ -198,6 +201,7 @@ def flow_model(baseline: Baseline, settings: ProjectionSettings) -> FlowModel:
     other_st = np.zeros(2)
     direct = np.zeros(2)
     step_up = np.zeros(2)
+    other_entrants = np.zeros(2)
     exit_rate = np.zeros(cells.count)
     mix_comm = np.zeros((2, cells.count))
     mix_ch = np.zeros((2, cells.count))
@@ -215,7 +219,20 @@ def flow_model(baseline: Baseline, settings: ProjectionSettings) -> FlowModel:
         )
         from_requests = requests[a].sum() * fd[a, FD["short_term"]]
         other_st[a] = max(counts.sum() - from_requests, 0.0)
-        entrants = requests[a].sum() * fd[a, FD["long_term"]] + counts.sum() * st_shares[a, ST["long_term_support"]]
+        from_flows = requests[a].sum() * fd[a, FD["long_term"]] + counts.sum() * st_shares[a, ST["long_term_support"]]
+        # SALT's request and short-term sequels count only *new* clients' routes into long-term support. Where the
+        # baseline publishes how many left long-term support, the steady state needs as many entrants: the rest
+        # come by routes the flows do not show. Without this, exits are inferred from the flows alone, which for
+        # some councils implies stays of a century or more (and a projection that never settles).
+        leavers = baseline.leavers(band)
+        other_entrants[a] = max(leavers - from_flows, 0.0) if leavers is not None else 0.0
+        entrants = from_flows + other_entrants[a]
+        if leavers is not None:
+            notes[f"other_entrants.{band}"] = Derived(
+                formula="published leavers from long-term support − new clients entering from requests and "
+                "short-term services (never below 0); the steady state needs entrants = leavers",
+                inputs={"leavers": leavers, "entrants_from_requests_and_short_term": from_flows},
+            )
 
         community = base & (cells.age == a) & np.isin(cells.setting, COMMUNITY)
         care_home = base & (cells.age == a) & np.isin(cells.setting, CARE_HOME)
@@ -241,7 +258,8 @@ def flow_model(baseline: Baseline, settings: ProjectionSettings) -> FlowModel:
         exit_rate[cell] = np.clip(rate[cell], 0.0, 1.0)
         notes[f"exit_rate.{band}"] = Derived(
             formula="per setting: (new entrants + step-ups in − step-ups out) ÷ clients, the steady state of the "
-            "baseline year; new entrants split across settings in proportion to clients",
+            "baseline year; new entrants split across settings in proportion to clients"
+            + ("; entrants = published leavers where given" if leavers is not None else ""),
             inputs={"entrants": entrants, "care_home_admissions": adm, "clients": caseload[cell].sum()},
         )
         notes[f"step_up.{band}"] = Derived(
@@ -275,6 +293,7 @@ def flow_model(baseline: Baseline, settings: ProjectionSettings) -> FlowModel:
         requests=requests,
         front_door_shares=fd,
         other_short_term=other_st,
+        other_entrants=other_entrants,
         short_term_shares=st_shares,
         care_home_direct_share=direct,
         step_up_rate=step_up,

@@ -112,7 +112,7 @@ class Projection:
             "synthetic": self.synthetic,
             "years": self.years,
             "runs": self.settings.runs,
-            "seed": self.settings.seed,
+            "random_seed": self.settings.seed,
             "settings": self.settings.model_dump(mode="json", exclude={"runs", "seed", "years"}),
             "base_year": {"net_spend_gbp": self.base_net_gbp, "gross_spend_gbp": self.base_gross_gbp},
             "scenarios": {

@@ -160,7 +160,7 @@ def html_page(projection: ProjectionResult) -> str:
         projection.levers_statement(),
         *levers_in_use(projection),
         f"{projection.runs:,} runs of the flow model, monthly steps over {years} years from "
-        f"{projection.financial_year}, random seed {projection.seed}. Bands show the 10th to 90th percentile of the runs; "
+        f"{projection.financial_year}, random seed {projection.random_seed}. Bands show the 10th to 90th percentile of the runs; "
         "they come from chance in who flows where each month, each lever's effect drawn from its range, the "
         "growth drivers (population by age band, unit costs by setting, need per head) drawn from theirs, and a "
         f"model-error term on spend of σ = {projection.model_error_sigma_per_sqrt_year:.3f} per √year, sized from "
@@ -263,7 +263,7 @@ def _write_workbook(projection: ProjectionResult, path: Path) -> None:
         notes=[
             f"careflow projection — {projection.baseline}, {projection.financial_year} baseline",
             projection.levers_statement(),
-            f"{projection.runs:,} runs, {len(projection.years)} years, random seed {projection.seed}",
+            f"{projection.runs:,} runs, {len(projection.years)} years, random seed {projection.random_seed}",
             "£ are cash (after unit-cost inflation); P10/P50/P90 are percentiles over the runs.",
             "Years run across the columns; 'Projection (mean)' holds the mean of the runs, 'Ranges' the percentiles.",
         ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import AliasChoices, BaseModel, Field
 
 from careflow.provenance import Provenance
 
@@ -81,7 +81,8 @@ class ProjectionResult(BaseModel):
     synthetic: bool
     years: list[str]
     runs: int
-    seed: int
+    # Named in words in every output; results stored before the rename still read (`seed`).
+    random_seed: int = Field(validation_alias=AliasChoices("random_seed", "seed"))
     settings: dict[str, Any]
     model_error_sigma_per_sqrt_year: float = 0.0
     base_year: BaseYear
@@ -112,7 +113,8 @@ class SweepTaskResult(BaseModel):
     financial_year: str
     years: list[str]
     runs: int
-    seed: int
+    # Named in words in every output; results stored before the rename still read (`seed`).
+    random_seed: int = Field(validation_alias=AliasChoices("random_seed", "seed"))
     base_year: BaseYear
     scenarios: dict[str, ScenarioSeries]
     waterfall: Waterfall

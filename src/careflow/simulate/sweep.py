@@ -38,7 +38,7 @@ def summary(projection: Projection) -> dict[str, Any]:
         "financial_year": data["financial_year"],
         "years": data["years"],
         "runs": data["runs"],
-        "seed": data["seed"],
+        "random_seed": data["random_seed"],
         "base_year": data["base_year"],
         "scenarios": {
             name: {"levers": s["levers"], "series": {k: v for k, v in s["series"].items() if k in keep}}
@@ -178,5 +178,6 @@ def scale_baseline(baseline: Baseline, share: float, name: str) -> Baseline:
             "long_term": scaled(baseline.long_term, ("clients",)),
             "admissions": scaled(baseline.admissions, ("admissions", "from_hospital")),
             "other_spend": scaled(baseline.other_spend, ("gross_gbp", "income_gbp")),
+            "long_term_leavers": scaled(baseline.long_term_leavers, ("leavers",)),
         }
     )

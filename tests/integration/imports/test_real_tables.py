@@ -53,7 +53,11 @@ def test_england_2021_22_levers_use_the_published_bases(result) -> None:
         bases["older_short_term_episodes"]
         == t1.cell("E92000001", "New clients with an episode of ST-Max care and a known sequel", "65 and over").value
     )
-    t11 = result.publication.table(11)
-    proxy = sum(t11.cell("E92000001", c).value for c in ("Long Term Care: Nursing", "Long Term Care: Residential"))
-    assert bases["older_care_home_admissions"] == proxy
+    # Without ASCOF, admissions are care-home leavers: clients in a care home during the year less at the year end.
+    during, year_end = result.publication.table(34), result.publication.table(38)
+    leavers = sum(
+        during.cell("E92000001", "65 and over", c).value - year_end.cell("E92000001", "65 and over", c).value
+        for c in ("Nursing", "Residential")
+    )
+    assert bases["older_care_home_admissions"] == leavers == 62230
     assert all(lever.net_benefit_gbp > 0 for lever in outcome.levers)
