@@ -25,12 +25,17 @@ from careflow.services.evidence import (
 )
 from careflow.services.finance import (
     FinanceCheck,
+    FinanceLineForecast,
     FinancePackReport,
+    FinancePeriod,
     FinanceReportResult,
+    RollForward,
     build_finance_report,
     check_finance,
+    finance_period,
     finance_report,
     finance_template,
+    roll_forward_pack,
 )
 from careflow.services.indicators import (
     IndicatorDashboard,
@@ -111,6 +116,11 @@ __all__ = [
     "evidence_page",
     "finance_report",
     "finance_template",
+    "finance_period",
+    "roll_forward_pack",
+    "FinanceLineForecast",
+    "FinancePeriod",
+    "RollForward",
     "find_peers",
     "indicator_dashboard",
     "indicator_registry",
