@@ -207,3 +207,19 @@ def test_rolled_workbook_download_is_the_cli_roll_forward(site: tuple[object, Se
         latest = db.scalar(select(FinancePackVersion).order_by(FinancePackVersion.id.desc()).limit(1))
         assert latest is not None and latest.period == 6
         assert db.scalar(select(func.count()).select_from(FinancePackVersion)) >= 2
+
+
+def test_roll_forward_service_refuses_lines_the_pack_does_not_have() -> None:
+    """The service behind the form: a forecast for a group or an unknown code is a located problem, not ignored."""
+    from careflow.errors import InputError
+    from careflow.services import RollForward, roll_forward_pack
+
+    asked = RollForward(to_period=5, forecasts={"CS": 70.0, "NOPE": 1.0}, commentary={"ALSO-NOPE": "x"})
+    with pytest.raises(InputError) as refused:
+        roll_forward_pack(NORFOLK, asked, "roll-forward form")
+    found = sorted((p.file, p.found, p.column) for p in refused.value.problems)
+    assert found == [
+        ("roll-forward form", "'ALSO-NOPE'", "commentary for a line"),
+        ("roll-forward form", "'CS'", "forecast for a line"),  # a group: its forecast is the sum of its lines
+        ("roll-forward form", "'NOPE'", "forecast for a line"),
+    ]
