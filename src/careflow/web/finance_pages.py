@@ -135,9 +135,8 @@ def _roll_page(
 def roll_form(request: Request, db: Db, who: FinanceOfficer, number: Id, to_period: Period | None = None) -> Response:
     version = actions.pack_version(db, who, number)
     if version.period >= 12:
-        raise InputError(
-            [Problem(actions.ROLL_FORM, "period 12", "a period before 12: next year starts from the template")]
-        )
+        detail = "Period 12 is the year's last: next year's pack starts from the template (careflow finance template)."
+        return render(request, "error.html", who, title="Nothing to roll forward to", detail=detail, status=422)
     return _roll_page(request, who, version, to_period or version.period + 1)
 
 

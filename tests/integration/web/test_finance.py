@@ -223,3 +223,19 @@ def test_roll_forward_service_refuses_lines_the_pack_does_not_have() -> None:
         ("roll-forward form", "'CS'", "forecast for a line"),  # a group: its forecast is the sum of its lines
         ("roll-forward form", "'NOPE'", "forecast for a line"),
     ]
+
+
+def test_period_12_has_nothing_to_roll_forward_to(site: tuple[object, Seeded]) -> None:
+    from careflow.services import RollForward, roll_forward_pack
+
+    application, seeded = site
+    client = TestClient(application)  # type: ignore[arg-type]
+    csrf = sign_in(client, seeded.emails["finance"])
+    year_end = roll_forward_pack(NORFOLK, RollForward(to_period=12))
+    uploaded = _upload(client, csrf, seeded.own, year_end, "period-12.xlsx")
+    assert uploaded.status_code == 303  # type: ignore[attr-defined]
+    page = client.get(uploaded.headers["location"]).text  # type: ignore[attr-defined]
+    assert "Period 12 2017/18" in page and "Roll forward to period" not in page
+    number = _packs(seeded.url)[-1].number
+    refused = client.get(f"/w/{seeded.own}/finance/{number}/roll")
+    assert refused.status_code == 422 and "Nothing to roll forward to" in refused.text
