@@ -66,6 +66,7 @@ class Figures:
     acknowledged: dict[str, int] = field(default_factory=lambda: {"finance": 0, "baseline": 0, "scenario": 0, "job": 0})
     lost: int = 0
     corrupted: int = 0
+    cut_off: dict[str, int] = field(default_factory=dict)  # requests under way when the kill came, by kind
     jobs_in_flight: int = 0  # queued or running when the server was killed
     marked_interrupted: int = 0
     not_marked: int = 0
@@ -158,7 +159,7 @@ def writers(
     api = f"/api/v1/workspaces/{workspace}"
     pack = PACK.read_bytes()
 
-    def finance(i: int) -> None:
+    def finance_pack(i: int) -> None:
         answer = client.post(
             f"{w}/finance", data={"csrf_token": csrf}, files={"pack": ("pack.xlsx", pack, XLSX)}, follow_redirects=False
         )
@@ -175,14 +176,14 @@ def writers(
             with acked.lock:
                 acked.baselines[answer.json()["number"]] = sha(baseline)
 
-    def scenario(i: int) -> None:
+    def scenario_save(i: int) -> None:
         name = f"crash {tag} {i}"
         answer = client.post(f"{api}/scenarios", headers={"X-CSRF-Token": csrf}, json={"name": name})
         if answer.status_code in ACKNOWLEDGED:
             with acked.lock:
                 acked.scenarios[answer.json()["number"]] = name
 
-    def job(i: int) -> None:
+    def projection_job(i: int) -> None:
         answer = client.post(
             f"{api}/projections", headers={"X-CSRF-Token": csrf}, json={"runs": 100, "years": 10, "seed": i}
         )
@@ -190,16 +191,17 @@ def writers(
             with acked.lock:
                 acked.jobs.add(int(answer.json()["id"]))
 
-    return [finance, upload_baseline, scenario, job]
+    return [finance_pack, upload_baseline, scenario_save, projection_job]
 
 
-def drive(write: Callable[[int], None], stop: threading.Event, pause: float) -> None:
+def drive(write: Callable[[int], None], stop: threading.Event, pause: float, cut_off: list[str]) -> None:
     i = 0
     while not stop.is_set():
         try:
             write(i)
-        except (httpx.TransportError, ValueError, KeyError):
-            return  # the server died mid-request: this write was never acknowledged
+        except httpx.TransportError:
+            cut_off.append(write.__name__)  # the kill came mid-request: this write was never acknowledged
+            return
         i += 1
         stop.wait(pause)
 
@@ -321,8 +323,9 @@ def run(rounds: int, given: str | None, seed: int, window: tuple[float, float]) 
             for number in range(1, rounds + 1):
                 client, csrf, workspace = signed_in(server.base)
                 stop = threading.Event()
+                cut_off: list[str] = []
                 threads = [
-                    threading.Thread(target=drive, args=(write, stop, 0.05), daemon=True)
+                    threading.Thread(target=drive, args=(write, stop, 0.05, cut_off), daemon=True)
                     for write in writers(client, csrf, workspace, baseline, acked, f"r{number}")
                 ]
                 for thread in threads:
@@ -335,6 +338,8 @@ def run(rounds: int, given: str | None, seed: int, window: tuple[float, float]) 
                 for thread in threads:
                     thread.join(timeout=60)
                 client.close()
+                for kind in cut_off:
+                    figures.cut_off[kind] = figures.cut_off.get(kind, 0) + 1
                 in_flight = check_store(url, acked, figures)
                 figures.jobs_in_flight += len(in_flight)
                 server.start()
@@ -375,6 +380,8 @@ def main() -> None:
             f"  acknowledged writes: {sum(acked.values())} ({acked['finance']} finance packs, {acked['baseline']} "
             f"baselines, {acked['scenario']} scenarios, {acked['job']} projection jobs)"
         )
+        cut = ", ".join(f"{n} {kind}" for kind, n in sorted(figures.cut_off.items())) or "none"
+        print(f"  requests cut off by the kill (never acknowledged): {sum(figures.cut_off.values())} ({cut})")
         print(f"  lost after restart: {figures.lost}")
         print(f"  corrupted databases: {figures.corrupted}")
         print(
