@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from careflow.errors import InputError, Problem
 from careflow.finance.report import format_value
-from careflow.services import RollForward
+from careflow.services import FinanceReportResult, RollForward
 from careflow.store import records
 from careflow.web import finance_actions as actions
 from careflow.web.auth import Db, Id, Member, Membership, csrf_protected
@@ -73,6 +73,31 @@ def trend_chart(db: Db, who: Membership) -> Response:
     return Response(actions.trend_chart(actions.trend(db, who, year), year), media_type="image/svg+xml")
 
 
+def differences(report: FinanceReportResult) -> list[dict[str, str]]:
+    """The flagged figures as a reader finds them in the tables: row label and column heading, in council style."""
+    labels: dict[tuple[str, str], str] = {}
+    columns: dict[tuple[str, str], tuple[str, str]] = {}
+    for t in report.tables:
+        for r in t.rows:
+            labels.setdefault((t.namespace, r.item), r.label)
+        for c in t.columns:
+            columns.setdefault((t.namespace, c.measure), (c.heading, c.kind))
+    rows = []
+    for f in report.flags:
+        heading, kind = columns.get((f.table, f.measure), (f.measure, "money"))
+        rows.append(
+            {
+                "figure": f"{labels.get((f.table, f.item), f.item)}: {heading}",
+                "printed": format_value(f.printed, kind),
+                "computed": format_value(f.computed, kind),
+                "difference": format_value(f.difference, kind),
+                "nature": f.nature,
+                "source": f.source,
+            }
+        )
+    return rows
+
+
 @router.get("/w/{workspace_id}/finance/{number}")
 def pack(request: Request, db: Db, who: Membership, number: Id) -> Response:
     version = actions.pack_version(db, who, number)
@@ -85,6 +110,7 @@ def pack(request: Request, db: Db, who: Membership, number: Id) -> Response:
         version=version,
         report=report,
         marked=marked,
+        differences=differences(report),
         shown=format_value,
         rolled_from=next(
             (v for v in records.finance_packs(db, who.workspace.id) if v.id == version.rolled_from_id), None

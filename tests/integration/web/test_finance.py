@@ -239,3 +239,16 @@ def test_period_12_has_nothing_to_roll_forward_to(site: tuple[object, Seeded]) -
     number = _packs(seeded.url)[-1].number
     refused = client.get(f"/w/{seeded.own}/finance/{number}/roll")
     assert refused.status_code == 422 and "Nothing to roll forward to" in refused.text
+
+
+def test_differences_are_listed_by_row_and_column_in_council_style(site: tuple[object, Seeded]) -> None:
+    application, seeded = site
+    client = TestClient(application)  # type: ignore[arg-type]
+    csrf = sign_in(client, seeded.emails["finance"])
+    uploaded = _upload(client, csrf, seeded.own, NORFOLK.read_bytes())
+    page = client.get(uploaded.headers["location"]).text  # type: ignore[attr-defined]
+    listed = page[page.index('id="differences"') :]
+    assert listed.count('<th scope="row"') == 37
+    # Business Development's variance: printed (0.365), computed (0.366), both as the committee paper prints them
+    assert re.search(r"Business Development: Variance</th>\s*<td[^>]*>\(0\.365\)</td><td[^>]*>\(0\.366\)</td>", listed)
+    assert "0000000" not in listed  # no raw floating-point tails
