@@ -13,7 +13,7 @@ from careflow.finance.report import format_value
 from careflow.services import FinanceReportResult, RollForward
 from careflow.store import records
 from careflow.web import finance_actions as actions
-from careflow.web.auth import Db, Id, Member, Membership, csrf_protected
+from careflow.web.auth import Db, Id, Member, Membership, NotFound, csrf_protected
 from careflow.web.pages import render, see_other
 from careflow.web.uploads import MAX_UPLOAD_BYTES
 
@@ -68,7 +68,7 @@ async def upload_pack(request: Request, db: Db, who: FinanceOfficer, pack: Annot
 def trend_chart(db: Db, who: Membership) -> Response:
     versions = records.finance_packs(db, who.workspace.id)
     if not versions:
-        raise actions.NotFound("No finance pack in this workspace yet.")
+        raise NotFound("No finance pack in this workspace yet.")
     year = versions[0].financial_year
     return Response(actions.trend_chart(actions.trend(db, who, year), year), media_type="image/svg+xml")
 
