@@ -29,4 +29,5 @@ def test_three_kill_9_rounds_lose_nothing_and_corrupt_nothing() -> None:
     assert figures["lost"] == 0 and figures["corrupted"] == 0, figures["problems"]
     assert figures["not_marked"] == 0 and figures["reruns_failed"] == 0, figures["problems"]
     assert figures["marked_interrupted"] == figures["jobs_in_flight"]
+    assert figures["server_errors"] == 0 and figures["locked"] == 0  # writers queue for SQLite's lock, never fail
     assert run.returncode == 0, run.stderr[-2000:]

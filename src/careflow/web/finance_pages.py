@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from careflow.errors import InputError, Problem
 from careflow.finance.report import format_value
@@ -58,7 +59,8 @@ def finance(request: Request, db: Db, who: Membership) -> Response:
 async def upload_pack(request: Request, db: Db, who: FinanceOfficer, pack: Annotated[UploadFile, File()]) -> Response:
     content = await pack.read(MAX_UPLOAD_BYTES + 1)
     try:
-        version = actions.upload_pack(db, who, pack.filename, content)
+        # Checking a pack is a second or two of CPU: off the event loop, so other requests go on meanwhile.
+        version = await run_in_threadpool(actions.upload_pack, db, who, pack.filename, content)
     except InputError as error:
         return _index(request, db, who, error.problems, 422)
     return see_other(f"/w/{who.workspace.id}/finance/{version.number}?saved=1")
@@ -229,11 +231,11 @@ def roll_request(form: Any, codes: list[str]) -> tuple[RollForward, dict[str, st
 async def roll_forward(request: Request, db: Db, who: FinanceOfficer, number: Id) -> Response:
     version = actions.pack_version(db, who, number)
     form = await request.form()  # already read (and capped at 1,000 fields) by the CSRF check
-    codes = [line.code for line in actions.period_of(version).lines]
+    codes = [line.code for line in (await run_in_threadpool(actions.period_of, version)).lines]
     entered: dict[str, str] = {}
     try:
         asked, entered = roll_request(form, codes)
-        rolled = actions.roll_forward(db, who, number, asked)
+        rolled = await run_in_threadpool(actions.roll_forward, db, who, number, asked)
     except InputError as error:
         entered = entered or {k: str(v) for k, v in form.items() if isinstance(v, str)}
         to_period = version.period + 1
