@@ -219,6 +219,8 @@ def drive(write: Callable[[int], None], stop: threading.Event, pause: float, cut
     while not stop.is_set():
         try:
             write(i)
+        except httpx.ConnectError:
+            return  # the server was already gone: this request never reached it
         except httpx.TransportError:
             cut_off.append(write.__name__)  # the kill came mid-request: this write was never acknowledged
             return
