@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CODE := src tests $(wildcard benchmarks)
 
-.PHONY: run test lint typecheck unit bench clean format web-assets bench-web bench-web-load fuzz-api
+.PHONY: run test lint typecheck unit bench clean format web-assets bench-web bench-web-load bench-web-crash fuzz-api
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench-web: $(STAMP)
 
 bench-web-load: $(STAMP)
 	$(BIN)/python benchmarks/web_load.py
+
+bench-web-crash: $(STAMP)
+	$(BIN)/python benchmarks/web_crash.py
 
 fuzz-api: $(STAMP)
 	$(BIN)/python benchmarks/fuzz_api.py

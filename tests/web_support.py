@@ -9,6 +9,8 @@ from pathlib import Path
 from careflow.store.models import Role
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+CHROMIUM = Path("/usr/bin/chromium")
+ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts" / "browser"
 REVIEWS = Path(__file__).resolve().parents[1] / "examples" / "case_reviews_synthetic.csv"
 PASSWORD = "correct horse battery staple"
 
@@ -137,3 +139,10 @@ def zip_bomb() -> bytes:
             for _ in range(20):
                 member.write(chunk)
     return out.getvalue()
+
+
+def drawn(page: object, image: object) -> None:
+    """The chart image loaded and was drawn at a real size (a broken image shows only its alt text)."""
+    handle = image.element_handle()  # type: ignore[attr-defined]
+    page.wait_for_function("img => img.complete", arg=handle)  # type: ignore[attr-defined]
+    assert page.evaluate("img => img.complete && img.getBoundingClientRect().height > 150", handle)  # type: ignore[attr-defined]

@@ -38,12 +38,10 @@ def roll_forward(
     force: bool = FORCE,
 ) -> None:
     """Start next period's pack from this one: same lines, savings and tables; forecasts carried to the new period."""
-    from careflow.files import rendered_bytes, write_output
-    from careflow.finance.workbook import roll_forward as roll
-    from careflow.finance.workbook import write_pack_rows
+    from careflow.files import write_output
+    from careflow.services import RollForward, roll_forward_pack
 
-    rows = roll(pack, to_period)
-    write_output(out_file, rendered_bytes(lambda path: write_pack_rows(path, rows), ".xlsx"), force)
+    write_output(out_file, roll_forward_pack(pack, RollForward(to_period=to_period)), force)
     out.print(f"Wrote the period {to_period} workbook to {out_file}: update each line's forecast, then report it.")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -869,23 +869,50 @@ INSTRUCTIONS = (
 )
 
 
-def roll_forward(source: Path, to_period: int) -> dict[str, Sequence[Sequence[Any]]]:
+def roll_forward(
+    source: Path,
+    to_period: int,
+    forecasts: Mapping[str, float] | None = None,
+    commentary: Mapping[str, str] | None = None,
+    asked_in: str = "--to-period",
+) -> dict[str, Sequence[Sequence[Any]]]:
     """The pack's rows carried to a later period: same structure, each line's latest forecast carried over as
-    the new period's starting forecast, and printed check figures kept with the period that printed them."""
+    the new period's starting forecast (or replaced by `forecasts`, with `commentary` for the new period), and
+    printed check figures kept with the period that printed them. `asked_in` names where the request came from."""
     pack = load(source)  # refuse to roll a pack with problems
     old = pack.settings.period
     if not old < to_period <= 12:
-        raise InputError([Problem("--to-period", f"{to_period}", f"a later period than {old}, up to 12 ({PERIODS})")])
+        raise InputError([Problem(asked_in, f"{to_period}", f"a later period than {old}, up to 12 ({PERIODS})")])
+    forecasts, commentary = forecasts or {}, commentary or {}
+    lines = {line.code: line for line in pack.lines}
+    unknown = [
+        Problem(asked_in, f"'{code}'", "the code of a budget line in the pack", column=f"{what} for a line")
+        for what, given in (("forecast", forecasts), ("commentary", commentary))
+        for code in given
+        if code not in lines or (what == "forecast" and lines[code].kind == "group")
+    ]
+    if unknown:
+        raise InputError(unknown)
     problems = Problems()
     data = read_tables(Path(source), TABLES, problems)
     problems.raise_if_any()
     data["settings"] = [{**data["settings"][0], "period": to_period, "previous_period": old}]
     carried = [
-        {"code": p.code, "period": to_period, "forecast": p.forecast, "source_line": f"carried from period {old}"}
+        {
+            "code": p.code,
+            "period": to_period,
+            "forecast": forecasts.get(p.code, p.forecast),
+            "source_line": f"entered for period {to_period}" if p.code in forecasts else f"carried from period {old}",
+        }
         for p in pack.positions
         if p.period == old
     ]
     data["positions"] = [r for r in data.get("positions", []) if r["period"] != to_period] + carried
+    explained = [
+        {"code": code, "period": to_period, "text": text.strip()} for code, text in commentary.items() if text.strip()
+    ]
+    if explained:
+        data["commentary"] = [r for r in data.get("commentary", []) if r["period"] != to_period] + explained
     data["printed"] = [{**r, "period": r.get("period") or old} for r in data.get("printed", [])]
     return pack_rows(data)
 

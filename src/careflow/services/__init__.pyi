@@ -30,12 +30,17 @@ from .evidence import (
 )
 from .finance import (
     FinanceCheck as FinanceCheck,
+    FinanceLineForecast as FinanceLineForecast,
     FinancePackReport as FinancePackReport,
+    FinancePeriod as FinancePeriod,
     FinanceReportResult as FinanceReportResult,
+    RollForward as RollForward,
     build_finance_report as build_finance_report,
     check_finance as check_finance,
+    finance_period as finance_period,
     finance_report as finance_report,
     finance_template as finance_template,
+    roll_forward_pack as roll_forward_pack,
 )
 from .indicators import (
     IndicatorDashboard as IndicatorDashboard,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,10 @@ class FinanceReportResult(BaseModel):
     def table(self, key: str) -> FinanceTable:
         return next(t for t in self.tables if t.key == key)
 
+    def department_total(self) -> FinanceRow:
+        """The department's total row of the summary (net budget, forecast outturn, variance)."""
+        return next(r for r in self.table("summary").rows if r.style == "total")
+
 
 class FinancePackReport(BaseModel):
     """The typed report and, when asked for, its HTML, Word and Excel files."""
@@ -149,3 +154,66 @@ def finance_template(source: Source | None = None) -> bytes:
     if source is None:
         return rendered_bytes(write_template, ".xlsx")
     return read_source(source, lambda path: rendered_bytes(lambda out: copy_to_workbook(path, out), ".xlsx"))
+
+
+class FinanceLineForecast(BaseModel):
+    """A budget line (not a group) as next period's pack asks about it: this period's forecast and explanation."""
+
+    code: str
+    name: str
+    area: str
+    budget: float
+    forecast: float
+    commentary: str
+
+
+class FinancePeriod(BaseModel):
+    """What a pack reports (its period) and the lines whose forecasts a roll-forward carries over."""
+
+    period: int
+    lines: list[FinanceLineForecast]
+
+
+class RollForward(BaseModel):
+    """A roll-forward to a later period, with new forecasts (£m) and explanations by line code; lines not given
+    keep this period's forecast, as `careflow finance roll-forward` carries them."""
+
+    to_period: int  # checked against the pack's own period, with a located problem
+    forecasts: dict[str, float] = Field(default_factory=dict)
+    commentary: dict[str, str] = Field(default_factory=dict)
+
+
+def finance_period(source: Source) -> FinancePeriod:
+    """The lines of a checked pack with their forecast and explanation at the pack's own period."""
+    report = build_finance_report(source)
+    m = report.monitoring
+    lines = [
+        FinanceLineForecast(
+            code=code,
+            name=m.lines[code].name,
+            area=m.lines[m.lines[code].parent or m.root].name,
+            budget=m.lines[code].net.budget,
+            forecast=m.lines[code].net.forecast,
+            commentary=m.lines[code].commentary,
+        )
+        for code in m.order
+        if m.lines[code].kind != "group"
+    ]
+    return FinancePeriod(period=m.period, lines=lines)
+
+
+def roll_forward_pack(source: Source, asked: RollForward, asked_in: str = "--to-period") -> bytes:
+    """Next period's workbook: the pack's structure carried over (`careflow finance roll-forward`), with the new
+    forecasts and explanations written in; printed check figures stay with the period that printed them. The
+    result is checked as an upload would be, so a rolled pack with problems is refused, never written."""
+    from careflow.files import rendered_bytes
+    from careflow.finance.workbook import roll_forward, write_pack_rows
+
+    def rolled(path: Path) -> dict[str, Sequence[Sequence[Any]]]:
+        return roll_forward(path, asked.to_period, asked.forecasts, asked.commentary, asked_in)
+
+    rows = read_source(source, rolled)
+    data = rendered_bytes(lambda path: write_pack_rows(path, rows), ".xlsx")
+    if asked.forecasts or asked.commentary:
+        build_finance_report(Upload(name=display_name(source), data=data))  # the form's figures pass every check
+    return data

@@ -159,6 +159,30 @@ class ReviewSet(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
 
 
+class FinancePackVersion(Base):
+    """One period's finance pack (the workbook `careflow finance report` reads): the bytes as received or as rolled
+    forward, and the committee report's tables as data; never overwritten. Each period may have several versions."""
+
+    __tablename__ = "finance_packs"
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    period: Mapped[int] = mapped_column(Integer)
+    financial_year: Mapped[str] = mapped_column(String(20))
+    council: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(255))
+    budget: Mapped[float] = mapped_column(Float)  # the department's net budget and forecast outturn, £m (the trend)
+    forecast: Mapped[float] = mapped_column(Float)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    report_json: Mapped[str] = mapped_column(Text)
+    rolled_from_id: Mapped[int | None] = mapped_column(ForeignKey("finance_packs.id"), nullable=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
+
+
 class Job(Base):
     """Background work (projections): inputs by version, progress while running, result or error after."""
 

@@ -10,12 +10,21 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from careflow.store.audit import record, sha256
-from careflow.store.models import BaselineVersion, Job, JobArtefact, JobStatus, ReviewSet, ScenarioVersion, Workspace
+from careflow.store.models import (
+    BaselineVersion,
+    FinancePackVersion,
+    Job,
+    JobArtefact,
+    JobStatus,
+    ReviewSet,
+    ScenarioVersion,
+    Workspace,
+)
+
+Numbered = type[BaselineVersion] | type[ScenarioVersion] | type[ReviewSet] | type[FinancePackVersion]
 
 
-def _next_number(
-    db: Session, model: type[BaselineVersion] | type[ScenarioVersion] | type[ReviewSet], workspace_id: int
-) -> int:
+def _next_number(db: Session, model: Numbered, workspace_id: int) -> int:
     """The next version number in a workspace, with the workspace locked until commit so that two saves at the
     same moment cannot both take it (a no-op write: a row lock on PostgreSQL, the write lock on SQLite)."""
     db.execute(update(Workspace).where(Workspace.id == workspace_id).values(name=Workspace.name))
@@ -216,3 +225,39 @@ def review_sets(db: Session, workspace_id: int) -> list[ReviewSet]:
 
 def review_set(db: Session, workspace_id: int, number: int) -> ReviewSet | None:
     return db.scalar(select(ReviewSet).where(ReviewSet.workspace_id == workspace_id, ReviewSet.number == number))
+
+
+def add_finance_pack(
+    db: Session, pack: FinancePackVersion, rolled_from: FinancePackVersion | None, actor: str
+) -> FinancePackVersion:
+    """Keep a checked finance pack as the workspace's next version, audited as an upload or a roll-forward."""
+    pack.number = _next_number(db, FinancePackVersion, pack.workspace_id)
+    pack.content_sha256 = sha256(pack.content) or ""
+    pack.rolled_from_id = rolled_from.id if rolled_from else None
+    db.add(pack)
+    db.flush()
+    record(
+        db,
+        actor,
+        "finance.roll_forward" if rolled_from else "finance.upload",
+        f"finance pack v{pack.number} (period {pack.period})"
+        + (f" from v{rolled_from.number} (period {rolled_from.period})" if rolled_from else ""),
+        pack.workspace_id,
+        before=rolled_from.content if rolled_from else None,
+        after=pack.content,
+        user_id=pack.created_by,
+    )
+    return pack
+
+
+def finance_packs(db: Session, workspace_id: int) -> list[FinancePackVersion]:
+    query = select(FinancePackVersion).where(FinancePackVersion.workspace_id == workspace_id)
+    return list(db.scalars(query.order_by(FinancePackVersion.number.desc())))
+
+
+def finance_pack(db: Session, workspace_id: int, number: int) -> FinancePackVersion | None:
+    return db.scalar(
+        select(FinancePackVersion).where(
+            FinancePackVersion.workspace_id == workspace_id, FinancePackVersion.number == number
+        )
+    )

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from careflow.opportunity.model import OpportunityResult
 from careflow.scenario import Scenario
@@ -138,7 +139,9 @@ def baselines(db: Db, who: Membership) -> list[BaselineOut]:
 async def upload_baseline(db: Db, who: Writer, workbook: Annotated[UploadFile, File()]) -> BaselineOut:
     """Upload a baseline workbook; 422 with every located problem if it does not pass, and nothing is stored."""
     content = await workbook.read(MAX_UPLOAD_BYTES + 1)
-    return BaselineOut.of(actions.upload_baseline(db, who, workbook.filename, content))
+    # Writes run off the event loop: a write waiting for SQLite's lock must not stop the loop that lets the
+    # holder commit (that stall ended in 'database is locked' after 10 s under concurrent uploads and saves).
+    return BaselineOut.of(await run_in_threadpool(actions.upload_baseline, db, who, workbook.filename, content))
 
 
 @router.get("/workspaces/{workspace_id}/baselines/{number}")

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from careflow.errors import InputError, Problem
 from careflow.opportunity.model import OpportunityResult
@@ -53,6 +54,9 @@ from careflow.web.uploads import MAX_UPLOAD_BYTES
 
 router = APIRouter(include_in_schema=False)
 Csrf = Depends(csrf_protected)
+# Async routes (those that read an upload or a form) run their writes with run_in_threadpool: a write waiting for
+# SQLite's lock on the event loop would stop the loop that lets the lock's holder commit, for the 10-second busy
+# timeout, then fail with "database is locked" (found by benchmarks/web_crash.py under concurrent writes).
 
 
 def m(value: float) -> str:
@@ -315,7 +319,7 @@ def baselines(request: Request, db: Db, who: Membership) -> Response:
 async def upload_baseline(request: Request, db: Db, who: Writer, workbook: Annotated[UploadFile, File()]) -> Response:
     content = await workbook.read(MAX_UPLOAD_BYTES + 1)
     try:
-        version = actions.upload_baseline(db, who, workbook.filename, content)
+        version = await run_in_threadpool(actions.upload_baseline, db, who, workbook.filename, content)  # off the loop
     except InputError as error:
         return render(
             request,
@@ -671,7 +675,9 @@ async def save_scenario(request: Request, db: Db, who: Writer) -> Response:
     start = start if start.isdigit() and len(start) < 10 else ""
     base = actions.scenario_of(actions.scenario_version(db, who, int(start))) if start else None
     try:
-        version = actions.save_scenario(db, who, scenario_from_form(form, base))
+        version = await run_in_threadpool(
+            actions.save_scenario, db, who, scenario_from_form(form, base)
+        )  # off the loop
     except InputError as error:
         return editor(request, who, base, int(start) if start.isdigit() else None, form, error.problems)
     return see_other(f"/w/{who.workspace.id}/scenarios/{version.number}?saved=1")
@@ -681,7 +687,7 @@ async def save_scenario(request: Request, db: Db, who: Writer) -> Response:
 async def upload_scenario(request: Request, db: Db, who: Writer, document: Annotated[UploadFile, File()]) -> Response:
     content = await document.read(MAX_UPLOAD_BYTES + 1)
     try:
-        version = actions.upload_scenario(db, who, document.filename, content)
+        version = await run_in_threadpool(actions.upload_scenario, db, who, document.filename, content)  # off the loop
     except InputError as error:
         return render(
             request,
@@ -806,7 +812,7 @@ async def upload_reviews(request: Request, db: Db, who: Membership, reviews: Ann
     who.require(CASE_REVIEWS)
     content = await reviews.read(MAX_UPLOAD_BYTES + 1)
     try:
-        found = actions.upload_reviews(db, who, reviews.filename, content)
+        found = await run_in_threadpool(actions.upload_reviews, db, who, reviews.filename, content)  # off the loop
     except InputError as error:
         return render(
             request,

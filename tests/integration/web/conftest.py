@@ -3,6 +3,11 @@ workspaces with one member per role, and an app with its worker running."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +15,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from web_support import POSTGRES, Seeded, postgres_reachable, seed
+from web_support import CHROMIUM, PASSWORD, POSTGRES, Seeded, postgres_reachable, seed
 
 
 @pytest.fixture(scope="session")
@@ -74,3 +79,54 @@ def site(tmp_path_factory: pytest.TempPathFactory, demo_workbook: bytes) -> Iter
     application = create_app(WebConfig(seeded.url, job_processes=False))
     with TestClient(application):
         yield application, seeded
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`careflow serve` as a person starts it: migrated SQLite file, two accounts, worker processes, loopback only."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e '.[dev]')")
+    from careflow.store import accounts
+    from careflow.store.database import make_engine, session_factory, transaction, upgrade
+    from careflow.store.models import Role
+
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'careflow.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine)  # the command's own path is tested in test_migrations; here only the server runs as a process
+    with transaction(session_factory(engine)) as db:
+        workspace = accounts.workspace_named(db, "Exampleshire")
+        for email, role in (
+            ("analyst@council.example", Role.analyst),
+            ("admin@council.example", Role.admin),
+            ("finance@council.example", Role.finance),
+        ):
+            accounts.grant(db, accounts.create_user(db, email, PASSWORD), workspace, role)
+    engine.dispose()
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "careflow", "serve", "--port", str(port), "--database", url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parents[3],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

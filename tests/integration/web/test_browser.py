@@ -4,75 +4,13 @@ the admin's audit log. Every page gets an axe-core check (no serious or critical
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from web_support import PASSWORD, broken_workbook
+from web_support import ARTEFACTS, CHROMIUM, PASSWORD, broken_workbook, drawn
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(__file__).resolve().parents[3] / "test-artefacts" / "browser"
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`careflow serve` as a person starts it: migrated SQLite file, two accounts, worker processes, loopback only."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian's Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e '.[dev]')")
-    from careflow.store import accounts
-    from careflow.store.database import make_engine, session_factory, transaction, upgrade
-    from careflow.store.models import Role
-
-    folder = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{folder / 'careflow.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)  # the command's own path is tested in test_migrations; here only the server runs as a process
-    with transaction(session_factory(engine)) as db:
-        workspace = accounts.workspace_named(db, "Exampleshire")
-        for email, role in (("analyst@council.example", Role.analyst), ("admin@council.example", Role.admin)):
-            accounts.grant(db, accounts.create_user(db, email, PASSWORD), workspace, role)
-    engine.dispose()
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "careflow", "serve", "--port", str(port), "--database", url],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=Path(__file__).resolve().parents[3],
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def drawn(page: object, image: object) -> None:
-    """The chart image loaded and was drawn at a real size (a broken image shows only its alt text)."""
-    handle = image.element_handle()  # type: ignore[attr-defined]
-    page.wait_for_function("img => img.complete", arg=handle)  # type: ignore[attr-defined]
-    assert page.evaluate("img => img.complete && img.getBoundingClientRect().height > 150", handle)  # type: ignore[attr-defined]
 
 
 def test_analyst_journey_in_chromium(server: str, demo_workbook: bytes, tmp_path: Path) -> None:
