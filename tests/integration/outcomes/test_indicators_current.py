@@ -171,7 +171,9 @@ def test_cli_unknown_indicator_is_a_located_problem_and_writes_nothing(tmp_path:
         "--track", "reviews_overdue", "--track", "admissions_65",
     )  # fmt: skip
     assert done.returncode != 0
-    assert "--track" in (done.stdout + done.stderr) and "'admissions_65', which is not an indicator careflow knows" in (done.stdout + done.stderr)
+    assert "--track" in (done.stdout + done.stderr) and "'admissions_65', which is not an indicator careflow knows" in (
+        done.stdout + done.stderr
+    )
     assert "admissions_65_plus" in (done.stdout + done.stderr)  # the expected list names the real ids
     assert "Traceback" not in (done.stdout + done.stderr) and not (tmp_path / "d").exists()
 
@@ -274,4 +276,8 @@ def test_cli_compares_with_published_ascof_and_nearest_neighbours(tmp_path: Path
         "indicators", "report", str(examples / "indicators_synthetic.csv"), "--out", str(tmp_path / "e"),
         "--ascof", str(ODS), "--council-code", "E99999999",
     )  # fmt: skip
-    assert refused.returncode != 0 and "--council-code" in (refused.stdout + refused.stderr) and not (tmp_path / "e").exists()
+    assert (
+        refused.returncode != 0
+        and "--council-code" in (refused.stdout + refused.stderr)
+        and not (tmp_path / "e").exists()
+    )
