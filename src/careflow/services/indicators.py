@@ -36,6 +36,12 @@ class IndicatorRegistry(BaseModel):
     indicators: list[IndicatorDefinition]
 
 
+class MonthValue(BaseModel):
+    month: str
+    value: float | None
+    target: float | None
+
+
 class IndicatorReading(BaseModel):
     """An indicator's latest month against its target, with the previous value and the trend."""
 
@@ -49,6 +55,10 @@ class IndicatorReading(BaseModel):
     previous: float | None
     trend: str
     note: str
+    direction: str = "higher"
+    ascof: str | None = None
+    series: list[MonthValue] = []  # every month of the data, oldest first (gaps as null), for the trend line
+    trend_text: str = ""  # the trend line in words: its text alternative
 
 
 class ComparedSide(BaseModel):
@@ -139,7 +149,7 @@ def indicator_dashboard(
     `render`, the HTML page and workbook.
 
     `tracked` (ids) replaces the data's own 'tracked' sheet; with neither, every indicator is shown."""
-    from careflow.outcomes.dashboard import render_dashboard_files
+    from careflow.outcomes.dashboard import render_dashboard_files, sparkline_text
     from careflow.outcomes.indicators import TRACKED, evaluate, load_monthly, select_indicators
     from careflow.outcomes.references import COUNCIL_TYPES, references_for
 
@@ -159,6 +169,8 @@ def indicator_dashboard(
             id=r.indicator.id, name=r.dated_name(), unit=r.indicator.unit, month=r.latest.month,
             value=r.latest.value, target=r.latest.target, rag=r.latest.rag,
             previous=r.previous.value if r.previous else None, trend=r.trend, note=r.latest.note,
+            direction=r.indicator.direction, ascof=r.indicator.ascof, trend_text=sparkline_text(r),
+            series=[MonthValue(month=p.month, value=p.value, target=p.target) for p in r.series],
         )
         for r in results
     ]  # fmt: skip

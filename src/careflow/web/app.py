@@ -208,8 +208,9 @@ def create_app(config: WebConfig) -> FastAPI:
             return problem_response(500, "Internal error", detail)
         return page_error(request, 500, "Something went wrong", detail)
 
-    from careflow.web import api, pages
+    from careflow.web import api, pages, performance_pages
 
     app.include_router(pages.router)
+    app.include_router(performance_pages.router)
     app.include_router(api.router)
     return app
