@@ -7,7 +7,6 @@ report`) and render; storage and audit are in `careflow.store.indicator_records`
 from __future__ import annotations
 
 import base64
-import os
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,18 +23,18 @@ from careflow.web.uploads import MAX_UPLOAD_BYTES, check_upload, display_name
 router = APIRouter(include_in_schema=False)
 Csrf = Depends(csrf_protected)
 INDICATOR_SUFFIXES = (".xlsx", ".csv")
-PUBLIC_DATA_ENV = "CAREFLOW_PUBLIC_DATA"
 ASCOF_FILE = "dhsc-ascof-time-series-2024-25.ods"
 NEIGHBOURS_FILE = "ons-statistical-nearest-neighbours-2025.xlsx"
 ONS_CODE = re.compile(r"^E(06|08|09|10)\d{6}$")  # an upper-tier council: unitary, metropolitan, London, county
 
 
 def public_data() -> Path | None:
-    """The folder of published statistics ($CAREFLOW_PUBLIC_DATA, else ../shared/data/public beside a checkout),
-    if it holds the ASCOF time series; None when this server has not been given them."""
-    given = os.environ.get(PUBLIC_DATA_ENV)
-    candidates = [Path(given)] if given else [Path(__file__).resolve().parents[3].parent / "shared" / "data" / "public"]
-    return next((c for c in candidates if (c / ASCOF_FILE).is_file()), None)
+    """The folder of published statistics (the importer's: $CAREFLOW_PUBLIC_DATA, else ../shared/data/public
+    beside a checkout) if it holds the ASCOF time series; None when this server has not been given them."""
+    from careflow.imports.england import public_data_folder
+
+    folder = public_data_folder()
+    return folder if folder is not None and (folder / ASCOF_FILE).is_file() else None
 
 
 def _dashboard(who: Any, content: bytes, file_name: str, tracked: list[str], code: str | None) -> Any:

@@ -116,3 +116,48 @@ def test_published_comparisons_with_nearest_neighbours(app: object, seeded: Seed
     assert "15 nearest neighbours: median" in page
     assert "No: different period: yours is the 12 months to 2018-03" in page
     assert "ASCOF time series to 2024-25" in page  # the publication cited in words
+
+
+PERFORMANCE_ROUTES = [  # (method, path, what it needs, status when allowed); POSTs send input refused after the role check
+    ("GET", "/w/{w}/indicators", "read", 200),
+    ("POST", "/w/{w}/indicators", "write", 422),
+    ("GET", "/w/{w}/indicators/tracked", "read", 200),
+    ("POST", "/w/{w}/indicators/tracked", "write", 422),
+    ("GET", "/w/{w}/indicators/1", "read", 200),
+    ("GET", "/w/{w}/indicators/2", "read", 404),  # no such version
+]
+
+
+def test_authorisation_matrix_for_the_performance_pages(app: object, seeded: Seeded) -> None:
+    from careflow.store import indicator_records
+    from integration.web.test_authorisation import ALLOWED, ROLES, _expected
+
+    with transaction(session_factory(make_engine(seeded.url))) as db:
+        for workspace in (seeded.own, seeded.other):
+            indicator_records.add_upload(db, workspace, "monthly.csv", SYNTHETIC.read_bytes(), ("2016-04", "2018-03"),
+                                         "test", None)  # fmt: skip
+    wrong = []
+    for role in (None, *ROLES):
+        client = TestClient(app)  # type: ignore[arg-type]
+        csrf = sign_in(client, seeded.emails[role]) if role else ""
+        for own, workspace in ((True, seeded.own), (False, seeded.other)):
+            if role is None and not own:
+                continue
+            for method, template, need, allowed_status in PERFORMANCE_ROUTES:
+                path = template.format(w=workspace)
+                if method == "GET":
+                    status = client.get(path, follow_redirects=False).status_code
+                elif path.endswith("/tracked"):
+                    data = {"csrf_token": csrf, "council_code": "not a code"}
+                    status = client.post(path, data=data, follow_redirects=False).status_code
+                else:
+                    files = {"data": ("empty.csv", b"", "text/csv")}
+                    status = client.post(
+                        path, data={"csrf_token": csrf}, files=files, follow_redirects=False
+                    ).status_code
+                expected = _expected(role, own, need, allowed_status, path)
+                if status != expected:
+                    wrong.append(f"{role or 'signed out'} {'own' if own else 'other'} {method} {path}: {status}, "
+                                 f"expected {expected}")  # fmt: skip
+    assert not wrong, "\n".join(wrong)
+    assert set(ALLOWED) >= {"read", "write"}
