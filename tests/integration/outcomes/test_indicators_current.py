@@ -4,7 +4,6 @@ figure, and comparisons that say whether they are like for like."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from careflow.outcomes.indicators import (
     month_index,
 )
 from cli_runner import run_careflow
+from integration.outcomes.test_indicators import write_monthly
 
 PUBLIC = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "public"
 ODS = PUBLIC / "dhsc-ascof-time-series-2024-25.ods"
@@ -34,14 +34,6 @@ def month(text: str) -> int:
     index = month_index(text)
     assert index is not None
     return index
-
-
-def write_csv(path: Path, rows: list[list[object]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["month", "measure", "value", "provider"])
-        writer.writerows(rows)
-    return path
 
 
 def need_public(*paths: Path) -> None:
@@ -207,7 +199,7 @@ def test_workbook_tracked_sheet_chooses_the_indicators(tmp_path: Path) -> None:
 
 
 def test_provider_rows_that_do_not_add_up_are_located(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "monthly.csv", [
+    path = write_monthly(tmp_path / "monthly.csv", [
         ["2017-02", "packages_reviewed", 60, ""],
         ["2017-02", "packages_reviewed", 30, "PRV-A"],
         ["2017-02", "packages_reviewed", 25, "PRV-B"],
@@ -224,7 +216,7 @@ def test_provider_rows_that_do_not_add_up_are_located(tmp_path: Path) -> None:
 
 
 def test_provider_rows_make_the_council_wide_figure_when_it_is_absent(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "monthly.csv", [
+    path = write_monthly(tmp_path / "monthly.csv", [
         ["2017-02", "packages_reviewed", 30, "PRV-A"],
         ["2017-02", "packages_reviewed", 30, "PRV-B"],
         ["2017-02", "packages_reduced", 6, "PRV-A"],
@@ -241,7 +233,7 @@ def test_provider_rows_make_the_council_wide_figure_when_it_is_absent(tmp_path: 
 def test_reference_comparisons_label_both_periods_and_definitions(tmp_path: Path) -> None:
     from careflow.services import indicator_dashboard
 
-    path = write_csv(tmp_path / "monthly.csv", [
+    path = write_monthly(tmp_path / "monthly.csv", [
         ["2017-07", "delayed_days_social_care", 644.7, ""],
         ["2017-07", "delayed_days_trajectory", 860.3, ""],
     ])  # fmt: skip
