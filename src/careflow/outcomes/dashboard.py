@@ -91,7 +91,7 @@ def render_dashboard(results: list[IndicatorResult], comparisons: Sequence[Compa
     for r in results:
         i, now = r.indicator, r.latest
         spark = sparkline([s.value for s in r.series], [s.target for s in r.series])
-        spark = f'<figure role="img" aria-label="{escape(sparkline_text(r))}">{spark}</figure>'
+        spark = f'<div role="img" aria-label="{escape(sparkline_text(r))}">{spark}</div>'
         rows.append((i, now, spark, r))
         classes.append(RAG_CLASS[now.rag])
     body = ["<table><thead><tr><th>Indicator</th><th>Latest</th><th>Target</th><th>RAG</th><th>Previous</th>",
