@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -202,10 +203,25 @@ def _comparisons(
                                   "time series (e.g. E10000020 for Norfolk)")])  # fmt: skip
     peers: list[str] = []
     if compare.neighbours is not None and code is not None:
-        from careflow.imports.peers import PEER_COUNT, NearestNeighbours
+        from careflow.imports.peers import PEER_COUNT
 
-        peers = NearestNeighbours(compare.neighbours).neighbours(code, PEER_COUNT)
+        peers = nearest_neighbours(compare.neighbours).neighbours(code, PEER_COUNT)
     return comparisons + ascof_comparisons(results, data, published, code, peers)
+
+
+def nearest_neighbours(path: Path) -> Any:
+    """ONS's nearest neighbours, read once per process for each version of the file: the workbook's distance
+    matrix takes several seconds to read, too long for every page view."""
+    from careflow.imports.peers import NearestNeighbours
+
+    if not Path(path).is_file():
+        return NearestNeighbours(path)  # its own located problem: no such file
+    return _neighbours_cached(str(Path(path).resolve()), Path(path).stat().st_mtime, NearestNeighbours)
+
+
+@lru_cache(maxsize=2)
+def _neighbours_cached(path: str, mtime: float, reader: Any) -> Any:
+    return reader(Path(path))
 
 
 def _comparison_model(c: Any) -> IndicatorComparison:

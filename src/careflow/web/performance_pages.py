@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -55,9 +56,15 @@ def _dashboard(who: Any, content: bytes, file_name: str, tracked: list[str], cod
 
 def _trend_image(reading: Any) -> str:
     """The trend line with the target dashed, as a data: URI for an <img> (its alt text is `trend_text`)."""
+    return _trend_uri(tuple(p.value for p in reading.series), tuple(p.target for p in reading.series))
+
+
+@lru_cache(maxsize=512)
+def _trend_uri(values: tuple[float | None, ...], targets: tuple[float | None, ...]) -> str:
+    # Drawing takes ~40 ms a line: a dashboard viewed again draws nothing
     from careflow.outcomes.dashboard import sparkline
 
-    svg = sparkline([p.value for p in reading.series], [p.target for p in reading.series])
+    svg = sparkline(list(values), list(targets))
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
