@@ -43,6 +43,13 @@ class MonthValue(BaseModel):
     target: float | None
 
 
+class ProviderReading(BaseModel):
+    provider: str
+    value: float | None
+    target: float | None
+    rag: str
+
+
 class IndicatorReading(BaseModel):
     """An indicator's latest month against its target, with the previous value and the trend."""
 
@@ -60,6 +67,7 @@ class IndicatorReading(BaseModel):
     ascof: str | None = None
     series: list[MonthValue] = []  # every month of the data, oldest first (gaps as null), for the trend line
     trend_text: str = ""  # the trend line in words: its text alternative
+    providers: list[ProviderReading] = []  # the latest month by provider, for by-provider indicators
 
 
 class ComparedSide(BaseModel):
@@ -172,6 +180,8 @@ def indicator_dashboard(
             previous=r.previous.value if r.previous else None, trend=r.trend, note=r.latest.note,
             direction=r.indicator.direction, ascof=r.indicator.ascof, trend_text=sparkline_text(r),
             series=[MonthValue(month=p.month, value=p.value, target=p.target) for p in r.series],
+            providers=[ProviderReading(provider=p.provider, value=p.value, target=p.target, rag=p.rag)
+                       for p in r.by_provider],
         )
         for r in results
     ]  # fmt: skip

@@ -44,6 +44,7 @@ def test_upload_dashboard_tracked_and_audit(app: object, seeded: Seeded) -> None
     assert "Average time to reable" in page  # every indicator while none is chosen
     assert 'alt="Trend: From ' in page and "data:image/svg+xml;base64," in page  # trend line and its words
     assert "(withdrawn measure: delayed transfers of care" in page  # dated by the data
+    assert "By provider, 2018-03" in page and "PRV-03" in page
 
     chosen = client.post(
         f"/w/{seeded.own}/indicators/tracked",
@@ -62,6 +63,16 @@ def test_upload_dashboard_tracked_and_audit(app: object, seeded: Seeded) -> None
     # the other workspace sees neither the data nor the choice
     assert client.get(f"/w/{seeded.other}/indicators/1").status_code == 404
     assert client.get(f"/w/{seeded.other}/indicators/tracked").status_code == 404
+
+
+def test_provider_names_are_shown_escaped(app: object, seeded: Seeded) -> None:
+    client = TestClient(app)  # type: ignore[arg-type]
+    csrf = sign_in(client, seeded.emails["analyst"])
+    hostile = b"month,measure,value,provider\n2017-02,packages_reviewed,10,<script>alert(1)</script>\n"
+    hostile += b"2017-02,packages_reduced,2,<script>alert(1)</script>\n"
+    location = _upload(client, seeded.own, csrf, hostile).headers["location"]  # type: ignore[attr-defined]
+    page = client.get(location).text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
 
 
 def test_bad_data_shows_located_problems_and_stores_nothing(app: object, seeded: Seeded) -> None:
