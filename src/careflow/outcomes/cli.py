@@ -246,14 +246,25 @@ def indicators_report(
     out_dir: Path = typer.Option(..., "--out", help="Folder for indicators.html and indicators.xlsx"),
     council: str = typer.Option("Your council", help="Council name for the page title"),
     council_type: str | None = typer.Option(None, help="county, unitary, metropolitan or london (for references)"),
+    track: list[str] = typer.Option(
+        [], "--track", help="Indicator id to track (repeat, or comma-separate); replaces the data's 'tracked' sheet"
+    ),
+    ascof: Path | None = typer.Option(None, "--ascof", help="DHSC's ASCOF time series (.ods) to compare with"),
+    neighbours: Path | None = typer.Option(
+        None, "--neighbours", help="ONS statistical nearest neighbours (.xlsx), with --ascof and --council-code"
+    ),
+    council_code: str | None = typer.Option(None, "--council-code", help="Your council's ONS code, e.g. E10000020"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
     force: bool = FORCE,
 ) -> None:
-    """Compute every indicator by month, compare with target and previous periods, write the dashboard."""
+    """Compute the tracked indicators by month, compare with target, previous periods and published figures."""
     from careflow.outcomes.indicators import format_value
     from careflow.services import indicator_dashboard
+    from careflow.services.indicators import ComparisonSources
 
-    dashboard = indicator_dashboard(input_path, council, council_type, render=True)
+    tracked = [t.strip() for item in track for t in item.split(",") if t.strip()]
+    compare = ComparisonSources(ascof=ascof, neighbours=neighbours, council_code=council_code)
+    dashboard = indicator_dashboard(input_path, council, council_type, True, tracked or None, compare)
     dashboard.out = [str(p) for p in write_outputs(out_dir, {f.name: f.data for f in dashboard.files}, force)]
     if as_json:
         emit_json(dashboard)
@@ -268,4 +279,6 @@ def indicators_report(
             f"[{style[r.rag]}]{r.rag}[/]", r.trend,
         )  # fmt: skip
     out.print(shown)
+    for c in dashboard.comparisons:
+        out.print(c.sentence, markup=False, highlight=False)
     out.print(f"Wrote {', '.join(dashboard.out)}")

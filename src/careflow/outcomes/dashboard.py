@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from careflow.outcomes.indicators import IndicatorResult, MonthlyData, format_value
-from careflow.outcomes.references import TYPE_LABEL, ReferenceValue
+from careflow.outcomes.comparisons import Comparison
+from careflow.outcomes.indicators import IndicatorResult, format_value
 from careflow.report.charts import PALETTE, figure, to_svg
 from careflow.report.excel import write_results
 from careflow.report.html import Section, escape, paragraphs, render_page, table
@@ -26,48 +26,61 @@ def sparkline(values: list[float | None], target: list[float | None]) -> str:
     return to_svg(fig)
 
 
-def delayed_growth(data: MonthlyData) -> float | None:
-    """Growth in social-care delayed days from the first to the last month with a value, as a %."""
-    series = data.values.get(("delayed_days_social_care", ""), {})
-    if len(series) < 2:
-        return None
-    first, last = series[min(series)], series[max(series)]
-    return (last - first) / first * 100 if first else None
-
-
-def own_value(reference: ReferenceValue, results: list[IndicatorResult], data: MonthlyData) -> float | None:
-    if reference.indicator == "delayed_growth":
-        return delayed_growth(data)
-    for result in results:
-        if result.indicator.id == reference.indicator:
-            return result.latest.value
-    return None
+def sparkline_text(result: IndicatorResult) -> str:
+    """The trend line's text alternative: first and last values, lowest and highest, and the months with none."""
+    unit = result.indicator.unit
+    points = [(s.month, s.value) for s in result.series if s.value is not None]
+    if not points:
+        return "No values to draw."
+    low = min(points, key=lambda p: p[1])
+    high = max(points, key=lambda p: p[1])
+    gaps = len(result.series) - len(points)
+    text = (
+        f"From {format_value(points[0][1], unit)} in {points[0][0]} to {format_value(points[-1][1], unit)} in "
+        f"{points[-1][0]}; lowest {format_value(low[1], unit)} ({low[0]}), highest {format_value(high[1], unit)} "
+        f"({high[0]})"
+    )
+    return text + (f"; {gaps} month(s) without a value." if gaps else ".")
 
 
 def ascof_label(indicator_id: str) -> str:
     """The indicator's ASCOF code under both numberings, citing DHSC; blank for local measures."""
-    from careflow.outcomes.indicators import ASCOF_CODES, ASCOF_RENUMBERING_SOURCE
+    from careflow.outcomes.indicators import ASCOF_CODES, ASCOF_RENUMBERING_SOURCE, BY_ID
 
     code = ASCOF_CODES.get(indicator_id)
-    return f"{code.describe()}; {ASCOF_RENUMBERING_SOURCE}" if code else ""
+    if code:
+        return f"{code.describe()}; {ASCOF_RENUMBERING_SOURCE}"
+    refreshed = BY_ID[indicator_id].ascof if indicator_id in BY_ID else None
+    return f"ASCOF {refreshed} (refreshed measure, 2023/24 onward); {ASCOF_RENUMBERING_SOURCE}" if refreshed else ""
 
 
-def reference_rows(
-    references: list[ReferenceValue], results: list[IndicatorResult], data: MonthlyData, as_text: bool = True
-) -> list[list[Any]]:
-    """Published reference values beside the council's own; numbers stay numbers for the workbook."""
+def comparison_rows(comparisons: Sequence[Comparison], as_text: bool = True) -> list[list[Any]]:
+    """Each comparison with both sides' period and definition; numbers stay numbers for the workbook."""
     rows = []
-    for r in references:
-        mine = own_value(r, results, data)
-        reference: Any = f"{r.value.value:,.2f}" if as_text else r.value.value
-        yours: Any = ("" if mine is None else f"{mine:,.1f}") if as_text else mine
-        rows.append([r.topic, TYPE_LABEL[r.council_type], r.period, reference, yours, r.caveat, r.value.describe()])
-    return rows
+    for c in comparisons:
+        yours: Any = format_value(c.yours.value, c.unit) if as_text else c.yours.value
+        theirs: Any = format_value(c.theirs.value, c.unit) if as_text else c.theirs.value
+        rows.append(
+            [
+                c.topic,
+                yours,
+                f"{c.yours.period}; {c.yours.definition}",
+                c.theirs.who,
+                theirs,
+                f"{c.theirs.period}; {c.theirs.definition}",
+                c.verdict(),
+                c.peer_summary(),
+                c.theirs.source,
+            ]
+        )
+    return rows  # fmt: skip
 
 
-def render_dashboard(
-    results: list[IndicatorResult], data: MonthlyData, references: list[ReferenceValue], council: str
-) -> str:
+COMPARISON_HEADERS = ["Indicator", "Yours", "Your period and definition", "Compared with", "Theirs",
+                      "Their period and definition", "Like for like?", "Nearest neighbours", "Source"]  # fmt: skip
+
+
+def render_dashboard(results: list[IndicatorResult], comparisons: Sequence[Comparison], council: str) -> str:
     latest_month = results[0].latest.month if results else ""
     counts = {k: sum(1 for r in results if r.latest.rag == k) for k in ("green", "amber", "red", "no data")}
     summary = (
@@ -78,6 +91,7 @@ def render_dashboard(
     for r in results:
         i, now = r.indicator, r.latest
         spark = sparkline([s.value for s in r.series], [s.target for s in r.series])
+        spark = f'<div role="img" aria-label="{escape(sparkline_text(r))}">{spark}</div>'
         rows.append((i, now, spark, r))
         classes.append(RAG_CLASS[now.rag])
     body = ["<table><thead><tr><th>Indicator</th><th>Latest</th><th>Target</th><th>RAG</th><th>Previous</th>",
@@ -85,7 +99,7 @@ def render_dashboard(
     for (i, now, spark, r), css in zip(rows, classes, strict=True):
         previous = format_value(r.previous.value if r.previous else None, i.unit)
         body.append(
-            f'<tr class="{escape(css)}"><td>{escape(i.name)}</td><td class="num">{escape(format_value(now.value, i.unit))}</td>'
+            f'<tr class="{escape(css)}"><td>{escape(r.dated_name())}</td><td class="num">{escape(format_value(now.value, i.unit))}</td>'
             f'<td class="num">{escape(format_value(now.target, i.unit))}</td><td>{escape(now.rag)}</td>'
             f'<td class="num">{escape(previous)}</td><td>{escape(r.trend)}</td><td>{escape(i.direction)}</td>'
             f'<td style="width:200px">{spark}</td></tr>'
@@ -119,20 +133,16 @@ def render_dashboard(
                 ),
             )  # fmt: skip
         )
-    if references:
+    if comparisons:
         sections.append(
             Section(
-                "Compared with similar councils",
+                "Compared with published figures",
                 paragraphs(
-                    "Reference values by council type as printed in the source reports. Periods and definitions "
-                    "differ from yours; the caveat says how.",
+                    "Each comparison names both periods and definitions. It is like for like only when both are "
+                    "the same; otherwise it says what differs.",
                     css="note",
                 )
-                + table(
-                    ["Topic", "Council type", "Period", "Reference", "Yours", "Caveat", "Source"],
-                    reference_rows(references, results, data),
-                    numeric=(3, 4),
-                ),
+                + table(COMPARISON_HEADERS, comparison_rows(comparisons), numeric=(1, 4)),
             )  # fmt: skip
         )
     definitions = [
@@ -169,10 +179,10 @@ def render_dashboard(
 
 
 def dashboard_sheets(
-    results: list[IndicatorResult], data: MonthlyData, references: list[ReferenceValue]
+    results: list[IndicatorResult], comparisons: Sequence[Comparison]
 ) -> dict[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]:
     latest = [
-        [r.indicator.id, r.indicator.name, r.latest.month, r.latest.value, r.latest.target, r.latest.rag,
+        [r.indicator.id, r.dated_name(), r.latest.month, r.latest.value, r.latest.target, r.latest.rag,
          r.previous.value if r.previous else None, r.change, r.trend,
          r.year_ago.value if r.year_ago else None, r.indicator.unit, r.latest.note, r.commentary()]
         for r in results
@@ -194,21 +204,20 @@ def dashboard_sheets(
         "By provider": (["indicator", "provider", "month", "value", "target", "RAG", "note"], providers),
         "Definitions": (["id", "name", "numerator", "denominator", "scale", "unit", "period", "direction",
                          "default target", "amber margin", "source", "ASCOF measure"], definitions),
-        "References": (["topic", "council type", "period", "reference", "yours", "caveat", "source"],
-                       reference_rows(references, results, data, as_text=False)),
+        "Comparisons": ([h.lower() for h in COMPARISON_HEADERS], comparison_rows(comparisons, as_text=False)),
     }  # fmt: skip
 
 
 def render_dashboard_files(
-    results: list[IndicatorResult], data: MonthlyData, references: list[ReferenceValue], council: str
+    results: list[IndicatorResult], comparisons: Sequence[Comparison], council: str
 ) -> dict[str, bytes]:
     """indicators.html and indicators.xlsx as bytes."""
     from careflow.files import rendered_bytes
 
     notes = [f"Performance indicators for {council}, computed by careflow from the monthly data file.",
              "Values are unrounded; RAG compares each value with its target and amber margin."]  # fmt: skip
-    sheets = dashboard_sheets(results, data, references)
+    sheets = dashboard_sheets(results, comparisons)
     return {
-        "indicators.html": render_dashboard(results, data, references, council).encode("utf-8"),
+        "indicators.html": render_dashboard(results, comparisons, council).encode("utf-8"),
         "indicators.xlsx": rendered_bytes(lambda path: write_results(path, sheets, notes=notes), ".xlsx"),
     }

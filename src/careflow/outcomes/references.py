@@ -30,7 +30,8 @@ class ReferenceValue:
     period: str
     value: Value
     indicator: str | None = None  # the careflow indicator it can be compared with, if any
-    caveat: str = ""
+    caveat: str = ""  # how its definition differs from careflow's indicator (blank: the same definition)
+    definition: str = ""  # what the figure counts, in a few words, shown beside its period
 
 
 def _funding(council_type: str, line: int, cells: tuple[str, str, str]) -> list[ReferenceValue]:
@@ -46,6 +47,8 @@ DELAYED_GROWTH = "Growth in delayed days within the month, April 2014 to July 20
 DELAYED_DAYS = "Delayed transfer of care days in the month (all causes), average council"
 GROWTH_CAVEAT = "growth in all delayed days; careflow compares your first and last month of social-care days"
 DAYS_CAVEAT = "all delayed days in December 2014; careflow's indicator counts social-care days only"
+ALL_CAUSES = "delayed days, all causes"
+GROWTH_ALL_CAUSES = "growth in delayed days, all causes"
 
 REFERENCES: tuple[ReferenceValue, ...] = (
     *_funding("county", 244, ("£79.58", "116.62", "254.11")),
@@ -54,22 +57,26 @@ REFERENCES: tuple[ReferenceValue, ...] = (
     *_funding("unitary", 247, ("£95.32", "211.88", "324.47")),
     *_funding("england", 248, ("£93.67", "210.18", "322.56")),
     ReferenceValue(DELAYED_GROWTH, "county", "Apr 2014 – Jul 2016",
-                   quoted(68, SEED_000, "L315", "CCN members have seen a 68% increase"), "delayed_growth", GROWTH_CAVEAT),
+                   quoted(68, SEED_000, "L315", "CCN members have seen a 68% increase"), "delayed_growth", GROWTH_CAVEAT,
+                   GROWTH_ALL_CAUSES),
     ReferenceValue(DELAYED_GROWTH, "metropolitan", "Apr 2014 – Jul 2016",
                    quoted(49, SEED_000, "L315", "Metropolitan Boroughs facing a 49% increase"), "delayed_growth",
-                   GROWTH_CAVEAT),
+                   GROWTH_CAVEAT, GROWTH_ALL_CAUSES),
     ReferenceValue(DELAYED_GROWTH, "unitary", "Apr 2014 – Jul 2016",
-                   quoted(48, SEED_000, "L315", "non-CCN unitary councils (48%)"), "delayed_growth", GROWTH_CAVEAT),
+                   quoted(48, SEED_000, "L315", "non-CCN unitary councils (48%)"), "delayed_growth", GROWTH_CAVEAT,
+                   GROWTH_ALL_CAUSES),
     ReferenceValue(DELAYED_GROWTH, "london", "Apr 2014 – Jul 2016",
-                   quoted(38, SEED_000, "L315", "London (38%)"), "delayed_growth", GROWTH_CAVEAT),
+                   quoted(38, SEED_000, "L315", "London (38%)"), "delayed_growth", GROWTH_CAVEAT,
+                   GROWTH_ALL_CAUSES),
     ReferenceValue(DELAYED_DAYS, "county", "December 2014",
-                   quoted(115, SEED_003, "L140", "a total of 115 delayed"), "delayed_days_social_care", DAYS_CAVEAT),
+                   quoted(115, SEED_003, "L140", "a total of 115 delayed"), "delayed_days_social_care", DAYS_CAVEAT,
+                   ALL_CAUSES),
     ReferenceValue(DELAYED_DAYS, "england", "December 2014",
                    quoted(88, SEED_003, "L142", "for local authorities of 88."), "delayed_days_social_care",
-                   DAYS_CAVEAT),
+                   DAYS_CAVEAT, ALL_CAUSES),
     ReferenceValue("Short-term service users with no or lower ongoing support, %", "county", "2014/15",
-                   quoted(79, SEED_000, "L946", "79%"), "short_term_no_or_lower_support",
-                   "the highest of any council type (CCN 2016, Key Statistics)"),
+                   quoted(79, SEED_000, "L946", "79%"), "short_term_no_or_lower_support", "",
+                   "older ASCOF 2D, county areas: the highest of any council type"),
 )  # fmt: skip
 
 

@@ -133,6 +133,8 @@ def synthetic_monthly(start: str = "2016-04", months: int = 24, seed: int = 2017
     860.3, 700.5, 568.4, 587.3 for Jul-17, Sep-17, Nov-17, Mar-18), straight lines between them.
     """
     rng = np.random.default_rng(seed)
+    # The refreshed ASCOF measures draw from their own stream, so the older measures' values stay as they were
+    refreshed = np.random.default_rng(seed + 1)
     year, month = (int(x) for x in start.split("-"))
     first = year * 12 + month - 1
     trajectory_points = {2017 * 12 + 6: 860.3, 2017 * 12 + 8: 700.5, 2017 * 12 + 10: 568.4, 2018 * 12 + 2: 587.3}
@@ -189,4 +191,23 @@ def synthetic_monthly(start: str = "2016-04", months: int = 24, seed: int = 2017
         ongoing = rng.binomial(finished, 0.4)
         add("ongoing_packages_after_reablement", ongoing)
         add("ongoing_weekly_cost_total", ongoing * (235 - 30 * progress + rng.normal(0, 8)))
+        new_clients = refreshed.poisson(70 + 10 * progress)
+        add("reablement_new_clients", new_clients)
+        add("reablement_no_further_request", refreshed.binomial(new_clients, 0.74 + 0.05 * progress))
+        hospital = refreshed.poisson(2100)
+        add("hospital_discharges_65_plus", hospital)
+        add("discharged_to_reablement_65_plus", refreshed.binomial(hospital, 0.035 + 0.01 * progress))
+        cohort = refreshed.poisson(80)
+        add("reablement_discharges_12_weeks_before", cohort)
+        add("in_community_12_weeks", refreshed.binomial(cohort, 0.60 + 0.03 * progress))
+        for measure, people, at_home in (("long_term_support_ld_18_64", 2300, 0.79),
+                                         ("long_term_support_18_64", 5600, 0.75),
+                                         ("long_term_support_65_plus", 8900, 0.55 + 0.03 * progress)):  # fmt: skip
+            supported = refreshed.poisson(people)
+            add(measure, supported)
+            add(f"{measure}_at_home", refreshed.binomial(supported, at_home))
+        community = refreshed.poisson(9800)
+        add("long_term_community_support", community)
+        add("self_directed_support", refreshed.binomial(community, 0.93))
+        add("direct_payments", refreshed.binomial(community, 0.20 + 0.02 * progress))
     return rows

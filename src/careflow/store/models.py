@@ -230,3 +230,32 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     before_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     after_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class IndicatorUpload(Base):
+    """One month-by-month indicator workbook (the CLI's `indicators report` input) as uploaded; never overwritten."""
+
+    __tablename__ = "indicator_uploads"
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(255))
+    first_month: Mapped[str] = mapped_column(String(7))
+    last_month: Mapped[str] = mapped_column(String(7))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)
+
+
+class IndicatorSet(Base):
+    """The indicators a workspace tracks and the council's ONS code for comparisons; one row per workspace."""
+
+    __tablename__ = "indicator_sets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), unique=True)
+    tracked_json: Mapped[str] = mapped_column(Text, default="[]")  # indicator ids in order; [] = every indicator
+    council_code: Mapped[str | None] = mapped_column(String(9), nullable=True)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=now)

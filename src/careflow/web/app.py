@@ -208,9 +208,10 @@ def create_app(config: WebConfig) -> FastAPI:
             return problem_response(500, "Internal error", detail)
         return page_error(request, 500, "Something went wrong", detail)
 
-    from careflow.web import api, finance_pages, pages
+    from careflow.web import api, finance_pages, pages, performance_pages
 
     app.include_router(pages.router)
     app.include_router(finance_pages.router)
+    app.include_router(performance_pages.router)
     app.include_router(api.router)
     return app

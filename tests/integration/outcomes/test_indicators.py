@@ -55,6 +55,11 @@ def test_quoted_figures_are_printed_where_cited(seed: Callable[[str, int], str])
     values = [v for i in REGISTRY for v in (i.target_provenance, i.reference) if v is not None]
     values += [r.value for r in REFERENCES]
     quoted = [v for v in values if v.provenance.kind == "quoted"]
+    # figures quoted from a published table (a cell, not a line of a report) are checked against the table
+    # itself in test_indicators_current.py
+    cells = [v for v in quoted if "!" in v.provenance.line]
+    assert {v.provenance.document for v in cells} <= {"dhsc-ascof-time-series-2024-25.ods"}
+    quoted = [v for v in quoted if v not in cells]
     assert len(quoted) >= 20
     for value in quoted:
         p = value.provenance
@@ -103,6 +108,21 @@ def test_rolling_admissions_rate_and_missing_months() -> None:
          "amber"),
         ("delayed_days_social_care", {"delayed_days_social_care": 700, "delayed_days_trajectory": 587.3}, 700.0,
          "red"),
+        # the refreshed ASCOF measures (default target: England's 2024-25 outcome)
+        ("reablement_no_further_request", {"reablement_no_further_request": 80, "reablement_new_clients": 100}, 80.0,
+         "green"),
+        ("community_12_weeks_after_discharge", {"in_community_12_weeks": 58, "reablement_discharges_12_weeks_before":
+         100}, 58.0, "amber"),  # 2.7 points short of 60.7, margin 3
+        ("discharges_offered_reablement", {"discharged_to_reablement_65_plus": 30, "hospital_discharges_65_plus": 1000},
+         3.0, "red"),  # 2.7 points short of 5.7, margin 1
+        ("ld_living_at_home_18_64", {"long_term_support_ld_18_64_at_home": 850, "long_term_support_ld_18_64": 1000},
+         85.0, "green"),
+        ("living_at_home_18_64", {"long_term_support_18_64_at_home": 700, "long_term_support_18_64": 1000}, 70.0,
+         "red"),
+        ("living_at_home_65_plus", {"long_term_support_65_plus_at_home": 600, "long_term_support_65_plus": 1000},
+         60.0, "amber"),
+        ("self_directed_support", {"self_directed_support": 900, "long_term_community_support": 1000}, 90.0, "green"),
+        ("direct_payments", {"direct_payments": 200, "long_term_community_support": 1000}, 20.0, "red"),
     ],
 )  # fmt: skip
 def test_each_indicator_on_hand_computed_data(
