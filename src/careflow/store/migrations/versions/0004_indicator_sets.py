@@ -1,7 +1,7 @@
 """Performance indicators: uploaded monthly indicator workbooks and the indicators each workspace tracks.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 
 from __future__ import annotations
