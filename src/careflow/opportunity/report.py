@@ -88,6 +88,12 @@ def provenance_rows(result: OpportunityResult, baseline: Baseline) -> list[list[
             rows.append([lever.name, _label(name), name, quantity(value.value, value.unit), value.describe()])
     for name, value in result.parameters.items():
         rows.append(["parameter", _label(name), name, quantity(value.value, value.unit), value.describe()])
+    return rows + baseline_provenance_rows(baseline)
+
+
+def baseline_provenance_rows(baseline: Baseline) -> list[list[str]]:
+    """[table and row, figure's label, figure's id, value in words, where it came from] for every baseline figure."""
+    rows: list[list[str]] = []
     for table_name in (
         "population",
         "requests",
