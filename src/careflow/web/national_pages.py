@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from careflow.errors import InputError, Problem
 from careflow.reference.bibliography import cite
-from careflow.store import records
+from careflow.web import actions
 from careflow.web.auth import READ, WRITE, Db, Id, Member, Membership, NotFound, Writer, csrf_protected
 from careflow.web.pages import render, see_other
 
@@ -194,25 +194,12 @@ def imported_baseline(request: Request, who: Membership, code: OnsCode) -> Respo
 def add_imported_baseline(db: Db, who: Writer, code: OnsCode) -> Response:
     """The imported baseline as the workspace's next version, checked as an upload is, and audited."""
     from careflow.services.national import imported_workbook
-    from careflow.web.usecases import check_baseline
 
     who.require(WRITE)
     try:
         found = _imported(code)
     except InputError:
         raise NotFound("The published tables are not on this server, so there is nothing to add.") from None
-    content = imported_workbook(found)
-    baseline = check_baseline(content, found.file_name)  # it reads back exactly as an uploaded workbook would
-    version = records.add_baseline(
-        db,
-        who.workspace.id,
-        found.file_name,
-        content,
-        baseline.council.name,
-        baseline.council.financial_year,
-        baseline.model_dump_json(),
-        who.visitor.actor,
-        who.user.id,
-        action="baseline.import",
-    )
+    # checked exactly as an uploaded workbook is, then kept as the next version
+    version = actions.keep_baseline(db, who, found.file_name, imported_workbook(found), action="baseline.import")
     return see_other(f"/w/{who.workspace.id}/baselines/{version.number}?uploaded=1")

@@ -27,30 +27,41 @@ def _assert_readable(html: str) -> None:
     assert "**" not in text and not re.search(r"\b00\d_[0-9a-f]{6,}", text)
 
 
-def test_opportunity_appendix_reads_in_words(site: tuple[object, Seeded]) -> None:
-    app, seeded = site
-    client = TestClient(app)  # type: ignore[arg-type]
-    sign_in(client, seeded.emails["viewer"])
-    page = client.get(f"/w/{seeded.own}/opportunity")
+def _readable_page(client: TestClient, path: str) -> str:
+    page = client.get(path)
     assert page.status_code == 200
     _assert_readable(page.text)
+    return page.text
+
+
+def _assert_ranges_do_not_wrap(html: str) -> None:
+    ranges = re.findall(r'<td class="([^"]*)">[\d,.]+–[\d,.]+</td>', html)
+    assert ranges and all("cf-nowrap" in css for css in ranges), "a low–high range column can wrap"
+
+
+def _viewer(app: object, seeded: Seeded) -> TestClient:
+    client = TestClient(app)  # type: ignore[arg-type]
+    sign_in(client, seeded.emails["viewer"])
+    return client
+
+
+def test_opportunity_appendix_reads_in_words(site: tuple[object, Seeded]) -> None:
+    app, seeded = site
+    client = _viewer(app, seeded)
+    page = _readable_page(client, f"/w/{seeded.own}/opportunity")
     # older people's short-term net spend was "4,673,993 £/yr"; an effect was "0.4"
-    assert "£4.7m a year" in page.text
-    appendix = page.text.split("Where each figure comes from")[1]
+    assert "£4.7m a year" in page
+    appendix = page.split("Where each figure comes from")[1]
     assert re.search(r">40%</td>", appendix), "the access uplift is not shown as a percentage"
     assert (
         "upper-quartile older person&#39;s home-care package as a multiple of the average<br>"
         '<small class="cf-id">upper_quartile_package_ratio</small>' in appendix
     )
-    assert "footnote 24" in appendix and "fn 24, L657" not in page.text
+    assert "footnote 24" in appendix and "fn 24, L657" not in page
     assert "CCN/ACCE/Newton Europe (2021), <em>The Future of Adult Social Care</em>, Section D" in appendix
     assert re.search(r'data-line="L\d+', appendix)  # the machine pinpoint stays in an attribute
-    ranges = re.findall(r'<td class="([^"]*)">[\d,.]+–[\d,.]+</td>', page.text.split("cf-opportunity")[1])
-    assert ranges and all("cf-nowrap" in css for css in ranges), "the low–high column can wrap"
-    report = client.get(f"/w/{seeded.own}/opportunity/report.html")
-    assert report.status_code == 200
-    _assert_readable(report.text)
-    assert "footnote 24" in report.text
+    _assert_ranges_do_not_wrap(page.split("cf-opportunity")[1])
+    assert "footnote 24" in _readable_page(client, f"/w/{seeded.own}/opportunity/report.html")
 
 
 def _finished_projection(seeded: Seeded) -> int:
@@ -88,18 +99,10 @@ def _finished_projection(seeded: Seeded) -> int:
 def test_projection_assumptions_read_in_words(site: tuple[object, Seeded]) -> None:
     app, seeded = site
     job = _finished_projection(seeded)
-    client = TestClient(app)  # type: ignore[arg-type]
-    sign_in(client, seeded.emails["viewer"])
-    page = client.get(f"/w/{seeded.own}/projections/{job}")
-    assert page.status_code == 200
-    _assert_readable(page.text)
-    assert 'Leaving long-term support each year, aged 65+<br><small class="cf-id">exit_rate.65+</small>' in page.text
-    assert 'Population growth<br><small class="cf-id">population_growth</small>' in page.text
-    ranges = re.findall(r'<td class="([^"]*)">[\d,.]+–[\d,.]+</td>', page.text)
-    assert ranges and all("cf-nowrap" in css for css in ranges), "the P10–P90 column can wrap"
-    report = client.get(f"/w/{seeded.own}/projections/{job}/files/projection.html")
-    assert report.status_code == 200
-    _assert_readable(report.text)
-    assert "Leaving long-term support each year, aged 18–64<br><small><code>exit_rate.18-64</code></small>" in (
-        report.text
-    )
+    client = _viewer(app, seeded)
+    page = _readable_page(client, f"/w/{seeded.own}/projections/{job}")
+    assert 'Leaving long-term support each year, aged 65+<br><small class="cf-id">exit_rate.65+</small>' in page
+    assert 'Population growth<br><small class="cf-id">population_growth</small>' in page
+    _assert_ranges_do_not_wrap(page)
+    report = _readable_page(client, f"/w/{seeded.own}/projections/{job}/files/projection.html")
+    assert "Leaving long-term support each year, aged 18–64<br><small><code>exit_rate.18-64</code></small>" in report
