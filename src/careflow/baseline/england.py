@@ -126,7 +126,7 @@ OLDER_CARE_HOMES: dict[Setting, tuple[float, float, dict[SupportReason, float]]]
 UPPER_QUARTILE_PACKAGE_RATIO = assumed(
     1.5,
     "upper-quartile older person's home-care package taken as 1.5 × the average package; the report prints "
-    "neither figure (fn 24, L657)",
+    f"neither figure ({cite(OPTIMISED, 'L657')}, footnote 24)",
 )
 INCOME_SHARE: dict[tuple[AgeBand, Setting], float] = {
     ("65+", "residential"): 0.35,
@@ -193,7 +193,7 @@ def _long_term() -> list[LongTermRow]:
     older_dom_weekly = calibrated(
         older_dom_net / (older_dom * WEEKS_PER_YEAR * (1 - older_dom_income)),
         "(£75m ÷ 5%) ÷ (225,000 people × weeks per year × (1 − income share)): older adults' domiciliary "
-        "net spend implied by the trusted-providers figure (L689, L687)",
+        f"net spend implied by the trusted-providers figure ({cite(OPTIMISED, 'L689; L687')})",
         "£/week",
         target=f"£75 million a year from trusted providers ({cite(OPTIMISED, 'L689')})",
         printed_gbp=n.TRUSTED_PRINTED.value,
@@ -218,7 +218,7 @@ def _long_term() -> list[LongTermRow]:
         weekly = calibrated(
             base_weekly * relative,
             "(£261m ÷ 8%) spread over working-age LD community clients by assumed relative package cost "
-            "(L643; supported living ×2.5 of home care), net of income share",
+            f"({cite(OPTIMISED, 'L643')}; supported living ×2.5 of home care), net of income share",
             "£/week",
             target=f"£261 million a year from fewer learning-disability support hours ({cite(OPTIMISED, 'L643')})",
             ld_net_spend=ld_net,
@@ -242,7 +242,8 @@ def _long_term() -> list[LongTermRow]:
             (package * (1 - older_dom_income) + difference) / (1 - CARE_HOME_INCOME) * relative / home_weight,
             "average care-home cost = (upper-quartile package net of income (1.5 × average older home-care "
             "package, assumed) + £178m ÷ (60,000 × 18% × weeks per year)) ÷ (1 − care-home income share) "
-            "(L649, fn 24 L657; the printed figures are net of income); nursing 1.2 × residential (assumed)",
+            f"({cite(OPTIMISED, 'L649; L657')}, footnote 24; the printed figures are net of income); nursing "
+            "1.2 × residential (assumed)",
             "£/week",
             target=f"£178 million a year from care-home admissions ({cite(OPTIMISED, 'L649')})",
             printed_gbp=n.CARE_HOME_PRINTED.value,
@@ -300,7 +301,8 @@ def _long_term() -> list[LongTermRow]:
     for age_band, reason, setting, count, relative in others:
         weekly = derived(
             relative * scale,
-            "assumed relative weekly cost × the factor that makes long-term gross spend £15.4bn (L994)",
+            "assumed relative weekly cost × the factor that makes long-term gross spend £15.4bn "
+            f"({cite(OPTIMISED, 'L994')})",
             "£/week",
             relative_cost=relative,
             scale=scale,
@@ -487,7 +489,8 @@ def _other_spend(long_term_gross: float) -> list[OtherSpendRow]:
                 gross_gbp=remainder * share,
                 sources={
                     "gross_gbp": Derived(
-                        formula="(£19.7bn gross (L994) − long-term gross − short-term) × assumed share",
+                        formula=f"(£19.7bn gross ({cite(OPTIMISED, 'L994')}) − long-term gross − short-term) "
+                        "× assumed share",
                         inputs={"remainder": remainder, "share": share},
                     ),
                     "income_gbp": NO_OTHER_INCOME,

@@ -135,4 +135,12 @@ def import_councils(
 
 import_all = import_councils
 
-__all__ = ["ImportResult", "Imported", "Refusal", "import_all", "import_councils", "resolve_council"]
+
+def workbook_name(code: str, name: str) -> str:
+    """The file name `careflow import` gives a council's baseline workbook: 'E10000020-norfolk.xlsx'."""
+    import re
+
+    return f"{code}-{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.xlsx"
+
+
+__all__ = ["ImportResult", "Imported", "Refusal", "import_all", "import_councils", "resolve_council", "workbook_name"]

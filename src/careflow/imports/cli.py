@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,10 +19,6 @@ if TYPE_CHECKING:
 NEIGHBOURS_HELP = "ONS 'Local authority statistical nearest neighbours, England' workbook (2025)"
 ASCOF_HELP = "NHS Digital ASCOF open data: care-home admissions from 2A(1)/2A(2) instead of an estimate"
 TABLES_HELP = "NHS Digital's ASC-FR and SALT data tables workbook (e.g. 'ASCFR and SALT Data Tables 2021-22.xlsx')"
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def _refuse_existing(paths: list[Path], force: bool) -> None:
@@ -62,7 +57,7 @@ def import_command(
 ) -> None:
     """Build careflow baselines from the published ASC-FR and SALT tables, each figure quoted from its cell."""
     from careflow.files import staged_directory
-    from careflow.imports import import_councils
+    from careflow.imports import import_councils, workbook_name
     from careflow.imports.peers import NearestNeighbours
     from careflow.imports.report import council_lines, render_report, summary_rows, write_summary
 
@@ -80,7 +75,7 @@ def import_command(
     imported = time.perf_counter() - started
     if council and result.refused:
         raise InputError([Problem(str(tables), result.refused[0].reason, "a council that submitted both returns")])
-    names = {code: f"{code}-{_slug(item.name)}.xlsx" for code, item in result.imported.items()}
+    names = {code: workbook_name(code, item.name) for code, item in result.imported.items()}
     if result.england is not None:
         names["E92000001"] = "E92000001-england.xlsx"
     extra = ["summary.csv", "summary.xlsx", "import-report.html"] if all_councils else []
@@ -181,16 +176,16 @@ def atlas_command(
 ) -> None:
     """An offline HTML atlas of every council's opportunity: map, distribution, sortable table, plus CSV/XLSX."""
     from careflow.files import staged_directory
-    from careflow.imports import import_councils
     from careflow.imports.atlas import TABLE_COLUMNS, atlas_rows, read_boundaries, render_atlas, table_values
-    from careflow.imports.report import council_lines, write_table
+    from careflow.imports.report import write_table
+    from careflow.services.national import national_import
 
     names = ["atlas.html", "atlas.csv", "atlas.xlsx"]
     _refuse_existing([out_dir / n for n in names], force)
     shapes = read_boundaries(boundaries)
     started = time.perf_counter()
-    result = import_councils(tables, None, _basis(clients), include_england=False, ascof=ascof)
-    lines = council_lines(result)
+    made, _ = national_import(tables, ascof, _basis(clients))
+    result, lines = made.result, made.lines
     with staged_directory(out_dir, force) as stage:
         (stage / "atlas.html").write_text(render_atlas(result, lines, shapes), encoding="utf-8")
         write_table(stage / "atlas", TABLE_COLUMNS, table_values(atlas_rows(lines)))

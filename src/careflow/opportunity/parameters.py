@@ -154,7 +154,7 @@ def national_parameters() -> dict[str, Value]:
         "short_term_care_home_overlap": SHORT_TERM_CARE_HOME_OVERLAP,
         "ld_residential_move_saving_gbp": calibrated(
             n.LD_RESIDENTIAL_PRINTED.value / ld_moved,
-            "£74m ÷ (27,000 adults × 43%) (L673): yearly package difference per person who moves",
+            "£74m ÷ (27,000 adults × 43%): yearly package difference per person who moves",
             "£/person",
             target=f"£74 million a year from learning-disability moves ({cite(OPTIMISED, 'L673')})",
             printed_gbp=n.LD_RESIDENTIAL_PRINTED.value,
@@ -172,7 +172,7 @@ def national_parameters() -> dict[str, Value]:
     params["short_term_effectiveness_uq_gbp"] = calibrated(
         ((n.SHORT_TERM_PRINTED.value + overlap) / older + current) / (1 + uplift),
         "((£867m + overlap with care homes) ÷ older people in short-term services + £8,700) ÷ (1 + 40%): "
-        "long-term care avoided per person by an upper-quartile service (L633, L877)",
+        f"long-term care avoided per person by an upper-quartile service ({cite(OPTIMISED, 'L633; L877')})",
         "£/person",
         target=f"£867 million a year from short-term services ({cite(OPTIMISED, 'L633')})",
         printed_gbp=n.SHORT_TERM_PRINTED.value,

@@ -76,7 +76,8 @@ def lever_rows(result: OpportunityResult) -> list[list[Any]]:
     ]
 
 
-def _label(name: str) -> str:
+def figure_label(name: str) -> str:
+    """A figure's label for people: its description, else its id in words."""
     return PARAMETER_DESCRIPTIONS.get(name) or name.replace("_gbp", " (£)").replace("_", " ")
 
 
@@ -85,9 +86,15 @@ def provenance_rows(result: OpportunityResult, baseline: Baseline) -> list[list[
     rows: list[list[str]] = []
     for lever in result.levers:
         for name, value in lever.inputs.items():
-            rows.append([lever.name, _label(name), name, quantity(value.value, value.unit), value.describe()])
+            rows.append([lever.name, figure_label(name), name, quantity(value.value, value.unit), value.describe()])
     for name, value in result.parameters.items():
-        rows.append(["parameter", _label(name), name, quantity(value.value, value.unit), value.describe()])
+        rows.append(["parameter", figure_label(name), name, quantity(value.value, value.unit), value.describe()])
+    return rows + baseline_provenance_rows(baseline)
+
+
+def baseline_provenance_rows(baseline: Baseline) -> list[list[str]]:
+    """[table and row, figure's label, figure's id, value in words, where it came from] for every baseline figure."""
+    rows: list[list[str]] = []
     for table_name in (
         "population",
         "requests",

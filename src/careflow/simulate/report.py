@@ -11,7 +11,7 @@ import numpy as np
 from careflow.console import gbp_m
 from careflow.report.charts import PALETTE, figure, to_svg
 from careflow.report.excel import write_results
-from careflow.report.html import Section, chart, paragraphs, render_page, table
+from careflow.report.html import Section, chart, escape, paragraphs, render_page, table
 from careflow.simulate.projection import SERIES
 from careflow.simulate.results import ProjectionResult
 from careflow.vocabulary import SETTING_LABEL, SETTINGS
@@ -153,6 +153,53 @@ def shocks_table(projection: ProjectionResult) -> str:
     )
 
 
+# What each of a projection's assumptions is, in words; the id stays beside it in small type for machine checks.
+ASSUMPTION_LABELS = {
+    "exit_rate": "Leaving long-term support each year",
+    "step_up": "Moving from community support into a care home",
+    "steady_state": "The baseline year as a steady state",
+    "short_term_avoided_share": "Long-term care avoided by short-term services",
+    "divert_weekly_cost": "Weekly cost of a package instead of a care home",
+    "benefit_years": "Years before a diverted person needs a care home",
+    "population_growth": "Population growth",
+    "unit_cost_growth": "Unit-cost growth",
+    "demand_per_head_trends": "Demand per head beyond demography",
+    "model_error": "Model error on spend",
+    "income": "Income",
+    "pixel_quick_mode": "Quick view: growth in spend a year",
+}
+
+
+def assumption_label(key: str) -> str:
+    """'exit_rate.65+' → 'Leaving long-term support each year, aged 65+'."""
+    name, _, band = key.partition(".")
+    label = ASSUMPTION_LABELS.get(name) or name.replace("_", " ").capitalize()
+    return f"{label}, aged {band.replace('-', '–')}" if band else label
+
+
+def assumption_rows(assumptions: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, id, where it comes from in words) for each assumption, typed or as stored JSON."""
+    from pydantic import TypeAdapter
+
+    from careflow.provenance import Provenance
+
+    reader: TypeAdapter[Any] = TypeAdapter(Provenance)
+    return [
+        (assumption_label(key), key, reader.validate_python(value).describe()) for key, value in assumptions.items()
+    ]
+
+
+def assumptions_html(assumptions: dict[str, Any]) -> str:
+    """The appendix table: each assumption by its label, with its id in small type."""
+    cells = "".join(
+        f"<tr><td>{escape(label)}<br><small><code>{escape(key)}</code></small></td><td>{escape(text)}</td></tr>"
+        for label, key, text in assumption_rows(assumptions)
+    )
+    return (
+        f"<table><thead><tr><th>Assumption</th><th>Where it comes from</th></tr></thead><tbody>{cells}</tbody></table>"
+    )
+
+
 def html_page(projection: ProjectionResult) -> str:
     chosen = projection.waterfall.scenario
     years = len(projection.years)
@@ -183,7 +230,6 @@ def html_page(projection: ProjectionResult) -> str:
     for name in projection.scenarios:
         gap_headers += [f"{name} spend £m", f"{name} gap £m"]
     gap_headers.append("quick-view gap £m")
-    assumptions = [[k, v.describe()] for k, v in projection.assumptions.items()]
     sections = [
         Section(
             "Summary",
@@ -209,7 +255,7 @@ def html_page(projection: ProjectionResult) -> str:
             + paragraphs(gap.quick.method, gap.note, css="note")
             + shocks_table(projection),
         ),
-        Section("Assumptions and where the numbers come from", table(["Item", "Provenance"], assumptions)),
+        Section("Assumptions and where the numbers come from", assumptions_html(projection.assumptions)),
     ]
     banner = "Demonstration council: synthetic figures." if projection.synthetic else ""
     return render_page(
@@ -244,7 +290,7 @@ def workbook_sheets(projection: ProjectionResult) -> dict[str, tuple[Sequence[st
         "Ranges": (["Scenario", "Series", "Unit", "Statistic", *years], ranges),
         "Waterfall": (["Step", "£"], [[s.step, s.gbp] for s in projection.waterfall.steps]),
         "Funding gap": (["Line", "Item", "Unit", "Statistic", *years], gap_rows),
-        "Assumptions": (["Item", "Provenance"], [[k, v.describe()] for k, v in projection.assumptions.items()]),
+        "Assumptions": (["Assumption", "Id", "Provenance"], [list(r) for r in assumption_rows(projection.assumptions)]),
     }
 
 

@@ -42,8 +42,9 @@ def add_baseline(
     parsed_json: str,
     actor: str,
     user_id: int | None,
+    action: str = "baseline.upload",
 ) -> BaselineVersion:
-    """Keep an accepted upload as the workspace's next baseline version (bytes and parsed form)."""
+    """Keep an accepted upload (or import: `action`) as the workspace's next baseline version (bytes and parsed form)."""
     previous = latest_baseline(db, workspace_id)
     version = BaselineVersion(
         workspace_id=workspace_id,
@@ -61,7 +62,7 @@ def add_baseline(
     record(
         db,
         actor,
-        "baseline.upload",
+        action,
         f"baseline v{version.number}",
         workspace_id,
         before=previous.content if previous else None,

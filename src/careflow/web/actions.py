@@ -27,6 +27,12 @@ def upload_baseline(db: Any, who: Member, file_name: str | None, content: bytes)
     who.require(WRITE)
     name = display_name(file_name)
     check_upload(content, name, WORKBOOK_SUFFIXES)
+    return keep_baseline(db, who, name, content)
+
+
+def keep_baseline(db: Any, who: Member, name: str, content: bytes, action: str = "baseline.upload") -> BaselineVersion:
+    """A workbook checked in full, then kept as the workspace's next version and audited as `action`."""
+    who.require(WRITE)
     baseline = usecases.check_baseline(content, name)
     return records.add_baseline(
         db,
@@ -38,6 +44,7 @@ def upload_baseline(db: Any, who: Member, file_name: str | None, content: bytes)
         baseline.model_dump_json(),
         who.visitor.actor,
         who.user.id,
+        action=action,
     )
 
 

@@ -105,9 +105,10 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html: autoescaped
+    from careflow.provenance import money, quantity
     from careflow.web.pages import cite, figure
 
-    app.state.templates.env.filters.update(cite=cite, figure=figure)
+    app.state.templates.env.filters.update(cite=cite, figure=figure, money=money, quantity=quantity)
     app.state.govuk = config.govuk_frontend is not None
     app.state.limiter = SignInLimiter()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -208,10 +209,11 @@ def create_app(config: WebConfig) -> FastAPI:
             return problem_response(500, "Internal error", detail)
         return page_error(request, 500, "Something went wrong", detail)
 
-    from careflow.web import api, finance_pages, pages, performance_pages
+    from careflow.web import api, finance_pages, national_pages, pages, performance_pages
 
     app.include_router(pages.router)
     app.include_router(finance_pages.router)
     app.include_router(performance_pages.router)
+    app.include_router(national_pages.router)
     app.include_router(api.router)
     return app

@@ -377,11 +377,14 @@ def opportunity(
     if records.latest_baseline(db, who.workspace.id) is None:
         return render(request, "opportunity.html", who, result=None)
     version, chosen, result, _ = actions.opportunity(db, who, baseline, scenario)
+    from careflow.opportunity.report import figure_label
+
     query = f"baseline={version.number}" + (f"&scenario={chosen.number}" if chosen else "")
     return render(
         request,
         "opportunity.html",
         who,
+        label=figure_label,
         result=result,
         version=version,
         chosen=chosen,
@@ -777,8 +780,19 @@ def projection(request: Request, db: Db, who: Membership, job_id: Id) -> Respons
     job = records.job(db, who.workspace.id, job_id)
     if job is None:
         raise NotFound("No such projection in this workspace.")
+    from careflow.simulate.report import assumption_rows
+
     result = json.loads(job.result_json) if job.result_json else None
-    return render(request, "projection.html", who, job=job, result=result, parameters=json.loads(job.parameters_json))
+    assumptions = assumption_rows(result.get("assumptions", {})) if result else []
+    return render(
+        request,
+        "projection.html",
+        who,
+        job=job,
+        result=result,
+        parameters=json.loads(job.parameters_json),
+        assumptions=assumptions,
+    )
 
 
 @router.post("/w/{workspace_id}/projections/{job_id}/rerun", dependencies=[Csrf])

@@ -1,0 +1,106 @@
+"""The national journey in Debian's Chromium (Playwright): search the evidence library, open a council's page and
+its peers, open the national atlas, sort it by a heading link, open a council's imported baseline and add it to the
+workspace. Every page gets an axe-core check (0 violations) and a screenshot; no script is blocked by the CSP."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from web_support import PASSWORD
+
+
+def _browser_test_module() -> object:
+    """The analyst journey's module, for its `careflow serve` fixture (one fixture, not a copy of it)."""
+    path = Path(__file__).with_name("test_browser.py")
+    spec = importlib.util.spec_from_file_location("careflow_browser_fixtures", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+_browser = _browser_test_module()
+server = _browser.server  # type: ignore[attr-defined]
+SHOTS = Path("/work/notes/shots")
+pytestmark = pytest.mark.slow
+
+
+def _public_data() -> bool:
+    from careflow.imports.england import TABLES_2021_22, public_data_folder
+
+    folder = public_data_folder()
+    return folder is not None and (folder / TABLES_2021_22).exists()
+
+
+@pytest.mark.skipif(not _public_data(), reason="NHS Digital's 2021-22 tables are not in ../shared/data/public")
+def test_national_journey_in_chromium(server: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = SHOTS if SHOTS.parent.is_dir() else Path(__file__).resolve().parents[3] / "test-artefacts" / "browser"
+    shots.mkdir(parents=True, exist_ok=True)
+    axe = Axe()
+    checked: list[str] = []
+
+    def look(page: object, name: str) -> None:
+        page.screenshot(path=str(shots / f"national-{len(checked) + 1:02d}-{name}.png"), full_page=True)  # type: ignore[attr-defined]
+        violations = axe.run(page).response["violations"]
+        assert not violations, f"{name}: " + "; ".join(f"{v['id']} ({v['impact']}): {v['help']}" for v in violations)
+        checked.append(name)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+        page.set_default_timeout(30_000)
+        blocked: list[str] = []
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+
+        page.goto(server + "/")
+        page.get_by_label("E-mail address").fill("analyst@council.example")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Exampleshire")).to_be_visible()
+
+        page.get_by_role("link", name="Evidence", exact=True).click()
+        expect(page.get_by_role("heading", name="Evidence library")).to_be_visible()
+        page.get_by_label("Words to find").fill("home care")
+        page.get_by_label("Lever category").select_option(label="Home care procurement and rates")
+        page.get_by_role("button", name="Search").click()
+        expect(page.locator("#results")).to_contain_text("found")
+        expect(page.locator("table.cf-evidence").first).to_contain_text("LGA (2014)")
+        look(page, "evidence-search")
+
+        page.locator("table.cf-evidence").first.locator("tbody a").first.click()
+        expect(page.get_by_role("link", name="Councils most like", exact=False)).to_be_visible()
+        look(page, "council")
+        page.get_by_role("link", name="Councils most like", exact=False).click()
+        expect(page.locator("table.cf-peers tbody tr")).to_have_count(5)
+        look(page, "council-peers")
+
+        page.get_by_role("link", name="National atlas").click(timeout=180_000)  # the first view imports every council
+        heading = page.get_by_role("heading", name="National atlas of the opportunity, England 2021-22")
+        expect(heading).to_be_visible()
+        expect(page.locator("figure.cf-map svg")).to_be_visible()
+        look(page, "atlas")
+        page.get_by_role("link", name="Council", exact=True).click()
+        expect(page.locator("table.cf-atlas th[aria-sort]")).to_contain_text("Council")
+        first = page.locator("table.cf-atlas tbody th").first.inner_text()
+        assert first.startswith("Barking"), first  # alphabetical: Barking and Dagenham first
+        page.get_by_role("link", name="Norfolk", exact=True).click()
+        expect(page.get_by_role("heading", name="Norfolk 2021-22")).to_be_visible()
+        look(page, "imported-baseline")
+        page.get_by_role("button", name="Add to this workspace as a new baseline version").click()
+        expect(page.get_by_text("No problems found. The workbook is saved as version 1.")).to_be_visible()
+        expect(page.get_by_role("heading", name="Baseline v1: Norfolk 2021/22")).to_be_visible()
+        look(page, "imported-baseline-added")
+        page.get_by_role("link", name="See the opportunity").click()
+        expect(page.get_by_role("heading", name="Opportunity: Norfolk")).to_be_visible()
+        look(page, "opportunity-appendix")
+        browser.close()
+    assert not blocked, blocked
+    assert len(checked) == 7
