@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from integration.web.test_browser import ARTEFACTS, CHROMIUM, server  # noqa: F401  (the served app, shared)
-from web_support import PASSWORD
+from web_support import ARTEFACTS, CHROMIUM, PASSWORD
 
 pytestmark = pytest.mark.slow
 SYNTHETIC = Path(__file__).resolve().parents[3] / "examples" / "indicators_synthetic.csv"

@@ -4,26 +4,10 @@ workspace. Every page gets an axe-core check (0 violations) and a screenshot; no
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-from web_support import PASSWORD
+from web_support import ARTEFACTS, CHROMIUM, PASSWORD
 
-
-def _browser_test_module() -> object:
-    """The analyst journey's module, for its `careflow serve` fixture (one fixture, not a copy of it)."""
-    path = Path(__file__).with_name("test_browser.py")
-    spec = importlib.util.spec_from_file_location("careflow_browser_fixtures", path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-_browser = _browser_test_module()
-server = _browser.server  # type: ignore[attr-defined]
-SHOTS = Path("/work/notes/shots")
 pytestmark = pytest.mark.slow
 
 
@@ -39,7 +23,7 @@ def test_national_journey_in_chromium(server: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect, sync_playwright
 
-    shots = SHOTS if SHOTS.parent.is_dir() else Path(__file__).resolve().parents[3] / "test-artefacts" / "browser"
+    shots = ARTEFACTS
     shots.mkdir(parents=True, exist_ok=True)
     axe = Axe()
     checked: list[str] = []
@@ -52,7 +36,7 @@ def test_national_journey_in_chromium(server: str) -> None:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
+            executable_path=str(CHROMIUM),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
