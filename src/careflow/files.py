@@ -64,13 +64,30 @@ def _check_folder_target(out: Path, named: Path) -> None:
             break
 
 
+FOLDER_EXPECTED = "a folder careflow can create or write to (--out)"
+
+
+def usable_folder(out: Path | None) -> Path | None:
+    """Refuse an --out folder careflow cannot write to before any work is done (an option callback), so a typing
+    slip costs a second, not a rendered committee paper. The same checks run again when the files are written."""
+    if out is None:
+        return None
+    _check_folder_target(out, out)
+    nearest = next(p for p in (out, *out.parents) if p.exists())
+    try:  # the only sure test of "may I create things here?" is to try, and tidy up
+        os.rmdir(tempfile.mkdtemp(prefix=".careflow-check-", dir=nearest))
+    except OSError as error:
+        raise _unusable(out, error, FOLDER_EXPECTED) from None
+    return out
+
+
 @contextmanager
 def staged_directory(out: Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside `out`; on success its files are moved into `out`, else discarded.
 
     Without `force`, nothing is moved if any file the block wrote already exists in `out`."""
     out = Path(out)
-    expected = "a folder careflow can create or write to (--out)"
+    expected = FOLDER_EXPECTED
     _check_folder_target(out, out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from careflow.console import FORCE, emit_json, gbp_m, out
+from careflow.files import usable_folder
 
 app = typer.Typer(
     help="The evidence library: what 48 councils did and saved, peers and benchmarks.", no_args_is_help=True
@@ -329,7 +330,8 @@ def lever_command(
 
 @app.command("report")
 def report_command(
-    out_dir: Path = typer.Option(..., "--out", help="Folder to write evidence.html into."), force: bool = FORCE
+    out_dir: Path = typer.Option(..., "--out", help="Folder to write evidence.html into.", callback=usable_folder),
+    force: bool = FORCE,
 ) -> None:
     """Write a self-contained HTML page: the library by lever and council, with charts."""
     from careflow.files import refuse_existing, write_outputs

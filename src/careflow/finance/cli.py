@@ -9,6 +9,7 @@ from rich.table import Table
 
 from careflow.console import FORCE, emit_json, out
 from careflow.errors import InputError
+from careflow.files import usable_folder
 
 app = typer.Typer(help="Budget monitoring, savings, reserves, capital and the medium-term gap.", no_args_is_help=True)
 
@@ -91,7 +92,9 @@ def validate(
 @app.command()
 def report(
     input_path: Path = typer.Argument(..., metavar="INPUT", help="A finance workbook (.xlsx) or a folder of CSV files"),
-    out_dir: Path | None = typer.Option(None, "--out", help="Folder for the HTML, Word and Excel report"),
+    out_dir: Path | None = typer.Option(
+        None, "--out", help="Folder for the HTML, Word and Excel report", callback=usable_folder
+    ),
     period: int | None = typer.Option(
         None, "--period", min=1, max=12, help="Report this period instead of the settings' one"
     ),

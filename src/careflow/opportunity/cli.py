@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from careflow.console import FORCE, emit_json, out, print_json
+from careflow.files import usable_folder
 
 if TYPE_CHECKING:
     from careflow.opportunity import OpportunityResult
@@ -78,7 +79,9 @@ def opportunity(
 def report(
     baseline: str = typer.Option("demo", "--baseline", help=BASELINE_HELP),
     scenario: Path | None = typer.Option(None, "--scenario", help=SCENARIO_HELP),
-    out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for the HTML and Excel reports"),
+    out_dir: Path = typer.Option(
+        Path("out"), "--out", help="Folder for the HTML and Excel reports", callback=usable_folder
+    ),
     force: bool = FORCE,
 ) -> None:
     """Write the opportunity report (self-contained HTML and Excel) and print a summary."""

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table as RichTable
 
 from careflow.console import FORCE, emit_json, out
-from careflow.files import refuse_existing, write_output, write_outputs
+from careflow.files import refuse_existing, usable_folder, write_output, write_outputs
 
 reviews_app = typer.Typer(
     help="Ideal-outcome case reviews: import, summarise, calibrate the model.", no_args_is_help=True
@@ -95,7 +95,9 @@ def reviews_synthetic(
 @reviews_app.command("summary")
 def reviews_summary(
     file: Path = typer.Argument(..., help="Case reviews: .xlsx, .csv, or a folder with reviews.csv"),
-    out_dir: Path | None = typer.Option(None, "--out", help="Also write reviews_summary.html and .xlsx here"),
+    out_dir: Path | None = typer.Option(
+        None, "--out", help="Also write reviews_summary.html and .xlsx here", callback=usable_folder
+    ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
     force: bool = FORCE,
 ) -> None:
@@ -243,7 +245,9 @@ def indicators_template(
 @indicators_app.command("report")
 def indicators_report(
     input_path: Path = typer.Argument(..., metavar="INPUT", help="Monthly data: .xlsx, .csv, or a folder of CSVs"),
-    out_dir: Path = typer.Option(..., "--out", help="Folder for indicators.html and indicators.xlsx"),
+    out_dir: Path = typer.Option(
+        ..., "--out", help="Folder for indicators.html and indicators.xlsx", callback=usable_folder
+    ),
     council: str = typer.Option("Your council", help="Council name for the page title"),
     council_type: str | None = typer.Option(None, help="county, unitary, metropolitan or london (for references)"),
     track: list[str] = typer.Option(

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from careflow.console import FORCE, emit_json, err, out, progress
+from careflow.files import usable_folder
 
 if TYPE_CHECKING:
     from careflow.simulate.results import ProjectionResult
@@ -49,7 +50,9 @@ def project_command(
     runs: int | None = typer.Option(None, "--runs", help="Monte Carlo runs, 1–100,000 (default 1,000)"),
     seed: int | None = typer.Option(None, "--seed", help="Random seed; the same random seed gives the same output"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
-    out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for projection.html and projection.xlsx"),
+    out_dir: Path = typer.Option(
+        Path("out"), "--out", help="Folder for projection.html and projection.xlsx", callback=usable_folder
+    ),
     force: bool = FORCE,
     population_data: Path | None = typer.Option(
         None,
@@ -101,7 +104,9 @@ def sweep_command(
     workers: int = typer.Option(2, "--workers", help="Worker processes for the local Dask cluster"),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table"),
-    out_dir: Path | None = typer.Option(None, "--out", help="Folder for sweep.json and sweep.xlsx"),
+    out_dir: Path | None = typer.Option(
+        None, "--out", help="Folder for sweep.json and sweep.xlsx", callback=usable_folder
+    ),
     force: bool = FORCE,
 ) -> None:
     """Project many baselines × scenarios on a Dask cluster; each result equals running it alone."""
@@ -139,7 +144,9 @@ def backtest_command(
     runs: int = typer.Option(1000, "--runs", help="Monte Carlo runs per area, 1–100,000"),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same random seed gives the same output"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables"),
-    out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for backtest.html and backtest.json"),
+    out_dir: Path = typer.Option(
+        Path("out"), "--out", help="Folder for backtest.html and backtest.json", callback=usable_folder
+    ),
     force: bool = FORCE,
 ) -> None:
     """Project councils from past published years to later ones and check the bands against what happened."""
