@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from careflow.store.models import Role
 
@@ -146,3 +147,16 @@ def drawn(page: object, image: object) -> None:
     handle = image.element_handle()  # type: ignore[attr-defined]
     page.wait_for_function("img => img.complete", arg=handle)  # type: ignore[attr-defined]
     assert page.evaluate("img => img.complete && img.getBoundingClientRect().height > 150", handle)  # type: ignore[attr-defined]
+
+
+def chromium_page(playwright: Any, timeout_ms: int = 30_000) -> tuple[Any, Any, list[str]]:
+    """(browser, page, messages) in Debian's Chromium as the browser tests drive it; `messages` collects every
+    console message about a Content-Security-Policy refusal, which each journey expects to stay empty."""
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    )
+    page = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900}).new_page()
+    page.set_default_timeout(timeout_ms)
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    return browser, page, blocked

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from web_support import ARTEFACTS, CHROMIUM, PASSWORD, broken_workbook, drawn
+from web_support import ARTEFACTS, PASSWORD, broken_workbook, chromium_page, drawn
 
 pytestmark = pytest.mark.slow
 
@@ -34,14 +34,7 @@ def test_analyst_journey_in_chromium(server: str, demo_workbook: bytes, tmp_path
         checked.append(name)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        scripts_blocked: list[str] = []
-        page.on("console", lambda m: scripts_blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        browser, page, scripts_blocked = chromium_page(playwright)
 
         page.goto(server + "/")
         expect(page.get_by_role("heading", name="Sign in to careflow")).to_be_visible()

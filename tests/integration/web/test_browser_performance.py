@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from web_support import ARTEFACTS, CHROMIUM, PASSWORD
+from web_support import ARTEFACTS, PASSWORD, chromium_page
 
 pytestmark = pytest.mark.slow
 SYNTHETIC = Path(__file__).resolve().parents[3] / "examples" / "indicators_synthetic.csv"
@@ -35,13 +35,7 @@ def test_performance_analyst_journey_in_chromium(server: str, tmp_path: Path) ->
         assert not violations, f"{name}: " + "; ".join(f"{v['id']} ({v['impact']}): {v['help']}" for v in violations)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-        page.set_default_timeout(30_000)
-        blocked: list[str] = []
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        browser, page, blocked = chromium_page(playwright)
         page.goto(server + "/sign-in")
         page.get_by_label("E-mail address").fill("analyst@council.example")
         page.get_by_label("Password").fill(PASSWORD)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from web_support import ARTEFACTS, PASSWORD, drawn
+from web_support import ARTEFACTS, PASSWORD, chromium_page, drawn
 
 NORFOLK = Path(__file__).resolve().parents[3] / "examples" / "norfolk-2017-18-p4.xlsx"
 HOSTILE = "<script>alert('finance')</script> =1+1"
@@ -42,15 +42,7 @@ def test_finance_journey_in_chromium(server: str, tmp_path: Path) -> None:
         checked.append(name)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        blocked: list[str] = []
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        browser, page, blocked = chromium_page(playwright, timeout_ms=60_000)
         page.on("dialog", lambda d: blocked.append(f"a script ran: {d.message}"))
 
         page.goto(server + "/sign-in")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from web_support import ARTEFACTS, CHROMIUM, PASSWORD
+from web_support import ARTEFACTS, PASSWORD, chromium_page
 
 pytestmark = pytest.mark.slow
 
@@ -35,14 +35,7 @@ def test_national_journey_in_chromium(server: str) -> None:
         checked.append(name)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-        page.set_default_timeout(30_000)
-        blocked: list[str] = []
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        browser, page, blocked = chromium_page(playwright)
 
         page.goto(server + "/")
         page.get_by_label("E-mail address").fill("analyst@council.example")
