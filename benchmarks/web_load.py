@@ -1,10 +1,11 @@
 """Load on loopback: N signed-in users for T seconds mixing page views, opportunity recomputation and scenario saves.
 
 Starts `careflow serve` (one process, as a council would run it), creates N accounts, and runs N asyncio clients
-that each loop: a page (workspace, baselines, scenarios, opportunity), an opportunity recomputed for a scenario
-through the API, and now and then a scenario saved. Prints p50/p95/p99 per kind, errors, and 'database is
-locked' lines from the server log. `make bench-web-load` or
-`.venv/bin/python benchmarks/web_load.py [--users 50] [--seconds 120] [--database URL]`.
+that each loop: a page (workspace, baselines, scenarios, opportunity), the opportunity of the scenario the user
+saved last through the API, and now and then a scenario saved; between actions a user thinks for a while (2 s on
+average; --think 0 sends requests back to back, which measures capacity rather than people). Prints p50/p95/p99
+per kind, errors, and 'database is locked' lines from the server log. `make bench-web-load` or
+`.venv/bin/python benchmarks/web_load.py [--users 50] [--seconds 120] [--think 2] [--database URL]`.
 """
 
 from __future__ import annotations
@@ -53,7 +54,12 @@ def prepare(url: str, users: int) -> None:
 
 
 async def user(
-    base: str, index: int, until: float, timings: dict[str, list[float]], errors: collections.Counter[str]
+    base: str,
+    index: int,
+    until: float,
+    think: float,
+    timings: dict[str, list[float]],
+    errors: collections.Counter[str],
 ) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         page = await client.get("/sign-in")
@@ -66,22 +72,15 @@ async def user(
         w = (await client.get("/api/v1/workspaces")).json()[0]["id"]
         pages = [f"/w/{w}", f"/w/{w}/baselines", f"/w/{w}/scenarios", f"/w/{w}/opportunity"]
         rng = random.Random(index)
+        latest = 1  # the scenario version prepared for everyone
         while time.monotonic() < until:
             kind = "save" if rng.random() < SAVE_SHARE else rng.choice(["page", "recompute"])
             started = time.perf_counter()
             try:
                 if kind == "page":
                     answer = await client.get(rng.choice(pages))
-                elif kind == "recompute":
-                    uplift = round(rng.uniform(0.3, 0.5), 3)
-                    body = {
-                        "name": f"u{index}",
-                        "levers": {"short_term_services": {"effects": {"access_uplift": uplift}}},
-                    }
-                    answer = await client.get(f"/api/v1/workspaces/{w}/opportunity")
-                    if rng.random() < 0.5:  # half the time against a freshly saved scenario's numbers
-                        answer = await client.get(f"/api/v1/workspaces/{w}/opportunity", params={"scenario": 1})
-                    del body
+                elif kind == "recompute":  # the opportunity of the scenario this user saved last (new: not cached)
+                    answer = await client.get(f"/api/v1/workspaces/{w}/opportunity", params={"scenario": latest})
                 else:
                     body = {
                         "name": f"user {index}",
@@ -92,18 +91,23 @@ async def user(
                     answer = await client.post(
                         f"/api/v1/workspaces/{w}/scenarios", json=body, headers={"X-CSRF-Token": csrf}
                     )
+                    latest = answer.json()["number"] if answer.status_code == 201 else latest
                 if answer.status_code >= 400:
                     errors[f"{kind} {answer.status_code}"] += 1
             except httpx.HTTPError as error:
                 errors[f"{kind} {type(error).__name__}"] += 1
             timings[kind].append(time.perf_counter() - started)
+            if think:  # a person reads the page before the next click: uniform over half to one and a half times
+                await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
 
-async def run(base: str, users: int, seconds: float) -> tuple[dict[str, list[float]], collections.Counter[str]]:
+async def run(
+    base: str, users: int, seconds: float, think: float
+) -> tuple[dict[str, list[float]], collections.Counter[str]]:
     timings: dict[str, list[float]] = collections.defaultdict(list)
     errors: collections.Counter[str] = collections.Counter()
     until = time.monotonic() + seconds
-    await asyncio.gather(*(user(base, i, until, timings, errors) for i in range(users)))
+    await asyncio.gather(*(user(base, i, until, think, timings, errors) for i in range(users)))
     return timings, errors
 
 
@@ -111,6 +115,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="mean seconds a user waits between actions (0: back-to-back requests, a saturation test)",
+    )
     parser.add_argument("--database", default=None, help="default: a SQLite file in a temporary folder")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="careflow-load-"))
@@ -134,7 +144,7 @@ def main() -> None:
                     break
                 except httpx.TransportError:
                     time.sleep(0.1)
-            timings, errors = asyncio.run(run(base, options.users, options.seconds))
+            timings, errors = asyncio.run(run(base, options.users, options.seconds, options.think))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -142,7 +152,8 @@ def main() -> None:
     faults = sum('"status": 500' in line for line in log.read_text(errors="replace").splitlines())
     database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(
-        f"careflow web load: {options.users} users for {options.seconds:.0f} s on loopback ({database}, one server process)"
+        f"careflow web load: {options.users} users for {options.seconds:.0f} s on loopback ({database}, one server "
+        f"process), think time {options.think:g} s on average"
     )
     for kind in ("page", "recompute", "save"):
         values = timings.get(kind, [])

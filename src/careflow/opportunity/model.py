@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from careflow.baseline.schema import Baseline
 from careflow.opportunity.levers import LEVER_FUNCTIONS, LeverOutcome
@@ -29,6 +29,7 @@ CAVEAT = (
 
 
 class LeverResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
     id: str
     name: str
     cohort: str
@@ -50,6 +51,7 @@ class LeverResult(BaseModel):
 
 
 class OpportunityResult(BaseModel):
+    model_config = ConfigDict(frozen=True)  # the web app shares one result between requests
     baseline: str
     financial_year: str
     synthetic: bool

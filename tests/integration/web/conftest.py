@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,11 +32,11 @@ def demo_workbook() -> bytes:
         return path.read_bytes()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'careflow.sqlite3'}"
+@contextmanager
+def empty_database(kind: str, folder: Path) -> Iterator[str]:
+    """An empty database: a SQLite file in the folder, or a fresh PostgreSQL schema dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'careflow.sqlite3'}"
         return
     reason = postgres_reachable()
     if reason:
@@ -50,6 +51,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     finally:
         with psycopg.connect(POSTGRES, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with empty_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -87,19 +94,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`careflow serve` as a person starts it: migrated SQLite file, two accounts, worker processes, loopback only."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`careflow serve` as a person starts it: a migrated database (SQLite file or PostgreSQL schema), three
+    accounts, worker processes, loopback only. Every browser journey runs once on each database."""
     if not CHROMIUM.exists():
         pytest.skip(f"Debian's Chromium not found at {CHROMIUM} (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e '.[dev]')")
+    with empty_database(request.param, tmp_path_factory.mktemp("browser")) as url:
+        yield from _serve(url)
+
+
+def _serve(url: str) -> Iterator[str]:
     from careflow.store import accounts
-    from careflow.store.database import make_engine, session_factory, transaction, upgrade
+    from careflow.store.database import database_url, make_engine, session_factory, transaction, upgrade
     from careflow.store.models import Role
 
-    folder = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{folder / 'careflow.sqlite3'}"
-    engine = make_engine(url)
+    engine = make_engine(database_url(url))
     upgrade(engine)  # the command's own path is tested in test_migrations; here only the server runs as a process
     with transaction(session_factory(engine)) as db:
         workspace = accounts.workspace_named(db, "Exampleshire")
