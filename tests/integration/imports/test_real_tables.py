@@ -61,3 +61,23 @@ def test_england_2021_22_levers_use_the_published_bases(result) -> None:
     )
     assert bases["older_care_home_admissions"] == leavers == 62230
     assert all(lever.net_benefit_gbp > 0 for lever in outcome.levers)
+
+
+def test_calamine_reads_the_tables_as_openpyxl_does(result) -> None:
+    """The fast reader gives the same values as openpyxl, cell for cell, on three tables the importer leans on."""
+    from openpyxl import load_workbook
+
+    from careflow.imports.tables import read_sheets
+
+    fast = dict(read_sheets(TABLES, "the data tables"))
+    book = load_workbook(TABLES, read_only=True, data_only=True)
+    try:
+        for name in ("T1", "T33", "T44"):
+            slow = [tuple(None if v == "" else v for v in row) for row in book[name].iter_rows(values_only=True)]
+            for number, (theirs, ours) in enumerate(zip(slow, fast[name], strict=False), start=1):
+                width = max(len(theirs), len(ours))
+                padded = (tuple(theirs) + (None,) * width)[:width], (tuple(ours) + (None,) * width)[:width]
+                assert [(type(v), v) for v in padded[0]] == [(type(v), v) for v in padded[1]], (name, number)
+            assert all(v is None for row in slow[len(fast[name]) :] for v in row)  # only empty rows beyond
+    finally:
+        book.close()
