@@ -20,6 +20,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import httpx
@@ -124,7 +127,29 @@ def main() -> None:
     parser.add_argument("--database", default=None, help="default: a SQLite file in a temporary folder")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="careflow-load-"))
-    url = options.database or f"sqlite:///{folder / 'careflow.sqlite3'}"
+    with private_schema(options.database) if options.database else nullcontext() as url:
+        measure(url or f"sqlite:///{folder / 'careflow.sqlite3'}", folder, options)
+
+
+@contextmanager
+def private_schema(url: str) -> Iterator[str]:
+    """A PostgreSQL database gets a schema of its own for the run, dropped afterwards: the database is left as found."""
+    if not url.startswith("postgresql"):
+        yield url
+        return
+    import psycopg
+
+    schema = f"careflow_load_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def measure(url: str, folder: Path, options: argparse.Namespace) -> None:
     prepare(url, options.users)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
