@@ -1,7 +1,5 @@
 """The `careflow` command: one entry point, with sub-commands for each part of the product."""
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Any

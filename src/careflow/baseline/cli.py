@@ -1,7 +1,5 @@
 """Commands for baselines: the blank workbook (`careflow template`) and checking one (`careflow validate`)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

@@ -1,7 +1,5 @@
 """Commands for the evidence area (`careflow evidence ...`): search, council profiles, peers, benchmarks, quality."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

@@ -1,7 +1,5 @@
 """Commands for the finance area (`careflow finance ...`)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

@@ -1,7 +1,5 @@
 """Commands for the opportunity model: `careflow opportunity`, `careflow report`, `careflow scenario-schema`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +16,7 @@ BASELINE_HELP = "demo, england-2019-20, england-2021-22 (from the published tabl
 SCENARIO_HELP = "YAML scenario overriding lever effects or parameters"
 
 
-def _print_opportunity(result: OpportunityResult) -> None:
+def _print_opportunity(result: "OpportunityResult") -> None:
     from careflow.console import gbp_m as m
     from careflow.opportunity import LEVER
     from careflow.opportunity.model import CAVEAT, evidence_warnings, switched_off_lines

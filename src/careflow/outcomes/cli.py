@@ -1,7 +1,5 @@
 """Commands for case reviews (`careflow reviews ...`) and the performance framework (`careflow indicators ...`)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 

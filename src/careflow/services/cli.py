@@ -1,7 +1,5 @@
 """`careflow schema`: the JSON Schema of each result a command prints with --json."""
 
-from __future__ import annotations
-
 import typer
 from rich.table import Table
 

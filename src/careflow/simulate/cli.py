@@ -1,7 +1,5 @@
 """Commands for projections (`careflow project`), sweeps (`careflow sweep`) and the backtest (`careflow backtest`)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +17,7 @@ BASELINE_HELP = "demo, england-2019-20, england-2021-22 (from the published tabl
 SCENARIO_HELP = "baseline, optimised, or a scenario file (YAML/JSON) with levers, phasing and a projection block"
 
 
-def _print_summary(projection: ProjectionResult) -> None:
+def _print_summary(projection: "ProjectionResult") -> None:
     from careflow.console import gbp_m
     from careflow.simulate.report import SUMMARY_HEADERS, summary_rows
 
