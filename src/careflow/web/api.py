@@ -6,16 +6,22 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from careflow.errors import InputError
+from careflow.evidence.library import ClientGroup
 from careflow.opportunity.model import OpportunityResult
 from careflow.scenario import Scenario
-from careflow.store import accounts, records
-from careflow.store.models import BaselineVersion, Job, ScenarioVersion, Workspace
-from careflow.web import actions
+from careflow.services.evidence import EvidenceSearch
+from careflow.services.finance import FinanceReportResult
+from careflow.services.indicators import IndicatorDashboard
+from careflow.services.national import NationalAtlas, SortKey
+from careflow.store import accounts, indicator_records, records
+from careflow.store.models import BaselineVersion, FinancePackVersion, IndicatorUpload, Job, ScenarioVersion, Workspace
+from careflow.web import actions, finance_actions
 from careflow.web.auth import (
     MAX_ID,
     READ,
@@ -80,6 +86,56 @@ class ScenarioOut(BaseModel):
             content_sha256=row.content_sha256,
             created_at=row.created_at,
             document=actions.scenario_of(row),
+        )
+
+
+class FinancePackOut(BaseModel):
+    number: Id
+    file_name: str
+    council: str
+    department: str
+    financial_year: str
+    period: int
+    net_budget_gbp_m: float = Field(description="the department's net budget, £m as the pack states it")
+    forecast_outturn_gbp_m: float = Field(description="the department's forecast outturn, £m")
+    rolled_from: int | None = Field(description="the version this one was rolled forward from, if any")
+    content_sha256: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: FinancePackVersion, numbers: dict[int, int]) -> FinancePackOut:
+        return cls(
+            number=row.number,
+            file_name=row.file_name,
+            council=row.council,
+            department=row.department,
+            financial_year=row.financial_year,
+            period=row.period,
+            net_budget_gbp_m=row.budget,
+            forecast_outturn_gbp_m=row.forecast,
+            rolled_from=numbers.get(row.rolled_from_id) if row.rolled_from_id else None,
+            content_sha256=row.content_sha256,
+            created_at=row.created_at,
+        )
+
+
+class IndicatorUploadOut(BaseModel):
+    number: Id
+    file_name: str
+    first_month: str
+    last_month: str
+    content_sha256: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: IndicatorUpload) -> IndicatorUploadOut:
+        return cls(
+            number=row.number,
+            file_name=row.file_name,
+            first_month=row.first_month,
+            last_month=row.last_month,
+            content_sha256=row.content_sha256,
+            created_at=row.created_at,
         )
 
 
@@ -187,3 +243,69 @@ def projection(db: Db, who: Membership, job_id: Id, result: bool = False) -> Job
     if job is None:
         raise NotFound("No such projection in this workspace.")
     return JobOut.of(job, db, with_result=result)
+
+
+@router.get("/workspaces/{workspace_id}/finance")
+def finance_packs(db: Db, who: Membership) -> list[FinancePackOut]:
+    """Every finance pack version, newest first."""
+    who.require(READ)
+    rows = records.finance_packs(db, who.workspace.id)
+    numbers = {row.id: row.number for row in rows}
+    return [FinancePackOut.of(row, numbers) for row in rows]
+
+
+@router.get("/workspaces/{workspace_id}/finance/{number}")
+def finance_report(db: Db, who: Membership, number: Id) -> FinanceReportResult:
+    """The committee tables of one pack version: monitoring, savings, reserves, capital, the MTFS and every check."""
+    return finance_actions.report_of(finance_actions.pack_version(db, who, number))
+
+
+@router.get("/workspaces/{workspace_id}/indicators")
+def indicator_uploads(db: Db, who: Membership) -> list[IndicatorUploadOut]:
+    who.require(READ)
+    return [IndicatorUploadOut.of(row) for row in indicator_records.uploads(db, who.workspace.id)]
+
+
+@router.get("/workspaces/{workspace_id}/indicators/{number}")
+def indicator_dashboard(db: Db, who: Membership, number: Id) -> IndicatorDashboard:
+    """The tracked indicators of one upload by month, against target, with RAG (and published comparisons)."""
+    from careflow.web.performance_pages import dashboard_of
+
+    who.require(READ)
+    found = indicator_records.upload(db, who.workspace.id, number)
+    if found is None:
+        raise NotFound("No such indicator data in this workspace.")
+    tracked, code = indicator_records.tracked(db, who.workspace.id)
+    return dashboard_of(who, found.content, found.file_name, tracked, code)
+
+
+Text = Annotated[str, Query(max_length=200)]
+
+
+@router.get("/workspaces/{workspace_id}/evidence")
+def evidence(
+    who: Membership,
+    q: Text = "",
+    lever: Text = "",
+    client_group: ClientGroup | None = None,
+    min_gbp: Annotated[float | None, Query(ge=0, le=1e12)] = None,
+) -> EvidenceSearch:
+    """Levers and case studies in the evidence library matching the words and filters (422 for an unknown lever)."""
+    from careflow.services import evidence as service
+
+    who.require(READ)
+    return service.search_evidence(q, lever or None, client_group, min_gbp)
+
+
+@router.get("/workspaces/{workspace_id}/atlas")
+def atlas(who: Membership, sort: SortKey = "share", descending: bool = True) -> NationalAtlas:
+    """Every imported council's opportunity from the published returns (404 if this server does not have them)."""
+    from careflow.services.national import national_atlas, national_files
+
+    who.require(READ)
+    try:
+        files = national_files()
+    except InputError as error:
+        wanted = "; ".join(p.expected for p in error.problems)
+        raise NotFound(f"This server does not have the published statistics the atlas needs: {wanted}") from None
+    return national_atlas(files, sort, descending)

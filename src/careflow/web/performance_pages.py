@@ -10,7 +10,7 @@ import base64
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
@@ -20,6 +20,9 @@ from careflow.store import indicator_records
 from careflow.web.auth import Db, Id, Membership, NotFound, Writer, csrf_protected
 from careflow.web.pages import render, see_other
 from careflow.web.uploads import MAX_UPLOAD_BYTES, check_upload, display_name
+
+if TYPE_CHECKING:
+    from careflow.services.indicators import IndicatorDashboard
 
 router = APIRouter(include_in_schema=False)
 Csrf = Depends(csrf_protected)
@@ -38,7 +41,8 @@ def public_data() -> Path | None:
     return folder if folder is not None and (folder / ASCOF_FILE).is_file() else None
 
 
-def _dashboard(who: Any, content: bytes, file_name: str, tracked: list[str], code: str | None) -> Any:
+def dashboard_of(who: Any, content: bytes, file_name: str, tracked: list[str], code: str | None) -> IndicatorDashboard:
+    """The indicator dashboard of an upload, compared with published ASCOF and the nearest neighbours where possible."""
     from careflow.services import Upload, indicator_dashboard
     from careflow.services.indicators import ComparisonSources
 
@@ -93,7 +97,7 @@ async def upload_indicators(request: Request, db: Db, who: Writer, data: Annotat
     tracked, code = indicator_records.tracked(db, who.workspace.id)
     try:
         check_upload(content, name, INDICATOR_SUFFIXES)
-        dashboard = _dashboard(who, content, name, [], None)  # every problem in the file, found before storing
+        dashboard = dashboard_of(who, content, name, [], None)  # every problem in the file, found before storing
     except InputError as error:
         return _upload_page(request, db, who, error.problems, tracked, code)
     series = dashboard.indicators[0].series if dashboard.indicators else []
@@ -160,7 +164,7 @@ def indicator_dashboard_page(request: Request, db: Db, who: Membership, number: 
         raise NotFound("No such indicator data in this workspace.")
     tracked, code = indicator_records.tracked(db, who.workspace.id)
     try:
-        dashboard = _dashboard(who, found.content, found.file_name, tracked, code)
+        dashboard = dashboard_of(who, found.content, found.file_name, tracked, code)
     except InputError as error:
         # e.g. a council code no longer in the published file: show the problem, never a traceback
         return render(request, "indicators_dashboard.html", who, found=found, dashboard=None, problems=error.problems,

@@ -60,3 +60,55 @@ def test_openapi_document_comes_from_the_typed_models(site: tuple[object, Seeded
     upload = document["paths"]["/api/v1/workspaces/{workspace_id}/baselines"]["post"]
     assert "application/problem+json" in upload["responses"]["422"]["content"]
     assert all(path.startswith("/api/v1/") for path in document["paths"])
+
+
+def test_finance_indicators_evidence_and_atlas_read_through_the_api(site: tuple[object, Seeded]) -> None:
+    """What the finance, performance and national pages show, as JSON: the same figures as the CLI's services."""
+    from pathlib import Path
+
+    from careflow.services import Upload, finance_report, indicator_dashboard
+
+    examples = Path(__file__).resolve().parents[3] / "examples"
+    pack, monthly = (
+        (examples / "norfolk-2017-18-p4.xlsx").read_bytes(),
+        (examples / "indicators_synthetic.csv").read_bytes(),
+    )
+    application, seeded = site
+    finance = TestClient(application)  # type: ignore[arg-type]
+    csrf = sign_in(finance, seeded.emails["finance"])
+    stored = finance.post(f"/w/{seeded.own}/finance", data={"csrf_token": csrf}, files={"pack": ("p4.xlsx", pack)})
+    assert stored.status_code == 200, stored.text
+    analyst = TestClient(application)  # type: ignore[arg-type]
+    csrf = sign_in(analyst, seeded.emails["analyst"])
+    stored = analyst.post(f"/w/{seeded.own}/indicators", data={"csrf_token": csrf}, files={"data": ("m.csv", monthly)})
+    assert stored.status_code == 200, stored.text
+    api = f"/api/v1/workspaces/{seeded.own}"
+
+    packs = analyst.get(f"{api}/finance").json()
+    cli = finance_report(Upload(name="p4.xlsx", data=pack))
+    total = cli.report.department_total().values
+    assert [(p["period"], p["financial_year"]) for p in packs] == [(4, "2017/18")]
+    assert (packs[0]["net_budget_gbp_m"], packs[0]["forecast_outturn_gbp_m"]) == (total["budget"], total["forecast"])
+    tables = analyst.get(f"{api}/finance/{packs[0]['number']}").json()
+    assert tables["tables"] == cli.report.model_dump(mode="json")["tables"] and len(tables["flags"]) == 37
+    missing = analyst.get(f"{api}/finance/99")
+    assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+
+    uploads = analyst.get(f"{api}/indicators").json()
+    dashboard = analyst.get(f"{api}/indicators/{uploads[0]['number']}").json()
+    expected = indicator_dashboard(Upload(name="m.csv", data=monthly), "Ownshire")
+    assert [(r["id"], r["rag"]) for r in dashboard["indicators"]] == [(r.id, r.rag) for r in expected.indicators]
+
+    found = analyst.get(f"{api}/evidence", params={"q": "reablement"}).json()
+    assert found["levers"] and all("reablement" in str(hit).lower() for hit in found["levers"])
+    refused = analyst.get(f"{api}/evidence", params={"lever": "<script>"})
+    assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"  # not HTML
+    assert "reablement" in refused.json()["problems"][0]["expected"]  # says which categories there are
+
+    atlas = analyst.get(f"{api}/atlas", params={"sort": "name", "descending": False})
+    if atlas.status_code == 404:  # this server has no ../shared/data/public: said as a problem, not a fault
+        assert "published statistics" in atlas.json()["detail"]
+    else:
+        names = [c["name"] for c in atlas.json()["councils"]]
+        assert len(names) == 150 and names == sorted(names)
+    assert TestClient(application).get(f"{api}/finance").status_code == 401  # signed out
