@@ -13,7 +13,9 @@ import collections
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the tests' seeding helpers
 
@@ -52,29 +54,32 @@ def main() -> int:
     failures: dict[str, list[str]] = collections.defaultdict(list)
     from fastapi.testclient import TestClient
 
+    def fuzz(operation: Any, label: str) -> Callable[[], None]:
+        """One operation's test (made here, not in the loop: hypothesis refuses a test with default arguments)."""
+
+        @settings(
+            max_examples=options.examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def exercise(case: Any) -> None:
+            if "workspace_id" in (case.path_parameters or {}):
+                case.path_parameters["workspace_id"] = seeded.own
+            cases[label] += 1
+            try:
+                case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=checks)
+            except Exception as error:  # a failed check: keep the first line of its report
+                failures[label].append(str(error).strip().splitlines()[0][:200])
+
+        return exercise
+
     with TestClient(app):  # the lifespan: the job worker runs while fuzzing
         for result in schema.get_all_operations():
             operation = result.ok()
-            label = f"{operation.method.upper()} {operation.path}"
-
-            @settings(
-                max_examples=options.examples,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=operation.as_strategy())
-            def exercise(case: object, label: str = label) -> None:
-                if "workspace_id" in (case.path_parameters or {}):  # type: ignore[attr-defined]
-                    case.path_parameters["workspace_id"] = seeded.own  # type: ignore[attr-defined]
-                cases[label] += 1
-                try:
-                    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=checks)  # type: ignore[attr-defined]
-                except Exception as error:  # a failed check: keep the first line of its report
-                    failures[label].append(str(error).strip().splitlines()[0][:200])
-
-            exercise()
+            fuzz(operation, f"{operation.method.upper()} {operation.path}")()
     total = sum(cases.values())
     print(f"schemathesis {schemathesis.SCHEMATHESIS_VERSION}: {total} cases over {len(cases)} operations")
     for label, count in sorted(cases.items()):
