@@ -93,6 +93,27 @@ class Acknowledged:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+def _running_in_group(group: int) -> bool:
+    """Whether a process of the group is still running. The workers, orphaned when the server dies, are reaped by
+    init; until then they are zombies, which run nothing and hold no files or locks, so they count as gone. (Some
+    container inits reap only every second or two, which `os.killpg(group, 0)` alone would wait for every round.)"""
+    try:
+        os.killpg(group, 0)  # raises once no process of the group is left, zombie or not
+    except ProcessLookupError:
+        return False
+    proc = Path("/proc")
+    if not proc.is_dir():  # no /proc to tell zombies apart (macOS): wait for init to reap them
+        return True
+    for entry in proc.iterdir():
+        try:  # /proc/PID/stat: "pid (name) state ppid pgrp …"; the name may hold spaces and parentheses
+            state, _, pgrp = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError, IndexError):
+            continue  # not a process, or one that has just gone
+        if int(pgrp) == group and state != "Z":
+            return True
+    return False
+
+
 class Server:
     """`careflow serve` in its own process group, so one SIGKILL reaches the server and its worker processes."""
 
@@ -127,16 +148,14 @@ class Server:
         raise RuntimeError("careflow serve did not answer /health within 2 minutes")
 
     def kill(self) -> None:
-        """SIGKILL to the whole group (server and workers), then wait until none of them is left."""
+        """SIGKILL to the whole group (server and workers), then wait until none of them is left running."""
         assert self.process is not None
         group = self.process.pid  # the group's id is the server's pid (start_new_session)
         os.killpg(group, signal.SIGKILL)
         self.process.wait()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            try:
-                os.killpg(group, 0)  # raises once no process of the group is left
-            except ProcessLookupError:
+            if not _running_in_group(group):
                 return
             time.sleep(0.05)
         raise RuntimeError("worker processes outlived SIGKILL")

@@ -42,6 +42,22 @@ def seed_line(document: str, line: int) -> str:
     return seed_text_lines(document)[line - 1]
 
 
+PUBLIC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "public"
+
+
+@pytest.fixture(scope="session")
+def published_tables():  # type: ignore[no-untyped-def]
+    """NHS Digital's 2021-22 ASC-FR and SALT tables in ../shared/data/public, parsed once for the whole run (~2 s).
+
+    Through the backtest's own cached reader, so the backtest tests share this parse too; nothing changes a parsed
+    publication (its tables are filled in only while it is read)."""
+    from careflow.simulate.history import TABLES_FILE, publication
+
+    if not (PUBLIC / TABLES_FILE).is_file():
+        pytest.skip(f"NHS Digital's 2021-22 ASC-FR and SALT tables not found at {PUBLIC / TABLES_FILE}")
+    return publication(PUBLIC)
+
+
 @pytest.fixture
 def seed() -> Callable[[str, int], str]:
     """`seed(document, line)` → the text of that line, to check that a cited figure is printed there."""

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from careflow.cli import app
+from cli_runner import run_careflow
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -94,12 +94,11 @@ def help_commands() -> list[list[str]]:
 
 @pytest.mark.slow
 def test_no_internal_file_names_or_seed_jargon_in_any_output(tmp_path: Path) -> None:
-    runner = CliRunner()
     problems: list[str] = []
     for args in commands(tmp_path) + help_commands():
-        result = runner.invoke(app, args)
-        assert result.exit_code == 0, f"careflow {' '.join(args)}: {result.output[-800:]}"
-        problems += [f"careflow {' '.join(args)}: …{o}…" for o in offences(result.output)]
+        result = run_careflow(*args)
+        assert result.returncode == 0, f"careflow {' '.join(args)}: {result.stderr[-800:]}"
+        problems += [f"careflow {' '.join(args)}: …{o}…" for o in offences(result.stdout) + offences(result.stderr)]
     for path in sorted(tmp_path.rglob("*")):
         if path.is_file():
             problems += [f"{path.relative_to(tmp_path)}: …{o}…" for o in offences(file_text(path))]
@@ -177,8 +176,8 @@ def test_json_outputs_cite_publications_not_file_names(name: str, tmp_path: Path
         demo = demoshire()
         council = demo.council.model_copy(update={"ons_code": "E10000016"})
         write_baseline_workbook(tmp_path / "kent-like.xlsx", demo.model_copy(update={"council": council}))
-    result = CliRunner().invoke(app, [*args, "--json"])
-    assert result.exit_code == 0, f"careflow {' '.join(args)} --json: {result.output[-800:]}"
+    result = run_careflow(*args, "--json")
+    assert result.returncode == 0, f"careflow {' '.join(args)} --json: {result.stderr[-800:]}"
     leaks = offences(result.stdout)
     assert not leaks, f"{len(leaks)} leaks:\n" + "\n".join(leaks[:20])
     from careflow.reference.bibliography import records

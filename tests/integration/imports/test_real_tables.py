@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from careflow.imports import import_councils
 from careflow.imports.reconcile import england_norms, review
 
-PUBLIC = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "public"
-TABLES = PUBLIC / "nhs-ascfr-salt-data-tables-2021-22.xlsx"
-
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def result():
-    if not TABLES.exists():
-        pytest.skip(f"NHS Digital's 2021-22 ASC-FR and SALT tables not found at {TABLES}")
-    return import_councils(TABLES)
+def result(published_tables):  # type: ignore[no-untyped-def]
+    return import_councils(published_tables)
 
 
 def test_every_council_that_submitted_is_imported_and_the_others_refused(result) -> None:

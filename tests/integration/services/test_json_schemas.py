@@ -7,14 +7,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from typer.testing import CliRunner
 
-from careflow.cli import app
 from careflow.services.schemas import RESULTS
+from cli_runner import run_careflow
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 PUBLIC = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "public"  # published files, not in the repo
-runner = CliRunner()
 
 
 def _commands(tmp: Path) -> dict[str, list[str]]:
@@ -58,22 +56,22 @@ def test_every_result_has_a_command_here() -> None:
 def test_json_output_validates_against_the_published_schema(name: str, tmp_path: Path) -> None:
     if name == "backtest" and not PUBLIC.is_dir():
         pytest.skip(f"the backtest reads the published tables, not found in {PUBLIC}")
-    schema_run = runner.invoke(app, ["schema", name])
-    assert schema_run.exit_code == 0, schema_run.output
+    schema_run = run_careflow("schema", name)
+    assert schema_run.returncode == 0, schema_run.stderr
     schema = json.loads(schema_run.stdout)
     jsonschema.Draft202012Validator.check_schema(schema)
-    run = runner.invoke(app, [*_commands(tmp_path)[name], "--json"])
-    assert run.exit_code == 0, run.output
+    run = run_careflow(*_commands(tmp_path)[name], "--json")
+    assert run.returncode == 0, run.stderr
     document = json.loads(run.stdout)
     jsonschema.validate(document, schema)
 
 
 def test_schemas_forbid_nothing_silently_open_in_the_scenario() -> None:
-    schema = json.loads(runner.invoke(app, ["scenario-schema"]).stdout)
+    schema = json.loads(run_careflow("scenario-schema").stdout)
     assert schema["additionalProperties"] is False
 
 
 def test_unknown_schema_name_is_a_located_problem() -> None:
-    run = runner.invoke(app, ["schema", "no-such-result"])
-    assert run.exit_code == 2
+    run = run_careflow("schema", "no-such-result")
+    assert run.returncode == 2
     assert "no-such-result" in run.stderr

@@ -3,8 +3,6 @@ councils imported from NHS Digital's 2021-22 tables (runs when ../shared/data/pu
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from tests.unit.simulate.test_consistency import only, steady_saving
@@ -12,20 +10,16 @@ from tests.unit.simulate.test_consistency import only, steady_saving
 from careflow.opportunity import evaluate
 from careflow.simulate.levers import LEVERS
 
-PUBLIC = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "public"
-TABLES = PUBLIC / "nhs-ascfr-salt-data-tables-2021-22.xlsx"
 COUNCILS = ("Croydon", "Norfolk")
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def imported():  # type: ignore[no-untyped-def]
-    if not TABLES.exists():
-        pytest.skip(f"NHS Digital's 2021-22 ASC-FR and SALT tables not found at {TABLES}")
+def imported(published_tables):  # type: ignore[no-untyped-def]
     from careflow.imports import import_councils
 
-    result = import_councils(TABLES, list(COUNCILS), include_england=False)
+    result = import_councils(published_tables, list(COUNCILS), include_england=False)
     return {imp.name: imp.baseline for imp in result.imported.values()}
 
 
