@@ -1,7 +1,8 @@
 """Fuzz the JSON API with schemathesis from its own OpenAPI document; count cases, server errors and schema breaks.
 
 Each operation gets `--examples` generated requests (valid and invalid, from the typed models), sent with an
-analyst's bearer token to the app in-process on a fresh SQLite store with the demo baseline. Checks: no 5xx, and
+analyst's bearer token to the app in-process on a fresh SQLite store with the demo baseline, a finance pack and
+indicator data. Checks: no 5xx, and
 every response matches the status codes, content types and schemas the document declares.
 Run with `make fuzz-api` or `.venv/bin/python benchmarks/fuzz_api.py [--examples N]`.
 """
@@ -18,6 +19,24 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the tests' seeding helpers
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def stock(client: Any, seeded: Any) -> None:
+    """A finance pack and a month of indicator data, so the finance and indicator reads have something to return."""
+    from web_support import sign_in
+
+    for role, form, field, name in (
+        ("finance", "finance", "pack", "norfolk-2017-18-p4.xlsx"),
+        ("analyst", "indicators", "data", "indicators_synthetic.csv"),
+    ):
+        csrf = sign_in(client, seeded.emails[role])
+        files = {field: (name, (EXAMPLES / name).read_bytes())}
+        stored = client.post(f"/w/{seeded.own}/{form}", data={"csrf_token": csrf}, files=files)
+        assert stored.status_code == 200, f"{name} was not stored: {stored.status_code}"
+    client.cookies.clear()  # the fuzzer calls with the analyst's token only
 
 
 def main() -> int:
@@ -76,7 +95,8 @@ def main() -> int:
 
         return exercise
 
-    with TestClient(app):  # the lifespan: the job worker runs while fuzzing
+    with TestClient(app) as client:  # the lifespan: the job worker runs while fuzzing
+        stock(client, seeded)
         for result in schema.get_all_operations():
             operation = result.ok()
             fuzz(operation, f"{operation.method.upper()} {operation.path}")()
