@@ -1,4 +1,18 @@
 # The names careflow.services exports, each loaded from its module on first use (lazy_loader reads this stub).
+from .admin import (
+    BackupSummary as BackupSummary,
+    DatabaseState as DatabaseState,
+    Membership as Membership,
+    StoredBaseline as StoredBaseline,
+    back_up_database as back_up_database,
+    database_state as database_state,
+    downgrade_database as downgrade_database,
+    grant_role as grant_role,
+    load_demo_baseline as load_demo_baseline,
+    restore_database as restore_database,
+    upgrade_database as upgrade_database,
+    web_database_url as web_database_url,
+)
 from .baseline import (
     BaselineCheck as BaselineCheck,
     baseline_template as baseline_template,
