@@ -54,6 +54,7 @@ def _register() -> None:
     from careflow.outcomes import cli as outcomes_cli
     from careflow.services import cli as services_cli
     from careflow.simulate import cli as simulate_cli
+    from careflow.store import cli as store_cli
     from careflow.web import cli as web_cli
 
     baseline_cli.register(app)
@@ -65,7 +66,8 @@ def _register() -> None:
     app.add_typer(evidence_cli.app, name="evidence")
     app.add_typer(outcomes_cli.reviews_app, name="reviews")
     app.add_typer(outcomes_cli.indicators_app, name="indicators")
-    web_cli.register(app)  # serve, db, admin
+    web_cli.register(app)
+    store_cli.register(app)  # db, admin
 
 
 _register()

@@ -110,3 +110,9 @@ def problems_from_validation(file: str, error: ValidationError, sheet: str | Non
         found = repr(item.get("input"))[:80]
         problems.append(Problem(file, f"{found} at {where}", item["msg"], sheet))
     return problems
+
+
+class NotMigrated(Exception):
+    """The web app's database is missing careflow's tables or is at an older migration than this careflow needs.
+
+    Here rather than in the store, so that `careflow serve` can say so without reaching into the store."""

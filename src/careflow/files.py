@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,6 +41,19 @@ def refuse_existing(path: Path, force: bool) -> None:
     """Stop before any work when the one output file already exists (the same rule `publish` applies)."""
     if Path(path).exists() and not force:
         raise InputError([_already_there(Path(path))])
+
+
+def refuse_existing_outputs(folder: Path, names: Iterable[str], force: bool) -> None:
+    """Stop before any work when outputs to be written into `folder` already exist; the first ten are listed, as
+    an import of every council into last year's folder would otherwise list a hundred and fifty."""
+    existing = [Path(folder) / name for name in names if (Path(folder) / name).exists()]
+    if existing and not force:
+        raise InputError(
+            [
+                Problem(str(p), "a file that already exists", "a new file name, or --force to replace it")
+                for p in existing[:10]
+            ]
+        )
 
 
 def _already_there(path: Path) -> Problem:

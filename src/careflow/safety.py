@@ -97,6 +97,11 @@ def neutralise_workbook(workbook: Any) -> int:
 
 def save_workbook(workbook: Any, path: Path) -> None:
     """Save an openpyxl workbook safely (no stray formulas) and reproducibly (fixed times, same bytes each run)."""
+    Path(path).write_bytes(workbook_bytes(workbook))
+
+
+def workbook_bytes(workbook: Any) -> bytes:
+    """An openpyxl workbook as `save_workbook` saves it, as bytes."""
     neutralise_workbook(workbook)
     workbook.properties.created = FIXED_TIME
     workbook.properties.modified = FIXED_TIME
@@ -105,7 +110,7 @@ def save_workbook(workbook: Any, path: Path) -> None:
     buffer = io.BytesIO()
     # ExcelWriter rather than workbook.save(), which stamps the current time as 'modified'
     ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    Path(path).write_bytes(_fixed_zip_times(buffer.getvalue()))
+    return _fixed_zip_times(buffer.getvalue())
 
 
 def _fixed_zip_times(data: bytes) -> bytes:

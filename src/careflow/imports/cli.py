@@ -4,40 +4,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
 from careflow.console import out
-from careflow.errors import InputError, Problem
-
-if TYPE_CHECKING:
-    from careflow.baseline.schema import Baseline
-    from careflow.imports.build import ClientBasis
 
 NEIGHBOURS_HELP = "ONS 'Local authority statistical nearest neighbours, England' workbook (2025)"
 ASCOF_HELP = "NHS Digital ASCOF open data: care-home admissions from 2A(1)/2A(2) instead of an estimate"
 TABLES_HELP = "NHS Digital's ASC-FR and SALT data tables workbook (e.g. 'ASCFR and SALT Data Tables 2021-22.xlsx')"
-
-
-def _refuse_existing(paths: list[Path], force: bool) -> None:
-    existing = [p for p in paths if p.exists()]
-    if existing and not force:
-        raise InputError(
-            [
-                Problem(str(p), "a file that already exists", "a new file name, or --force to replace it")
-                for p in existing[:10]
-            ]
-        )
-
-
-def _basis(clients: str) -> ClientBasis:
-    if clients == "year-end":
-        return "year-end"
-    if clients == "during-year":
-        return "during-year"
-    raise InputError([Problem("--clients", repr(clients), "year-end or during-year")])
 
 
 def import_command(
@@ -56,51 +31,20 @@ def import_command(
     force: bool = typer.Option(False, "--force", help="Replace files that already exist in --out"),
 ) -> None:
     """Build careflow baselines from the published ASC-FR and SALT tables, each figure quoted from its cell."""
-    from careflow.files import staged_directory
-    from careflow.imports import import_councils, workbook_name
-    from careflow.imports.peers import NearestNeighbours
-    from careflow.imports.report import council_lines, render_report, summary_rows, write_summary
+    from careflow.files import refuse_existing_outputs, usable_folder, write_outputs
+    from careflow.services import import_baselines, import_files
 
-    if (council is None) == (not all_councils):
-        raise InputError([Problem("command line", "neither or both of --council and --all", "exactly one of them")])
     started = time.perf_counter()
-    result = import_councils(
-        tables,
-        [council] if council else None,
-        _basis(clients),
-        include_england=all_councils,
-        ascof=ascof,
-        population=population,
-    )
-    imported = time.perf_counter() - started
-    if council and result.refused:
-        raise InputError([Problem(str(tables), result.refused[0].reason, "a council that submitted both returns")])
-    names = {code: workbook_name(code, item.name) for code, item in result.imported.items()}
-    if result.england is not None:
-        names["E92000001"] = "E92000001-england.xlsx"
-    extra = ["summary.csv", "summary.xlsx", "import-report.html"] if all_councils else []
-    _refuse_existing([out_dir / n for n in [*names.values(), *extra]], force)
-    with staged_directory(out_dir, force) as stage:
-        items = list(result.imported.values()) + ([result.england] if result.england else [])
-        _write_baselines([(stage / names[item.code], item.baseline) for item in items])
-        written = time.perf_counter() - started - imported
-        if all_councils:
-            t0 = time.perf_counter()
-            lines = council_lines(result, NearestNeighbours(neighbours) if neighbours else None)
-            opportunity = time.perf_counter() - t0
-            write_summary(stage, summary_rows(result, lines))
-            timings = {
-                "Reading and building every baseline": imported,
-                "Writing the baseline workbooks": written,
-                "Reviews and opportunity for every council": opportunity,
-            }
-            (stage / "import-report.html").write_text(render_report(result, lines, timings), encoding="utf-8")
+    made = import_baselines(tables, council, all_councils, clients, ascof, population)
+    refuse_existing_outputs(out_dir, made.file_names, force)
+    usable_folder(out_dir)  # before the workbooks are rendered, not after
+    write_outputs(out_dir, import_files(made, neighbours), force)
     out.print(
-        f"Imported {len(result.imported)} council(s) from {tables.name} ({result.publication.year}, clients "
-        f"{clients}); refused {len(result.refused)}. Wrote {len(names) + len(extra)} file(s) to {out_dir} "
+        f"Imported {len(made.result.imported)} council(s) from {tables.name} ({made.result.publication.year}, "
+        f"clients {clients}); refused {len(made.result.refused)}. Wrote {len(made.file_names)} file(s) to {out_dir} "
         f"in {time.perf_counter() - started:.1f} s."
     )
-    for refusal in result.refused:
+    for refusal in made.result.refused:
         out.print(f"  refused: {escape(refusal.reason)}")
 
 
@@ -116,7 +60,7 @@ def benchmark_command(
     from rich.table import Table
 
     from careflow.console import emit_json
-    from careflow.services.imports import benchmark_among_peers
+    from careflow.services import benchmark_among_peers
 
     found = benchmark_among_peers(tables, neighbours, council, ascof, clients)
     if as_json:
@@ -175,44 +119,17 @@ def atlas_command(
     force: bool = typer.Option(False, "--force", help="Replace files that already exist in --out"),
 ) -> None:
     """An offline HTML atlas of every council's opportunity: map, distribution, sortable table, plus CSV/XLSX."""
-    from careflow.files import staged_directory
-    from careflow.imports.atlas import TABLE_COLUMNS, atlas_rows, read_boundaries, render_atlas, table_values
-    from careflow.imports.report import write_table
-    from careflow.services.national import national_import
+    from careflow.files import refuse_existing_outputs, write_outputs
+    from careflow.services import ATLAS_FILES, atlas_files
 
-    names = ["atlas.html", "atlas.csv", "atlas.xlsx"]
-    _refuse_existing([out_dir / n for n in names], force)
-    shapes = read_boundaries(boundaries)
+    refuse_existing_outputs(out_dir, ATLAS_FILES, force)  # before the ten-second import
     started = time.perf_counter()
-    made, _ = national_import(tables, ascof, _basis(clients))
-    result, lines = made.result, made.lines
-    with staged_directory(out_dir, force) as stage:
-        (stage / "atlas.html").write_text(render_atlas(result, lines, shapes), encoding="utf-8")
-        write_table(stage / "atlas", TABLE_COLUMNS, table_values(atlas_rows(lines)))
+    made = atlas_files(tables, boundaries, ascof, clients)
+    write_outputs(out_dir, made.files, force)
     out.print(
-        f"Wrote the atlas of {len(result.imported)} councils to {out_dir} in {time.perf_counter() - started:.1f} s "
-        f"({', '.join(names)})."
+        f"Wrote the atlas of {made.councils} councils to {out_dir} in {time.perf_counter() - started:.1f} s "
+        f"({', '.join(ATLAS_FILES)})."
     )
-
-
-def _write_one(job: tuple[Path, Baseline]) -> None:
-    from careflow.baseline.io import write_baseline_workbook
-
-    write_baseline_workbook(*job)
-
-
-def _write_baselines(jobs: list[tuple[Path, Baseline]]) -> None:
-    """Write the workbooks, on every core when there are many (saving with openpyxl is most of the time)."""
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < 8 or workers < 2:
-        for job in jobs:
-            _write_one(job)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(_write_one, jobs, chunksize=8))
 
 
 def register(app: typer.Typer) -> None:

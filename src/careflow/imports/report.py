@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from careflow.imports import ImportResult
@@ -118,30 +118,28 @@ def summary_rows(result: ImportResult, lines: list[CouncilLine]) -> list[list[An
     return rows
 
 
-def write_table(stem: Path, columns: tuple[str, ...], rows: list[list[Any]]) -> list[Path]:
-    """The same table as CSV and as XLSX (`stem`.csv, `stem`.xlsx)."""
+def table_files(name: str, columns: tuple[str, ...], rows: list[list[Any]]) -> dict[str, bytes]:
+    """The same table as CSV and as XLSX: {`name`.csv: bytes, `name`.xlsx: bytes}."""
     from openpyxl import Workbook
 
-    from careflow.safety import csv_writer, save_workbook, sheet_title
+    from careflow.safety import csv_writer, sheet_title, workbook_bytes
 
-    csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
-    with csv_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv_writer(handle)  # council names and reasons cannot become spreadsheet formulas
-        writer.writerow(columns)
-        writer.writerows(rows)
+    text = io.StringIO(newline="")
+    writer = csv_writer(text)  # council names and reasons cannot become spreadsheet formulas
+    writer.writerow(columns)
+    writer.writerows(rows)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = sheet_title(stem.name)
+    sheet.title = sheet_title(name)
     sheet.append(list(columns))
     for row in rows:
         sheet.append(row)
     sheet.freeze_panes = "C2"
-    save_workbook(workbook, xlsx_path)
-    return [csv_path, xlsx_path]
+    return {f"{name}.csv": text.getvalue().encode("utf-8"), f"{name}.xlsx": workbook_bytes(workbook)}
 
 
-def write_summary(folder: Path, rows: list[list[Any]]) -> list[Path]:
-    return write_table(folder / "summary", SUMMARY_COLUMNS, rows)
+def summary_files(rows: list[list[Any]]) -> dict[str, bytes]:
+    return table_files("summary", SUMMARY_COLUMNS, rows)
 
 
 def render_report(result: ImportResult, lines: list[CouncilLine], timings: dict[str, float]) -> str:

@@ -1,7 +1,22 @@
 # The names careflow.services exports, each loaded from its module on first use (lazy_loader reads this stub).
+from .admin import (
+    BackupSummary as BackupSummary,
+    DatabaseState as DatabaseState,
+    Membership as Membership,
+    StoredBaseline as StoredBaseline,
+    back_up_database as back_up_database,
+    database_state as database_state,
+    downgrade_database as downgrade_database,
+    grant_role as grant_role,
+    load_demo_baseline as load_demo_baseline,
+    restore_database as restore_database,
+    upgrade_database as upgrade_database,
+    web_database_url as web_database_url,
+)
 from .baseline import (
     BaselineCheck as BaselineCheck,
     baseline_template as baseline_template,
+    baseline_workbook as baseline_workbook,
     check_baseline as check_baseline,
     load_baseline as load_baseline,
     read_baseline as read_baseline,
@@ -42,6 +57,14 @@ from .finance import (
     finance_template as finance_template,
     roll_forward_pack as roll_forward_pack,
 )
+from .imports import (
+    BaselineImport as BaselineImport,
+    PeerBenchmark as PeerBenchmark,
+    benchmark_among_peers as benchmark_among_peers,
+    client_basis as client_basis,
+    import_baselines as import_baselines,
+    import_files as import_files,
+)
 from .indicators import (
     IndicatorDashboard as IndicatorDashboard,
     IndicatorRegistry as IndicatorRegistry,
@@ -50,6 +73,7 @@ from .indicators import (
     indicators_template as indicators_template,
 )
 from .inputs import RenderedFile as RenderedFile, Source as Source, Upload as Upload
+from .national import ATLAS_FILES as ATLAS_FILES, AtlasFiles as AtlasFiles, atlas_files as atlas_files
 from .opportunity import (
     OpportunityReport as OpportunityReport,
     evaluate_opportunity as evaluate_opportunity,

@@ -79,8 +79,13 @@ def check_baseline(source: Source) -> BaselineCheck:
 
 def baseline_template(name: str = "baseline.xlsx") -> bytes:
     """The blank baseline workbook: an instructions sheet and one sheet per table, every column described."""
+    check_output_name(name, (".xlsx",))
+    return baseline_workbook()
+
+
+def baseline_workbook(baseline: Baseline | None = None) -> bytes:
+    """A baseline in the template's layout (the blank template when None), as the bytes of an .xlsx workbook."""
     from careflow.baseline.io import write_baseline_workbook
     from careflow.files import rendered_bytes
 
-    check_output_name(name, (".xlsx",))
-    return rendered_bytes(write_baseline_workbook, ".xlsx")
+    return rendered_bytes(lambda path: write_baseline_workbook(path, baseline), ".xlsx")

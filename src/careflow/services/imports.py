@@ -1,14 +1,113 @@
-"""Use cases on the published returns: where a council sits among its ONS nearest neighbours and in England."""
+"""Use cases on the published returns: councils' baselines built from them, and where a council sits among its
+ONS nearest neighbours and in England."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from careflow.errors import InputError, Problem
 from careflow.imports.peers import Position
+
+if TYPE_CHECKING:
+    from careflow.baseline.schema import Baseline
+    from careflow.imports import ImportResult
+    from careflow.imports.build import ClientBasis
+
+IMPORT_REPORT_FILES = ("summary.csv", "summary.xlsx", "import-report.html")  # what an import of every council adds
+
+
+def client_basis(clients: str) -> ClientBasis:
+    """The --clients option: long-term clients counted at year-end or during the year."""
+    if clients == "year-end":
+        return "year-end"
+    if clients == "during-year":
+        return "during-year"
+    raise InputError([Problem("--clients", repr(clients), "year-end or during-year")])
+
+
+@dataclass
+class BaselineImport:
+    """The councils asked for, imported from one publication, and the file each baseline is written to."""
+
+    result: ImportResult
+    every_council: bool  # England too, and a summary and a report beside the baselines
+    workbook_names: dict[str, str]  # ONS code → the baseline workbook's file name
+    seconds: float  # reading the tables and building every baseline
+
+    @property
+    def file_names(self) -> list[str]:
+        return [*self.workbook_names.values(), *(IMPORT_REPORT_FILES if self.every_council else ())]
+
+
+def import_baselines(
+    tables: Path,
+    council: str | None,
+    every_council: bool,
+    clients: str = "year-end",
+    ascof: Path | None = None,
+    population: Path | None = None,
+) -> BaselineImport:
+    """One council (ONS code, CASSR code or exact name) or every council from the ASC-FR and SALT tables; a council
+    that did not submit both returns is refused when asked for by name, listed as refused otherwise."""
+    from careflow.imports import import_councils, workbook_name
+
+    if (council is None) == (not every_council):
+        raise InputError([Problem("command line", "neither or both of --council and --all", "exactly one of them")])
+    basis = client_basis(clients)
+    started = time.perf_counter()
+    result = import_councils(
+        tables, [council] if council else None, basis, include_england=every_council, ascof=ascof, population=population
+    )
+    if council and result.refused:
+        raise InputError([Problem(str(tables), result.refused[0].reason, "a council that submitted both returns")])
+    names = {code: workbook_name(code, item.name) for code, item in result.imported.items()}
+    if result.england is not None:
+        names["E92000001"] = "E92000001-england.xlsx"
+    return BaselineImport(result, every_council, names, time.perf_counter() - started)
+
+
+def import_files(made: BaselineImport, neighbours: Path | None = None) -> dict[str, bytes]:
+    """{file name: bytes}: every baseline as a workbook and, for every council, the summary (CSV and XLSX) and the
+    HTML report; `neighbours` (ONS's workbook) flags councils far above their neighbours in the summary."""
+    from careflow.imports.peers import NearestNeighbours
+    from careflow.imports.report import council_lines, render_report, summary_files, summary_rows
+
+    started = time.perf_counter()
+    result = made.result
+    items = [*result.imported.values(), *([result.england] if result.england else [])]
+    workbooks = _workbooks([item.baseline for item in items])
+    files = {made.workbook_names[item.code]: data for item, data in zip(items, workbooks, strict=True)}
+    if made.every_council:
+        rendered = time.perf_counter() - started
+        started = time.perf_counter()
+        lines = council_lines(result, NearestNeighbours(neighbours) if neighbours else None)
+        timings = {
+            "Reading and building every baseline": made.seconds,
+            "Writing the baseline workbooks": rendered,
+            "Reviews and opportunity for every council": time.perf_counter() - started,
+        }
+        files |= summary_files(summary_rows(result, lines))
+        files["import-report.html"] = render_report(result, lines, timings).encode("utf-8")
+    return files
+
+
+def _workbooks(baselines: list[Baseline]) -> list[bytes]:
+    """Each baseline as workbook bytes, on every core when there are many (saving with openpyxl is most of the time)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from careflow.services.baseline import baseline_workbook
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(baselines) < 8 or workers < 2:
+        return [baseline_workbook(baseline) for baseline in baselines]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(baseline_workbook, baselines, chunksize=8))
 
 
 class CouncilRef(BaseModel):
@@ -57,12 +156,11 @@ def benchmark_among_peers(
     from careflow.imports.report import council_lines
     from careflow.imports.tables import Publication
 
-    if clients not in ("year-end", "during-year"):
-        raise InputError([Problem("--clients", repr(clients), "year-end or during-year")])
+    basis = client_basis(clients)
     pub = Publication(tables)
     code = resolve_council(pub, council)
     ons = NearestNeighbours(neighbours)
-    result = import_councils(pub, None, clients, include_england=False, ascof=ascof)  # type: ignore[arg-type]
+    result = import_councils(pub, None, basis, include_england=False, ascof=ascof)
     if code not in result.imported:
         reason = next((r.reason for r in result.refused if r.code == code), "not imported")
         raise InputError([Problem(str(tables), reason, "a council that submitted both returns")])

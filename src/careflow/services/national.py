@@ -105,6 +105,31 @@ def national_import(tables: Path, ascof: Path | None = None, clients: str = "yea
         return made, False
 
 
+ATLAS_FILES = ("atlas.html", "atlas.csv", "atlas.xlsx")
+
+
+@dataclass
+class AtlasFiles:
+    """`careflow atlas`'s outputs ({file name: bytes}, named as in ATLAS_FILES) and how many councils they show."""
+
+    councils: int
+    files: dict[str, bytes]
+
+
+def atlas_files(tables: Path, boundaries: Path, ascof: Path | None = None, clients: str = "year-end") -> AtlasFiles:
+    """Every council's opportunity as an offline HTML atlas (map, distribution, sortable table), the table also as
+    CSV and XLSX; `boundaries` is ONS's GeoJSON of counties and unitary authorities."""
+    from careflow.imports.atlas import TABLE_COLUMNS, atlas_rows, read_boundaries, render_atlas, table_values
+    from careflow.imports.report import table_files
+    from careflow.services.imports import client_basis
+
+    shapes = read_boundaries(boundaries)
+    made, _ = national_import(tables, ascof, client_basis(clients))
+    files = {"atlas.html": render_atlas(made.result, made.lines, shapes).encode("utf-8")}
+    files |= table_files("atlas", TABLE_COLUMNS, table_values(atlas_rows(made.lines)))
+    return AtlasFiles(councils=len(made.result.imported), files=files)
+
+
 class AtlasCouncil(BaseModel):
     code: str
     name: str
@@ -272,7 +297,6 @@ def imported_council(code: str, files: NationalFiles | None = None) -> ImportedC
 
 def imported_workbook(council: ImportedCouncil) -> bytes:
     """The council's baseline as the workbook `careflow import` writes, as bytes."""
-    from careflow.baseline.io import write_baseline_workbook
-    from careflow.files import rendered_bytes
+    from careflow.services.baseline import baseline_workbook
 
-    return rendered_bytes(lambda path: write_baseline_workbook(path, council.baseline), ".xlsx")
+    return baseline_workbook(council.baseline)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from careflow.errors import InputError, Problem
+from careflow.errors import InputError, NotMigrated, Problem
 
 DATABASE_ENV = "CAREFLOW_DATABASE_URL"
 DATA_DIR_ENV = "CAREFLOW_DATA_DIR"
@@ -105,10 +105,6 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
-
-
-class NotMigrated(Exception):
-    """The database's schema is missing or older than this version of careflow."""
 
 
 def require_current(engine: Engine) -> None:

@@ -25,7 +25,8 @@ def serve(
     """Start the web app: pages for people, a JSON API under /api/v1, projections in worker processes."""
     import uvicorn
 
-    from careflow.store.database import NotMigrated, database_url
+    from careflow.errors import NotMigrated
+    from careflow.services import web_database_url
     from careflow.web.app import WebConfig, create_app, find_govuk_frontend
     from careflow.web.logs import configure
 
@@ -34,7 +35,7 @@ def serve(
         err.print("GOV.UK Frontend is not installed (run: make web-assets); pages use careflow's own CSS only.")
     try:
         app = create_app(
-            WebConfig(database_url(database), secure_cookies=tls, job_workers=workers, govuk_frontend=assets)
+            WebConfig(web_database_url(database), secure_cookies=tls, job_workers=workers, govuk_frontend=assets)
         )
     except NotMigrated as error:
         err.print(f"[red]careflow serve: {error}[/red]")
@@ -44,8 +45,4 @@ def serve(
 
 
 def register(app: typer.Typer) -> None:
-    from careflow.store.cli import admin_app, db_app
-
     app.command("serve")(serve)
-    app.add_typer(db_app, name="db")
-    app.add_typer(admin_app, name="admin")

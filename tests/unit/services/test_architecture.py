@@ -67,21 +67,9 @@ FORBIDDEN_IN_CLI = ("open(", ".read_text(", ".write_text(", ".read_bytes(", "yam
                     "model_validate", "InputError(", "load_library(", "evaluate(")  # fmt: skip
 
 
-# Command modules that arrived with the import and web work while the services layer was built: they still read,
-# check or write in the command module. Listed so the debt is visible and cannot grow; move each into
-# careflow.services and delete its line here.
-KNOWN_DEBT = {
-    "imports/cli.py": "`careflow import` and `careflow atlas` assemble and write their outputs in the command",
-    "store/cli.py": "`careflow admin` commands read uploads and check arguments in the command",
-    "web/cli.py": "`careflow serve` and `db` reach the store directly",
-}
-
-
 def test_command_modules_hold_no_business_logic() -> None:
     offenders = []
     for path in SRC.rglob("cli.py"):
-        if str(path.relative_to(SRC)) in KNOWN_DEBT:
-            continue
         text = path.read_text(encoding="utf-8")
         offenders += [f"{path.relative_to(SRC)}: {needle}" for needle in FORBIDDEN_IN_CLI if needle in text]
     assert offenders == []
@@ -96,8 +84,6 @@ def test_a_command_module_uses_services_and_its_own_package_only() -> None:
     strays = []
     for path in SRC.glob("*/cli.py"):
         own = path.parent.name
-        if str(path.relative_to(SRC)) in KNOWN_DEBT:
-            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("careflow."):
                 first = node.module.split(".")[1]
