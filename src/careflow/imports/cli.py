@@ -1,7 +1,5 @@
 """Commands for the official statistics: `careflow import`, `careflow benchmark` and `careflow atlas`."""
 
-from __future__ import annotations
-
 import time
 from pathlib import Path
 

@@ -1,7 +1,5 @@
 """Commands for the team store: `careflow db upgrade|downgrade|current`; `careflow admin create-user|load-demo|backup|restore`."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 

@@ -1,7 +1,5 @@
 """`careflow serve`: the web app on uvicorn, refusing to start on a database that is not migrated."""
 
-from __future__ import annotations
-
 import sys
 
 import typer
