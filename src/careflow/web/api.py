@@ -34,6 +34,7 @@ from careflow.web.auth import (
     Writer,
     csrf_protected,
 )
+from careflow.web.finance_pages import FinanceOfficer
 from careflow.web.uploads import MAX_UPLOAD_BYTES
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -254,6 +255,14 @@ def finance_packs(db: Db, who: Membership) -> list[FinancePackOut]:
     return [FinancePackOut.of(row, numbers) for row in rows]
 
 
+@router.post("/workspaces/{workspace_id}/finance", status_code=201, dependencies=[Csrf])
+async def upload_finance_pack(db: Db, who: FinanceOfficer, pack: Annotated[UploadFile, File()]) -> FinancePackOut:
+    """Upload a period's finance pack (finance officers); 422 with every located problem, and nothing is stored."""
+    content = await pack.read(MAX_UPLOAD_BYTES + 1)
+    version = await run_in_threadpool(finance_actions.upload_pack, db, who, pack.filename, content)
+    return FinancePackOut.of(version, {})
+
+
 @router.get("/workspaces/{workspace_id}/finance/{number}")
 def finance_report(db: Db, who: Membership, number: Id) -> FinanceReportResult:
     """The committee tables of one pack version: monitoring, savings, reserves, capital, the MTFS and every check."""
@@ -264,6 +273,15 @@ def finance_report(db: Db, who: Membership, number: Id) -> FinanceReportResult:
 def indicator_uploads(db: Db, who: Membership) -> list[IndicatorUploadOut]:
     who.require(READ)
     return [IndicatorUploadOut.of(row) for row in indicator_records.uploads(db, who.workspace.id)]
+
+
+@router.post("/workspaces/{workspace_id}/indicators", status_code=201, dependencies=[Csrf])
+async def upload_indicator_data(db: Db, who: Writer, data: Annotated[UploadFile, File()]) -> IndicatorUploadOut:
+    """Upload month-by-month indicator data (.csv or .xlsx); 422 with every located problem, and nothing is stored."""
+    from careflow.web.performance_pages import store_upload
+
+    content = await data.read(MAX_UPLOAD_BYTES + 1)
+    return IndicatorUploadOut.of(await run_in_threadpool(store_upload, db, who, data.filename, content))
 
 
 @router.get("/workspaces/{workspace_id}/indicators/{number}")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from careflow.errors import InputError, Problem
 from careflow.store import indicator_records
@@ -23,6 +24,7 @@ from careflow.web.uploads import MAX_UPLOAD_BYTES, check_upload, display_name
 
 if TYPE_CHECKING:
     from careflow.services.indicators import IndicatorDashboard
+    from careflow.store.models import IndicatorUpload
 
 router = APIRouter(include_in_schema=False)
 Csrf = Depends(csrf_protected)
@@ -90,19 +92,25 @@ def _upload_page(
     )  # fmt: skip
 
 
+def store_upload(db: Any, who: Any, file_name: str | None, content: bytes) -> IndicatorUpload:
+    """Check a month-by-month data file in full (every problem, located); only a file with none is kept."""
+    name = display_name(file_name)
+    check_upload(content, name, INDICATOR_SUFFIXES)
+    dashboard = dashboard_of(who, content, name, [], None)
+    series = dashboard.indicators[0].series if dashboard.indicators else []
+    months = (series[0].month, series[-1].month) if series else ("", "")
+    return indicator_records.add_upload(db, who.workspace.id, name, content, months, who.visitor.actor, who.user.id)
+
+
 @router.post("/w/{workspace_id}/indicators", dependencies=[Csrf])
 async def upload_indicators(request: Request, db: Db, who: Writer, data: Annotated[UploadFile, File()]) -> Response:
     content = await data.read(MAX_UPLOAD_BYTES + 1)
-    name = display_name(data.filename)
-    tracked, code = indicator_records.tracked(db, who.workspace.id)
     try:
-        check_upload(content, name, INDICATOR_SUFFIXES)
-        dashboard = dashboard_of(who, content, name, [], None)  # every problem in the file, found before storing
+        # Off the event loop: the check is CPU work, and a SQLite write may wait for the lock.
+        saved = await run_in_threadpool(store_upload, db, who, data.filename, content)
     except InputError as error:
+        tracked, code = indicator_records.tracked(db, who.workspace.id)
         return _upload_page(request, db, who, error.problems, tracked, code)
-    series = dashboard.indicators[0].series if dashboard.indicators else []
-    months = (series[0].month, series[-1].month) if series else ("", "")
-    saved = indicator_records.add_upload(db, who.workspace.id, name, content, months, who.visitor.actor, who.user.id)
     return see_other(f"/w/{who.workspace.id}/indicators/{saved.number}")
 
 

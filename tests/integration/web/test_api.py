@@ -74,15 +74,20 @@ def test_finance_indicators_evidence_and_atlas_read_through_the_api(site: tuple[
         (examples / "indicators_synthetic.csv").read_bytes(),
     )
     application, seeded = site
-    finance = TestClient(application)  # type: ignore[arg-type]
-    csrf = sign_in(finance, seeded.emails["finance"])
-    stored = finance.post(f"/w/{seeded.own}/finance", data={"csrf_token": csrf}, files={"pack": ("p4.xlsx", pack)})
-    assert stored.status_code == 200, stored.text
-    analyst = TestClient(application)  # type: ignore[arg-type]
-    csrf = sign_in(analyst, seeded.emails["analyst"])
-    stored = analyst.post(f"/w/{seeded.own}/indicators", data={"csrf_token": csrf}, files={"data": ("m.csv", monthly)})
-    assert stored.status_code == 200, stored.text
     api = f"/api/v1/workspaces/{seeded.own}"
+    finance, analyst = TestClient(application), TestClient(application)  # type: ignore[arg-type]
+    to_finance = {"X-CSRF-Token": sign_in(finance, seeded.emails["finance"])}
+    to_analyst = {"X-CSRF-Token": sign_in(analyst, seeded.emails["analyst"])}
+    refused = analyst.post(f"{api}/finance", files={"pack": ("p4.xlsx", pack)}, headers=to_analyst)
+    assert refused.status_code == 403  # packs are the finance officers' to upload
+    broken = finance.post(f"{api}/finance", files={"pack": ("p4.xlsx", b"not a workbook")}, headers=to_finance)
+    assert broken.status_code == 422 and broken.json()["problems"][0]["file"] == "p4.xlsx"
+    stored = finance.post(f"{api}/finance", files={"pack": ("p4.xlsx", pack)}, headers=to_finance)
+    assert stored.status_code == 201 and stored.json()["number"] == 1, stored.text
+    broken = analyst.post(f"{api}/indicators", files={"data": ("m.csv", b"month,nonsense\n")}, headers=to_analyst)
+    assert broken.status_code == 422 and broken.json()["problems"]
+    stored = analyst.post(f"{api}/indicators", files={"data": ("m.csv", monthly)}, headers=to_analyst)
+    assert stored.status_code == 201 and stored.json()["first_month"], stored.text
 
     packs = analyst.get(f"{api}/finance").json()
     cli = finance_report(Upload(name="p4.xlsx", data=pack))
