@@ -20,12 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import httpx
+from web_crash import database  # this folder is on the path when a benchmark runs as a script
 
 PASSWORD = "load test password 1"
 SAVE_SHARE = 0.1  # one action in ten is a scenario save
@@ -127,26 +125,8 @@ def main() -> None:
     parser.add_argument("--database", default=None, help="default: a SQLite file in a temporary folder")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="careflow-load-"))
-    with private_schema(options.database) if options.database else nullcontext() as url:
-        measure(url or f"sqlite:///{folder / 'careflow.sqlite3'}", folder, options)
-
-
-@contextmanager
-def private_schema(url: str) -> Iterator[str]:
-    """A PostgreSQL database gets a schema of its own for the run, dropped afterwards: the database is left as found."""
-    if not url.startswith("postgresql"):
-        yield url
-        return
-    import psycopg
-
-    schema = f"careflow_load_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with database(options.database, folder) as url:  # PostgreSQL: a schema of its own, dropped after the run
+        measure(url, folder, options)
 
 
 def measure(url: str, folder: Path, options: argparse.Namespace) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -20,7 +20,7 @@ from careflow.services.finance import FinanceReportResult
 from careflow.services.indicators import IndicatorDashboard
 from careflow.services.national import NationalAtlas, SortKey
 from careflow.store import accounts, indicator_records, records
-from careflow.store.models import BaselineVersion, FinancePackVersion, IndicatorUpload, Job, ScenarioVersion, Workspace
+from careflow.store.models import FinancePackVersion, Job, ScenarioVersion, Workspace
 from careflow.web import actions, finance_actions
 from careflow.web.auth import (
     MAX_ID,
@@ -53,23 +53,13 @@ class WorkspaceOut(BaseModel):
 
 
 class BaselineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from the stored row: BaselineOut.model_validate(row)
     number: Id
     file_name: str
     council: str
     financial_year: str
     content_sha256: str
     created_at: datetime
-
-    @classmethod
-    def of(cls, row: BaselineVersion) -> BaselineOut:
-        return cls(
-            number=row.number,
-            file_name=row.file_name,
-            council=row.council,
-            financial_year=row.financial_year,
-            content_sha256=row.content_sha256,
-            created_at=row.created_at,
-        )
 
 
 class ScenarioOut(BaseModel):
@@ -121,23 +111,13 @@ class FinancePackOut(BaseModel):
 
 
 class IndicatorUploadOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     number: Id
     file_name: str
     first_month: str
     last_month: str
     content_sha256: str
     created_at: datetime
-
-    @classmethod
-    def of(cls, row: IndicatorUpload) -> IndicatorUploadOut:
-        return cls(
-            number=row.number,
-            file_name=row.file_name,
-            first_month=row.first_month,
-            last_month=row.last_month,
-            content_sha256=row.content_sha256,
-            created_at=row.created_at,
-        )
 
 
 class ProjectionIn(BaseModel):
@@ -189,7 +169,7 @@ def workspaces(db: Db, who: CurrentVisitor) -> list[WorkspaceOut]:
 @router.get("/workspaces/{workspace_id}/baselines")
 def baselines(db: Db, who: Membership) -> list[BaselineOut]:
     who.require(READ)
-    return [BaselineOut.of(row) for row in records.baselines(db, who.workspace.id)]
+    return [BaselineOut.model_validate(row) for row in records.baselines(db, who.workspace.id)]
 
 
 @router.post("/workspaces/{workspace_id}/baselines", status_code=201, dependencies=[Csrf])
@@ -198,12 +178,14 @@ async def upload_baseline(db: Db, who: Writer, workbook: Annotated[UploadFile, F
     content = await workbook.read(MAX_UPLOAD_BYTES + 1)
     # Writes run off the event loop: a write waiting for SQLite's lock must not stop the loop that lets the
     # holder commit (that stall ended in 'database is locked' after 10 s under concurrent uploads and saves).
-    return BaselineOut.of(await run_in_threadpool(actions.upload_baseline, db, who, workbook.filename, content))
+    return BaselineOut.model_validate(
+        await run_in_threadpool(actions.upload_baseline, db, who, workbook.filename, content)
+    )
 
 
 @router.get("/workspaces/{workspace_id}/baselines/{number}")
 def baseline(db: Db, who: Membership, number: Id) -> BaselineOut:
-    return BaselineOut.of(actions.baseline_version(db, who, number))
+    return BaselineOut.model_validate(actions.baseline_version(db, who, number))
 
 
 @router.get("/workspaces/{workspace_id}/opportunity")
@@ -272,7 +254,7 @@ def finance_report(db: Db, who: Membership, number: Id) -> FinanceReportResult:
 @router.get("/workspaces/{workspace_id}/indicators")
 def indicator_uploads(db: Db, who: Membership) -> list[IndicatorUploadOut]:
     who.require(READ)
-    return [IndicatorUploadOut.of(row) for row in indicator_records.uploads(db, who.workspace.id)]
+    return [IndicatorUploadOut.model_validate(row) for row in indicator_records.uploads(db, who.workspace.id)]
 
 
 @router.post("/workspaces/{workspace_id}/indicators", status_code=201, dependencies=[Csrf])
@@ -281,7 +263,7 @@ async def upload_indicator_data(db: Db, who: Writer, data: Annotated[UploadFile,
     from careflow.web.performance_pages import store_upload
 
     content = await data.read(MAX_UPLOAD_BYTES + 1)
-    return IndicatorUploadOut.of(await run_in_threadpool(store_upload, db, who, data.filename, content))
+    return IndicatorUploadOut.model_validate(await run_in_threadpool(store_upload, db, who, data.filename, content))
 
 
 @router.get("/workspaces/{workspace_id}/indicators/{number}")
