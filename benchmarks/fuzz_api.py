@@ -1,7 +1,7 @@
 """Fuzz the JSON API with schemathesis from its own OpenAPI document; count cases, server errors and schema breaks.
 
 Each operation gets `--examples` generated requests (valid and invalid, from the typed models), sent with an
-analyst's bearer token to the app in-process on a fresh SQLite store with the demo baseline, a finance pack and
+admin's bearer token (an admin may do what every role may) to the app in-process on a fresh SQLite store with the demo baseline, a finance pack and
 indicator data. Checks: no 5xx, and
 every response matches the status codes, content types and schemas the document declares.
 Run with `make fuzz-api` or `.venv/bin/python benchmarks/fuzz_api.py [--examples N]`.
@@ -36,7 +36,7 @@ def stock(client: Any, seeded: Any) -> None:
         files = {field: (name, (EXAMPLES / name).read_bytes())}
         stored = client.post(f"/w/{seeded.own}/{form}", data={"csrf_token": csrf}, files=files)
         assert stored.status_code == 200, f"{name} was not stored: {stored.status_code}"
-    client.cookies.clear()  # the fuzzer calls with the analyst's token only
+    client.cookies.clear()  # the fuzzer calls with the admin's token only
 
 
 def main() -> int:
@@ -64,8 +64,8 @@ def main() -> int:
     write_baseline_workbook(workbook, builtin("demo"))
     seeded = seed(f"sqlite:///{folder / 'careflow.sqlite3'}", workbook.read_bytes())
     with transaction(session_factory(make_engine(seeded.url))) as db:
-        analyst = db.query(User).filter(User.email == seeded.emails["analyst"]).one()
-        token = accounts.create_api_token(db, analyst, "fuzz", "fuzz")
+        admin = db.query(User).filter(User.email == seeded.emails["admin"]).one()
+        token = accounts.create_api_token(db, admin, "fuzz", "fuzz")
     app = create_app(WebConfig(seeded.url, job_processes=True))
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
