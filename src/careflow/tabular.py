@@ -28,7 +28,7 @@ from careflow.limits import (
 from careflow.safety import restore
 
 ColumnKind = Literal["text", "integer", "number", "percent", "financial_year", "month"]
-Row = dict[str, Any]
+InputRow = dict[str, Any]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -37,7 +37,7 @@ HEADER_SEARCH_ROWS = 6  # templates put a description line and a column-descript
 
 
 @dataclass(frozen=True)
-class Column:
+class InputColumn:
     name: str
     description: str
     kind: ColumnKind = "number"
@@ -76,7 +76,7 @@ class Column:
 class Table:
     name: str
     description: str
-    columns: tuple[Column, ...]
+    columns: tuple[InputColumn, ...]
     required: bool = True
     example_rows: tuple[tuple[Any, ...], ...] = field(default=())
     # Personal-data tables (case reviews): refuse columns not in the spec rather than silently drop them
@@ -86,14 +86,14 @@ class Table:
     # the column whose example value marks a row as the template's example, refused if left in (e.g. 'R-0001')
     example_key: str | None = None
 
-    def is_example(self, row: Row) -> bool:
+    def is_example(self, row: InputRow) -> bool:
         if self.example_key is None:
             return False
         index = [c.name for c in self.columns].index(self.example_key)
         value = normalise_header(row.get(self.example_key))
         return any(value == normalise_header(example[index]) for example in self.example_rows)
 
-    def column(self, name: str) -> Column:
+    def column(self, name: str) -> InputColumn:
         for c in self.columns:
             if c.name == name:
                 return c
@@ -158,7 +158,7 @@ def number_text(value: Any) -> str:
     return text.replace(",", "")
 
 
-def parse_cell(value: Any, column: Column, percent_format: bool = False) -> tuple[Any, str | None]:
+def parse_cell(value: Any, column: InputColumn, percent_format: bool = False) -> tuple[Any, str | None]:
     """Return (parsed value, None) or (None, description of what was found)."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None, None
@@ -214,13 +214,13 @@ def check_rows(
     raw_rows: Iterable[tuple[int, dict[str, Any]]],
     problems: Problems,
     percent_cells: set[tuple[int, str]] | None = None,
-) -> list[Row]:
+) -> list[InputRow]:
     """Check raw rows (row number, header → cell) against a table spec; add problems, return good rows."""
-    rows: list[Row] = []
+    rows: list[InputRow] = []
     for row_number, raw in raw_rows:
         if all(v is None or str(v).strip() == "" for v in raw.values()):
             continue
-        parsed: Row = {"_row": row_number}
+        parsed: InputRow = {"_row": row_number}
         ok = True
         for column in table.columns:
             cell = raw.get(column.name)
@@ -270,7 +270,7 @@ def _table_from_grid(
     grid: list[list[Any]],
     problems: Problems,
     percent_cells_by_index: set[tuple[int, int]] | None = None,
-) -> list[Row]:
+) -> list[InputRow]:
     located = _locate_header(grid, table)
     if located is None:
         names = ", ".join(c.name for c in table.columns)
@@ -388,11 +388,11 @@ def _sheet_lookup(names: Iterable[str]) -> dict[str, str]:
     return {normalise_header(n): n for n in names}
 
 
-def _read_workbook(path: Path, tables: Sequence[Table], problems: Problems) -> dict[str, list[Row]]:
+def _read_workbook(path: Path, tables: Sequence[Table], problems: Problems) -> dict[str, list[InputRow]]:
     workbook = _open_workbook(path, problems)
     if workbook is None:
         return {}
-    result: dict[str, list[Row]] = {}
+    result: dict[str, list[InputRow]] = {}
     try:
         sheets = _sheet_lookup(workbook.sheetnames)
         for table in tables:
@@ -455,12 +455,12 @@ def read_csv_grid(path: Path, problems: Problems, sheet: str | None = None) -> l
         return None
 
 
-def _read_csv_folder(path: Path, tables: Sequence[Table], problems: Problems) -> dict[str, list[Row]]:
+def _read_csv_folder(path: Path, tables: Sequence[Table], problems: Problems) -> dict[str, list[InputRow]]:
     files = {normalise_header(p.stem): p for p in path.glob("*.csv")}
     if not files:
         problems.add(Problem(str(path), "a folder with no CSV files", "one CSV file per table"))
         return {}
-    result: dict[str, list[Row]] = {}
+    result: dict[str, list[InputRow]] = {}
     for table in tables:
         file = files.get(normalise_header(table.name))
         if file is None:
@@ -475,7 +475,7 @@ def _read_csv_folder(path: Path, tables: Sequence[Table], problems: Problems) ->
     return result
 
 
-def read_tables(path: Path, tables: Sequence[Table], problems: Problems) -> dict[str, list[Row]]:
+def read_tables(path: Path, tables: Sequence[Table], problems: Problems) -> dict[str, list[InputRow]]:
     """Read every table from a workbook (one sheet per table) or a folder of CSV files (one per table).
 
     A format with a single table may also come as one CSV file. Problems are added to `problems`; the caller decides when to raise (after its own cross-checks).
@@ -504,9 +504,9 @@ def read_tables(path: Path, tables: Sequence[Table], problems: Problems) -> dict
 
 def rows_from_mapping(
     file: str, tables: Sequence[Table], data: dict[str, Any], problems: Problems
-) -> dict[str, list[Row]]:
+) -> dict[str, list[InputRow]]:
     """Check tables given as lists of mappings (YAML/JSON documents); row numbers count from 1 per table."""
-    result: dict[str, list[Row]] = {}
+    result: dict[str, list[InputRow]] = {}
     for table in tables:
         raw = data.get(table.name)
         if raw is None:

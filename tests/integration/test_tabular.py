@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from careflow.errors import Problems
-from careflow.tabular import Column, Table, read_tables, write_workbook
+from careflow.tabular import InputColumn, Table, read_tables, write_workbook
 
 PEOPLE = Table(
     "people",
     "People by age band",
     (
-        Column("age_band", "Age band", kind="text", choices=("18-64", "65+")),
-        Column("clients", "Number of clients", kind="integer"),
-        Column("share", "Share of clients", kind="percent"),
+        InputColumn("age_band", "Age band", kind="text", choices=("18-64", "65+")),
+        InputColumn("clients", "Number of clients", kind="integer"),
+        InputColumn("share", "Share of clients", kind="percent"),
     ),
     example_rows=(("18-64", 10, 40.0),),
 )

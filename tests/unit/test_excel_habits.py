@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from careflow.outcomes.indicators import MONTHLY, load_monthly, month_index
-from careflow.tabular import Column, parse_cell, parse_month
+from careflow.tabular import InputColumn, parse_cell, parse_month
 
 
 @pytest.mark.parametrize(
@@ -31,11 +31,11 @@ def test_a_month_that_is_not_a_month_is_refused_in_words() -> None:
     [("1,234", 1234.0), ("'1234", 1234.0), ("1\u00a0234", 1234.0), ("\u22125", -5.0), (" 12 ", 12.0), ("(3)", -3.0)],
 )
 def test_unambiguous_text_numbers_are_read(text: str, number: float) -> None:
-    assert parse_cell(text, Column("n", "n", minimum=None)) == (number, None)
+    assert parse_cell(text, InputColumn("n", "n", minimum=None)) == (number, None)
 
 
 def test_ambiguous_text_numbers_are_refused() -> None:
-    value, found = parse_cell("1.234,5", Column("n", "n", minimum=None))
+    value, found = parse_cell("1.234,5", InputColumn("n", "n", minimum=None))
     assert value is None and found == "text '1.234,5'"
 
 

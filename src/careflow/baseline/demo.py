@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 from careflow.baseline.england import england_2019_20
-from careflow.baseline.schema import AgeBand, Baseline, Council, PopulationBand, PopulationRow, Row
+from careflow.baseline.schema import AgeBand, Baseline, Council, PopulationBand, PopulationRow, SourcedRow
 from careflow.provenance import Assumed, Derived
 
 # Adults by age band: about 640,000 adults in a county of about 800,000 residents, with a larger share
@@ -26,7 +26,7 @@ def _ratio(england: Baseline, band: AgeBand) -> float:
     return sum(POPULATION[b] for b in bands) / england.people(bands)
 
 
-def _scaled(row: Row, count_fields: tuple[str, ...], ratio: float, band: AgeBand) -> Row:
+def _scaled(row: SourcedRow, count_fields: tuple[str, ...], ratio: float, band: AgeBand) -> SourcedRow:
     """Scale the named fields by the band's population ratio; counts of people are rounded to whole numbers."""
     updates: dict[str, object] = {}
     sources = dict(row.sources)

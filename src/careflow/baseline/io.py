@@ -18,7 +18,7 @@ from careflow.errors import InputError, Problem, Problems, problems_from_validat
 from careflow.limits import MAX_NAME_CHARS
 from careflow.provenance import Local, Provenance
 from careflow.scenario import load_yaml_document
-from careflow.tabular import Column, Row, Table, read_tables, rows_from_mapping, write_workbook
+from careflow.tabular import InputColumn, InputRow, Table, read_tables, rows_from_mapping, write_workbook
 
 BUILT_IN = ("demo", "england-2019-20")  # england-2021-22 is built by careflow.imports: see careflow.services
 EXAMPLE_COUNCIL = "Exampleshire"  # the template's example row; validate refuses it if left in
@@ -29,26 +29,26 @@ TABLES: tuple[Table, ...] = (
         "council",
         "Who the council is and which financial year this describes (one row).",
         (
-            Column("name", "Council name", kind="text"),
-            Column(
+            InputColumn("name", "Council name", kind="text"),
+            InputColumn(
                 "council_type",
                 "Type of council",
                 kind="text",
                 choices=("county", "unitary", "metropolitan", "london_borough", "national"),
             ),
-            Column("financial_year", "Financial year, written like 2019/20", kind="financial_year"),
-            Column("ons_code", "ONS code, e.g. E10000020, if known", kind="text", required=False),
-            Column(
+            InputColumn("financial_year", "Financial year, written like 2019/20", kind="financial_year"),
+            InputColumn("ons_code", "ONS code, e.g. E10000020, if known", kind="text", required=False),
+            InputColumn(
                 "total_gross_expenditure_gbp",
                 "Optional: total gross current expenditure (£), checked against the rows",
                 required=False,
             ),
-            Column(
+            InputColumn(
                 "total_long_term_clients",
                 "Optional: total clients in long-term support, checked against the rows",
                 required=False,
             ),
-            Column(
+            InputColumn(
                 "total_requests",
                 "Optional: total requests for support from new clients, checked against the rows",
                 required=False,
@@ -61,26 +61,26 @@ TABLES: tuple[Table, ...] = (
         "population",
         "Adult population by age band (one row per band).",
         (
-            Column("age_band", "Age band", kind="text", choices=s.POPULATION_BANDS),
-            Column("people", "Residents in the band", kind="integer"),
+            InputColumn("age_band", "Age band", kind="text", choices=s.POPULATION_BANDS),
+            InputColumn("people", "Residents in the band", kind="integer"),
         ),
     ),
     Table(
         "requests",
         "Requests for support from new clients in the year, by route and age band (SALT STS001).",
         (
-            Column("route", "Where the request came from", kind="text", choices=s.ROUTES),
-            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
-            Column("requests", "Number of requests", kind="integer"),
+            InputColumn("route", "Where the request came from", kind="text", choices=s.ROUTES),
+            InputColumn("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            InputColumn("requests", "Number of requests", kind="integer"),
         ),
     ),
     Table(
         "request_outcomes",
         "Optional: what happened to those requests, by age band.",
         (
-            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
-            Column("outcome", "Outcome of the request", kind="text", choices=s.REQUEST_OUTCOMES),
-            Column("requests", "Number of requests with this outcome", kind="integer"),
+            InputColumn("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            InputColumn("outcome", "Outcome of the request", kind="text", choices=s.REQUEST_OUTCOMES),
+            InputColumn("requests", "Number of requests with this outcome", kind="integer"),
         ),
         required=False,
     ),
@@ -88,41 +88,41 @@ TABLES: tuple[Table, ...] = (
         "short_term",
         "Short-term services to maximise independence (reablement) completed in the year, by outcome (SALT STS002).",
         (
-            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
-            Column("outcome", "What followed the short-term service", kind="text", choices=s.SHORT_TERM_OUTCOMES),
-            Column("episodes", "Number of completed episodes", kind="integer"),
+            InputColumn("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            InputColumn("outcome", "What followed the short-term service", kind="text", choices=s.SHORT_TERM_OUTCOMES),
+            InputColumn("episodes", "Number of completed episodes", kind="integer"),
         ),
     ),
     Table(
         "long_term",
         "Clients in long-term support at year end, by age band, primary support reason and setting (SALT LTS001).",
         (
-            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
-            Column("support_reason", "Primary support reason", kind="text", choices=s.SUPPORT_REASONS),
-            Column("setting", "Setting of support", kind="text", choices=s.SETTINGS),
-            Column("clients", "Number of clients", kind="integer"),
-            Column("weekly_cost_gbp", "Average gross cost per client per week (£)"),
-            Column("hours_per_week", "Average hours per week (home care and direct payments)", required=False),
-            Column("income_share", "Share of gross cost recovered as income (%)", kind="percent", required=False),
+            InputColumn("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            InputColumn("support_reason", "Primary support reason", kind="text", choices=s.SUPPORT_REASONS),
+            InputColumn("setting", "Setting of support", kind="text", choices=s.SETTINGS),
+            InputColumn("clients", "Number of clients", kind="integer"),
+            InputColumn("weekly_cost_gbp", "Average gross cost per client per week (£)"),
+            InputColumn("hours_per_week", "Average hours per week (home care and direct payments)", required=False),
+            InputColumn("income_share", "Share of gross cost recovered as income (%)", kind="percent", required=False),
         ),
     ),
     Table(
         "admissions",
         "Permanent admissions to residential and nursing care in the year (ASCOF 2A).",
         (
-            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
-            Column("admissions", "Number of permanent admissions", kind="integer"),
-            Column("from_hospital", "Of which straight from a hospital discharge", kind="integer", required=False),
+            InputColumn("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            InputColumn("admissions", "Number of permanent admissions", kind="integer"),
+            InputColumn("from_hospital", "Of which straight from a hospital discharge", kind="integer", required=False),
         ),
     ),
     Table(
         "other_spend",
         "Optional: spend outside long-term support, by category and age band (ASC-FR).",
         (
-            Column("category", "Spend category", kind="text", choices=s.OTHER_SPEND),
-            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
-            Column("gross_gbp", "Gross expenditure (£); only an 'adjustment' line may be negative", minimum=None),
-            Column("income_gbp", "Income (£)", required=False),
+            InputColumn("category", "Spend category", kind="text", choices=s.OTHER_SPEND),
+            InputColumn("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            InputColumn("gross_gbp", "Gross expenditure (£); only an 'adjustment' line may be negative", minimum=None),
+            InputColumn("income_gbp", "Income (£)", required=False),
         ),
         required=False,
     ),
@@ -131,8 +131,8 @@ TABLES: tuple[Table, ...] = (
         "Optional: clients who left long-term support in the year, by age band (SALT LTS001b less LTS001c: "
         "clients during the year less clients at the year end).",
         (
-            Column("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
-            Column("leavers", "Number of clients who left long-term support", kind="integer"),
+            InputColumn("age_band", "Age band", kind="text", choices=s.AGE_BANDS),
+            InputColumn("leavers", "Number of clients who left long-term support", kind="integer"),
         ),
         required=False,
     ),
@@ -172,7 +172,7 @@ def row_key(table: str, values: dict[str, Any]) -> str:
     return " / ".join(str(values.get(k)) for k in KEYS[table])
 
 
-def _row_sources(file: str, table: str, row: Row, recorded: Recorded) -> dict[str, Provenance]:
+def _row_sources(file: str, table: str, row: InputRow, recorded: Recorded) -> dict[str, Provenance]:
     """Local data, unless the `sources` sheet says where the figure came from and the figure is unchanged."""
     out: dict[str, Provenance] = {}
     key = row_key(table, row)
@@ -261,7 +261,7 @@ def _write_sources(lines: list[list[Any]]) -> Callable[[Any], None]:
     return add
 
 
-def _check_duplicates(file: str, tables: dict[str, list[Row]], problems: Problems) -> None:
+def _check_duplicates(file: str, tables: dict[str, list[InputRow]], problems: Problems) -> None:
     for name, key in KEYS.items():
         seen: dict[tuple[Any, ...], int] = {}
         for row in tables.get(name, []):
@@ -280,7 +280,7 @@ def _check_duplicates(file: str, tables: dict[str, list[Row]], problems: Problem
                 seen[k] = row["_row"]
 
 
-def _check_totals(file: str, tables: dict[str, list[Row]], problems: Problems, troubled: set[str]) -> None:
+def _check_totals(file: str, tables: dict[str, list[InputRow]], problems: Problems, troubled: set[str]) -> None:
     """Stated totals against their parts; a total is checked only when every sheet it sums read cleanly."""
     council = tables.get("council", []) or problems.rejected_rows.get("council", [])  # e.g. a bad year
     if not council:
@@ -354,7 +354,7 @@ def _check_totals(file: str, tables: dict[str, list[Row]], problems: Problems, t
 
 
 def _build(
-    file: str, tables: dict[str, list[Row]], problems: Problems, recorded: Recorded | None = None
+    file: str, tables: dict[str, list[InputRow]], problems: Problems, recorded: Recorded | None = None
 ) -> s.Baseline | None:
     """Turn checked rows into the typed baseline; pydantic's own checks become located problems too."""
     if problems:

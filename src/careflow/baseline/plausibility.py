@@ -37,7 +37,7 @@ def _people(b: s.Baseline, band: s.AgeBand) -> float:
     return b.people(("18-64",)) if band == "18-64" else b.people(("65-74", "75-84", "85+"))
 
 
-def _row_number(row: s.Row) -> int | None:
+def _row_number(row: s.SourcedRow) -> int | None:
     """The spreadsheet row a figure was read from, when it came from a council's file."""
     for source in row.sources.values():
         match = re.search(r"row (\d+)", getattr(source, "detail", "") or "")

@@ -60,7 +60,7 @@ def age_band_of(band: PopulationBand) -> AgeBand:
     return "18-64" if band == "18-64" else "65+"
 
 
-class Row(BaseModel):
+class SourcedRow(BaseModel):
     """A baseline row; `sources` says where each figure came from (field name → provenance)."""
 
     model_config = ConfigDict(frozen=True)
@@ -77,30 +77,30 @@ class Council(BaseModel):
     note: str = ""
 
 
-class PopulationRow(Row):
+class PopulationRow(SourcedRow):
     age_band: PopulationBand
     people: float = Field(ge=0)
 
 
-class RequestRow(Row):
+class RequestRow(SourcedRow):
     route: Route
     age_band: AgeBand
     requests: float = Field(ge=0)
 
 
-class RequestOutcomeRow(Row):
+class RequestOutcomeRow(SourcedRow):
     age_band: AgeBand
     outcome: RequestOutcome
     requests: float = Field(ge=0)
 
 
-class ShortTermRow(Row):
+class ShortTermRow(SourcedRow):
     age_band: AgeBand
     outcome: ShortTermOutcome
     episodes: float = Field(ge=0)
 
 
-class LongTermRow(Row):
+class LongTermRow(SourcedRow):
     age_band: AgeBand
     support_reason: SupportReason
     setting: Setting
@@ -118,13 +118,13 @@ class LongTermRow(Row):
         return self.gross_gbp * (1.0 - self.income_share)
 
 
-class AdmissionRow(Row):
+class AdmissionRow(SourcedRow):
     age_band: AgeBand
     admissions: float = Field(ge=0)  # permanent admissions to residential and nursing care per year
     from_hospital: float | None = Field(default=None, ge=0)
 
 
-class LeaverRow(Row):
+class LeaverRow(SourcedRow):
     """People who left long-term support in the year (died, needs met, moved away): published by SALT as clients
     in long-term support during the year less those at the year end. Optional: without it the flow model infers
     leavers from the steady state of its entrants (new clients' requests and short-term services)."""
@@ -133,7 +133,7 @@ class LeaverRow(Row):
     leavers: float = Field(ge=0)
 
 
-class OtherSpendRow(Row):
+class OtherSpendRow(SourcedRow):
     category: OtherSpendCategory
     age_band: AgeBand
     gross_gbp: float

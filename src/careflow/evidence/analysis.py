@@ -10,10 +10,10 @@ from typing import Any
 from careflow.evidence.library import (
     ANNEX,
     CaseStudy,
-    Council,
     Figure,
     Lever,
     Library,
+    LibraryCouncil,
     SpendYear,
 )
 from careflow.reference.bibliography import SourceDocument, cite
@@ -21,7 +21,7 @@ from careflow.reference.bibliography import SourceDocument, cite
 # ---------------------------------------------------------------- spend and savings
 
 
-def spend_series(council: Council) -> list[SpendYear]:
+def spend_series(council: LibraryCouncil) -> list[SpendYear]:
     """The council's spend rows on its usual measure that can be compared across years, in year order."""
     rows = [
         row
@@ -31,7 +31,7 @@ def spend_series(council: Council) -> list[SpendYear]:
     return sorted(rows, key=lambda row: row.year)
 
 
-def spend_trend_pct(council: Council, last_year: str = "2013/14") -> float | None:
+def spend_trend_pct(council: LibraryCouncil, last_year: str = "2013/14") -> float | None:
     """% change in spend from the first comparable year to the last one up to `last_year` (2011/12–2013/14 mostly)."""
     rows = [row for row in spend_series(council) if row.year <= last_year]
     if len(rows) < 2:
@@ -41,7 +41,7 @@ def spend_trend_pct(council: Council, last_year: str = "2013/14") -> float | Non
     return (last - first) / first * 100
 
 
-def average_spend(council: Council, last_year: str = "2013/14") -> float | None:
+def average_spend(council: LibraryCouncil, last_year: str = "2013/14") -> float | None:
     """Mean yearly spend over the programme years, the size measure used for normalising and peer matching."""
     values = [row.amount for row in spend_series(council) if row.year <= last_year and row.amount is not None]
     return mean(values) if values else None
@@ -58,7 +58,7 @@ class SavingsView:
     how: str
 
 
-def savings_per_year(council: Council) -> SavingsView:
+def savings_per_year(council: LibraryCouncil) -> SavingsView:
     """Normalise what the source states (a total over n years, a per-year figure, cumulative) to £ a year."""
     spend = average_spend(council)
     per_year: float | None = None
@@ -138,7 +138,7 @@ class SumCheck:
     matches: bool
 
 
-def sum_checks(council: Council) -> list[SumCheck]:
+def sum_checks(council: LibraryCouncil) -> list[SumCheck]:
     """Compare each stated total with the parts the source presents for it (levers, areas or years)."""
     checks = []
     for statement in council.savings:
@@ -249,7 +249,7 @@ def _matches(query: str, haystack: str) -> bool:
     return all((w[: max(4, len(w) - 2)] if len(w) > 5 else w) in hay for w in words)
 
 
-def _lever_hit(library: Library, council: Council, lever: Lever) -> LeverHit:
+def _lever_hit(library: Library, council: LibraryCouncil, lever: Lever) -> LeverHit:
     category = library.taxonomy.categories[lever.category]
     related = [
         {"label": m.label, "printed": m.printed, "value": m.amount, "unit": m.unit, "line": m.line}

@@ -117,7 +117,7 @@ class Flag(BaseModel):
     value: float | None = None
 
 
-class Council(BaseModel):
+class LibraryCouncil(BaseModel):
     model_config = ConfigDict(extra="forbid")
     number: int
     name: str
@@ -190,11 +190,11 @@ class Taxonomy(BaseModel):
 
 
 class Library(BaseModel):
-    councils: list[Council]
+    councils: list[LibraryCouncil]
     case_studies: list[CaseStudy]
     taxonomy: Taxonomy
 
-    def council(self, name: str) -> Council:
+    def council(self, name: str) -> LibraryCouncil:
         """Find a council by name, full name or entry number, forgiving case and punctuation."""
         wanted = _key(name)
         for council in self.councils:
@@ -226,7 +226,7 @@ def _validated(filename: str, model: type[BaseModel], data: Any) -> Any:
 @cache
 def load_library() -> Library:
     """Load and cross-check the curated library (councils, case studies, taxonomy) shipped with careflow."""
-    councils = [_validated("councils.yaml", Council, c) for c in _load_data("councils.yaml")["councils"]]
+    councils = [_validated("councils.yaml", LibraryCouncil, c) for c in _load_data("councils.yaml")["councils"]]
     cases = [_validated("case_studies.yaml", CaseStudy, c) for c in _load_data("case_studies.yaml")["case_studies"]]
     taxonomy = _validated("taxonomy.yaml", Taxonomy, _load_data("taxonomy.yaml"))
     library = Library(councils=councils, case_studies=cases, taxonomy=taxonomy)

@@ -20,7 +20,7 @@ from careflow.evidence.analysis import (
     savings_per_year,
     spend_trend_pct,
 )
-from careflow.evidence.library import Council, CouncilType, Library
+from careflow.evidence.library import CouncilType, Library, LibraryCouncil
 from careflow.limits import MAX_NAME_CHARS, Finite
 from careflow.scenario import load_yaml_document
 
@@ -63,7 +63,7 @@ class CouncilProfile(BaseModel):
         return (last - first) / first * 100
 
 
-def profile_of(council: Council) -> CouncilProfile:
+def profile_of(council: LibraryCouncil) -> CouncilProfile:
     return CouncilProfile(
         name=council.name,
         council_type=council.type,
@@ -72,7 +72,7 @@ def profile_of(council: Council) -> CouncilProfile:
     )
 
 
-def _series(council: Council) -> list[Any]:
+def _series(council: LibraryCouncil) -> list[Any]:
     from careflow.evidence.analysis import spend_series
 
     return [row for row in spend_series(council) if row.year <= "2013/14"]
@@ -251,5 +251,5 @@ def benchmarks(library: Library, council: str | None = None) -> dict[str, Any]:
     return result
 
 
-def spend_summary(council: Council) -> dict[str, Any]:
+def spend_summary(council: LibraryCouncil) -> dict[str, Any]:
     return {"average_spend": average_spend(council), "trend_pct": spend_trend_pct(council)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from careflow.finance.tables import DECIMALS, Column, FinanceReport, Flag, ReportTable, Row
+from careflow.finance.tables import DECIMALS, FinanceReport, Flag, ReportColumn, ReportRow, ReportTable
 from careflow.reference.bibliography import cite, references_for
 from careflow.report import html as page
 from careflow.report.charts import PALETTE, figure, to_png, to_svg
@@ -478,7 +478,7 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
 def report_json(report: FinanceReport) -> dict[str, Any]:
     """Every table as data: unrounded values, the printed figure where it differs, and the flags."""
 
-    def row_json(t: ReportTable, r: Row) -> dict[str, Any]:
+    def row_json(t: ReportTable, r: ReportRow) -> dict[str, Any]:
         out: dict[str, Any] = {"label": r.label, "item": r.item, "style": r.style, "values": r.values}
         out["source"] = _cited(report, r.source) if r.source else "computed from the rows it totals"
         if r.rag:
@@ -519,7 +519,7 @@ def report_json(report: FinanceReport) -> dict[str, Any]:
     }
 
 
-def _column_json(c: Column) -> dict[str, str]:
+def _column_json(c: ReportColumn) -> dict[str, str]:
     return {"heading": c.heading, "measure": c.measure, "kind": c.kind}
 
 

@@ -18,14 +18,14 @@ DECIMALS = {"money": 3, "percent": 2}
 
 
 @dataclass(frozen=True)
-class Column:
+class ReportColumn:
     heading: str
     measure: str
     kind: ColumnKind = "money"
 
 
 @dataclass
-class Row:
+class ReportRow:
     label: str
     item: str
     values: dict[str, Any]
@@ -41,8 +41,8 @@ class ReportTable:
     title: str
     namespace: str  # the `table` name used on the printed sheet
     label_heading: str
-    columns: list[Column]
-    rows: list[Row]
+    columns: list[ReportColumn]
+    rows: list[ReportRow]
     note: str = ""
 
 
@@ -107,14 +107,14 @@ class FinanceReport:
 
 
 MONITORING_COLUMNS = [
-    Column("Actual last year", "prior_year_actual"),
-    Column("Over/(under) at last outturn", "prior_year_variance"),
-    Column("Budget", "budget"),
-    Column("Forecast outturn", "forecast"),
-    Column("Variance", "variance"),
-    Column("Variance %", "variance_percent", "percent"),
-    Column("Variance at previous period", "previous_variance"),
-    Column("Movement", "movement"),
+    ReportColumn("Actual last year", "prior_year_actual"),
+    ReportColumn("Over/(under) at last outturn", "prior_year_variance"),
+    ReportColumn("Budget", "budget"),
+    ReportColumn("Forecast outturn", "forecast"),
+    ReportColumn("Variance", "variance"),
+    ReportColumn("Variance %", "variance_percent", "percent"),
+    ReportColumn("Variance at previous period", "previous_variance"),
+    ReportColumn("Movement", "movement"),
 ]
 
 
@@ -131,10 +131,12 @@ def _figures_values(f: Figures, basis: str) -> dict[str, Any]:
     }
 
 
-def _line_row(line: LineResult, style: RowStyle = "line", indent: int = 0, label: str | None = None) -> Row:
+def _line_row(line: LineResult, style: RowStyle = "line", indent: int = 0, label: str | None = None) -> ReportRow:
     basis = "income" if line.kind == "income" else "net"
     source = line.source if line.kind != "group" else ""
-    return Row(label or line.name, line.code, _figures_values(line.net, basis), style, indent=indent, source=source)
+    return ReportRow(
+        label or line.name, line.code, _figures_values(line.net, basis), style, indent=indent, source=source
+    )
 
 
 def monitoring_tables(m: Monitoring, period_label: str) -> list[ReportTable]:
@@ -156,13 +158,13 @@ def monitoring_tables(m: Monitoring, period_label: str) -> list[ReportTable]:
     for area in m.areas():
         if not area.children:
             continue
-        rows: list[Row] = []
+        rows: list[ReportRow] = []
         mixed = area.expenditure is not None and area.income is not None
         for child in area.children:
             _detail_rows(m, child, 0, "expenditure", rows)
         if mixed and area.expenditure is not None:
             rows.append(
-                Row(
+                ReportRow(
                     "Total expenditure",
                     f"{area.code}.expenditure",
                     _figures_values(area.expenditure, "net"),
@@ -172,7 +174,9 @@ def monitoring_tables(m: Monitoring, period_label: str) -> list[ReportTable]:
         for child in area.children:
             _detail_rows(m, child, 0, "income", rows)
         if mixed and area.income is not None:
-            rows.append(Row("Total income", f"{area.code}.income", _figures_values(area.income, "income"), "subtotal"))
+            rows.append(
+                ReportRow("Total income", f"{area.code}.income", _figures_values(area.income, "income"), "subtotal")
+            )
         rows.append(_line_row(area, "total", label=f"Net expenditure — {area.name}" if mixed else f"Total {area.name}"))
         tables.append(
             ReportTable(
@@ -185,7 +189,7 @@ def monitoring_tables(m: Monitoring, period_label: str) -> list[ReportTable]:
             )
         )
     commentary = [
-        Row(m.lines[c].name, c, {"variance": m.lines[c].net.variance, "commentary": m.lines[c].commentary})
+        ReportRow(m.lines[c].name, c, {"variance": m.lines[c].net.variance, "commentary": m.lines[c].commentary})
         for c in m.order
         if m.lines[c].commentary
     ]
@@ -196,14 +200,14 @@ def monitoring_tables(m: Monitoring, period_label: str) -> list[ReportTable]:
                 "Explanation of variances",
                 "budget",
                 "Line or area",
-                [Column("Variance", "variance"), Column("Explanation", "commentary", "text")],
+                [ReportColumn("Variance", "variance"), ReportColumn("Explanation", "commentary", "text")],
                 commentary,
             )
         )
     return tables
 
 
-def _detail_rows(m: Monitoring, code: str, depth: int, kind: str, rows: list[Row]) -> None:
+def _detail_rows(m: Monitoring, code: str, depth: int, kind: str, rows: list[ReportRow]) -> None:
     """Lines of one kind in tree order; a group's subtotal follows its lines when they are all of that kind."""
     line = m.lines[code]
     if line.kind == "group":
@@ -243,20 +247,24 @@ def period_comparison(pack: FinancePack, m: Monitoring) -> ReportTable | None:
     rows = []
     for code in [*m.lines[m.root].children, m.root]:
         values = {f"P{p}": by_period[p].lines[code].net.variance for p in complete}
-        rows.append(Row(m.lines[code].name, code, values, "total" if code == m.root else "line"))
-    columns = [Column(f"Variance at P{p}", f"P{p}") for p in complete]
+        rows.append(ReportRow(m.lines[code].name, code, values, "total" if code == m.root else "line"))
+    columns = [ReportColumn(f"Variance at P{p}", f"P{p}") for p in complete]
     return ReportTable("periods", "Variance by period", "budget-periods", "Area", columns, rows)
 
 
 def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> list[ReportTable]:
     tables: list[ReportTable] = []
-    money3 = [Column("Target", "target"), Column("Forecast", "forecast"), Column("Variance", "variance")]
+    money3 = [
+        ReportColumn("Target", "target"),
+        ReportColumn("Forecast", "forecast"),
+        ReportColumn("Variance", "variance"),
+    ]
     rows = []
     for label, item, flag in (("Savings off target", "off_target", False), ("Savings on target", "on_target", True)):
         t, f, v = s.total(flag)
-        rows.append(Row(label, item, {"target": t, "forecast": f, "variance": v}))
+        rows.append(ReportRow(label, item, {"target": t, "forecast": f, "variance": v}))
     t, f, v = s.total()
-    rows.append(Row("Total savings", "total", {"target": t, "forecast": f, "variance": v}, "total"))
+    rows.append(ReportRow("Total savings", "total", {"target": t, "forecast": f, "variance": v}, "total"))
     tables.append(
         ReportTable(
             "savings-summary",
@@ -268,7 +276,7 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
             "Savings are negative (a reduction in spend). Variance = forecast − target; a positive variance is a shortfall.",
         )
     )
-    detail: list[Row] = []
+    detail: list[ReportRow] = []
     workstreams: list[str] = []
     for r in s.results:
         if r.saving.workstream not in workstreams:
@@ -277,7 +285,7 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
         chosen = [r for r in s.results if r.saving.workstream == ws]
         for r in chosen:
             detail.append(
-                Row(
+                ReportRow(
                     r.saving.description,
                     r.saving.code,
                     {
@@ -296,7 +304,7 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
         t = sum(r.saving.target for r in chosen)
         f = sum(r.forecast for r in chosen)
         detail.append(
-            Row(
+            ReportRow(
                 f"Total {ws}",
                 f"workstream:{ws}",
                 {"workstream": ws, "target": t, "forecast": f, "variance": f - t},
@@ -304,7 +312,7 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
             )
         )
     t, f, v = s.total()
-    detail.append(Row("Total", "total", {"target": t, "forecast": f, "variance": v}, "total"))
+    detail.append(ReportRow("Total", "total", {"target": t, "forecast": f, "variance": v}, "total"))
     green, amber = pack.settings.rag_green_percent, pack.settings.rag_amber_percent
     tables.append(
         ReportTable(
@@ -313,18 +321,18 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
             "savings",
             "Saving",
             [
-                Column("Workstream", "workstream", "text"),
+                ReportColumn("Workstream", "workstream", "text"),
                 *money3,
-                Column("Forecast as % of target", "delivered_percent", "percent"),
-                Column("Status", "status", "text"),
-                Column("RAG", "rag", "text"),
+                ReportColumn("Forecast as % of target", "delivered_percent", "percent"),
+                ReportColumn("Status", "status", "text"),
+                ReportColumn("RAG", "rag", "text"),
             ],
             detail,
             f"RAG: green when the forecast is at least {green:g}% of the target, amber at least {amber:g}%, red below.",
         )
     )
     rag_rows = [
-        Row(rag.capitalize(), f"rag:{rag}", {"count": n, "target": t, "forecast": f, "variance": f - t}, rag=rag)
+        ReportRow(rag.capitalize(), f"rag:{rag}", {"count": n, "target": t, "forecast": f, "variance": f - t}, rag=rag)
         for rag, (t, f, n) in s.by_rag().items()
     ]
     tables.append(
@@ -333,7 +341,7 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
             "Savings by RAG status",
             "savings",
             "Status",
-            [Column("Savings", "count", "count"), *money3],
+            [ReportColumn("Savings", "count", "count"), *money3],
             rag_rows,
         )
     )
@@ -346,17 +354,17 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
     for programme, workstream in keys:
         values: dict[str, Any] = {y: s.by_workstream_year.get((programme, workstream, y), 0.0) for y in years}
         values["programme"] = programme
-        ws_rows.append(Row(workstream, f"{programme}/{workstream}", values))
+        ws_rows.append(ReportRow(workstream, f"{programme}/{workstream}", values))
     totals: dict[str, Any] = {y: sum(v for (_, _, yy), v in s.by_workstream_year.items() if yy == y) for y in years}
-    ws_rows.append(Row("Total", "total-by-year", totals, "total"))
-    year_columns = [Column(y, y) for y in years]
+    ws_rows.append(ReportRow("Total", "total-by-year", totals, "total"))
+    year_columns = [ReportColumn(y, y) for y in years]
     tables.append(
         ReportTable(
             "savings-by-workstream",
             "Savings targets by programme, workstream and year",
             "savings",
             "Workstream",
-            [Column("Programme", "programme", "text"), *year_columns],
+            [ReportColumn("Programme", "programme", "text"), *year_columns],
             ws_rows,
         )
     )
@@ -369,33 +377,33 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
             "",
             year_columns,
             [
-                Row("Agreed gross savings", "gross", {y: req[y].gross_agreed for y in years}),
-                Row(
+                ReportRow("Agreed gross savings", "gross", {y: req[y].gross_agreed for y in years}),
+                ReportRow(
                     "Add: further savings in the target (e.g. replacing one-off funding)",
                     "in_target",
                     {y: req[y].in_target_adjustments for y in years},
                 ),
-                Row("Target service savings", "target", {y: req[y].target for y in years}, "total"),
-                Row(
+                ReportRow("Target service savings", "target", {y: req[y].target for y in years}, "total"),
+                ReportRow(
                     "Agreed savings reversed (reduce the net saving)", "reversal", {y: req[y].reversals for y in years}
                 ),
-                Row("Net savings", "net", {y: req[y].net for y in years}, "total"),
+                ReportRow("Net savings", "net", {y: req[y].net for y in years}, "total"),
             ],
             "Net savings = agreed gross savings + reversals (reversed savings are positive amounts).",
         )
     )
     settings = pack.settings
-    risk_rows = [Row("Savings at risk this year (forecast shortfall)", "at_risk", {"amount": s.at_risk})]
+    risk_rows = [ReportRow("Savings at risk this year (forecast shortfall)", "at_risk", {"amount": s.at_risk})]
     if settings.contingency_amount is not None:
         risk_rows.append(
-            Row(
+            ReportRow(
                 "Contingency held in the forecast for savings at risk",
                 "contingency",
                 {"amount": settings.contingency_amount},
             )
         )
         risk_rows.append(
-            Row(
+            ReportRow(
                 "Savings at risk not covered by the contingency",
                 "uncovered",
                 {"amount": s.at_risk - settings.contingency_amount},
@@ -405,7 +413,7 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
     if settings.contingency_line and settings.contingency_line in m.lines:
         line = m.lines[settings.contingency_line]
         risk_rows.append(
-            Row(
+            ReportRow(
                 f"Forecast variance on {line.name}, where the contingency sits",
                 "contingency_line",
                 {"amount": line.net.variance},
@@ -417,7 +425,7 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
             "Savings at risk and the forecast's contingency",
             "savings",
             "",
-            [Column("£m", "amount")],
+            [ReportColumn("£m", "amount")],
             risk_rows,
             "The forecast outturn already allows for savings off target; a contingency covers part of the risk that more slips.",
         )
@@ -427,16 +435,16 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
 
 def reserves_table(pack: FinancePack) -> ReportTable:
     columns = [
-        Column("Opening balance", "opening"),
-        Column("Planned use", "planned_use"),
-        Column("Closing balance", "closing"),
+        ReportColumn("Opening balance", "opening"),
+        ReportColumn("Planned use", "planned_use"),
+        ReportColumn("Closing balance", "closing"),
     ]
-    rows: list[Row] = []
+    rows: list[ReportRow] = []
     for kind, label in (("provision", "provisions"), ("reserve", "reserves")):
         for r in pack.reserves:
             if r.kind == kind:
                 rows.append(
-                    Row(
+                    ReportRow(
                         r.name,
                         r.code,
                         {"opening": r.opening, "planned_use": r.planned_use, "closing": r.opening + r.planned_use},
@@ -444,9 +452,11 @@ def reserves_table(pack: FinancePack) -> ReportTable:
                     )
                 )
         o, u, c = reserve_totals(pack.reserves, kind)
-        rows.append(Row(f"Total {label}", kind, {"opening": o, "planned_use": u, "closing": c}, "subtotal"))
+        rows.append(ReportRow(f"Total {label}", kind, {"opening": o, "planned_use": u, "closing": c}, "subtotal"))
     o, u, c = reserve_totals(pack.reserves)
-    rows.append(Row("Total reserves and provisions", "total", {"opening": o, "planned_use": u, "closing": c}, "total"))
+    rows.append(
+        ReportRow("Total reserves and provisions", "total", {"opening": o, "planned_use": u, "closing": c}, "total")
+    )
     return ReportTable(
         "reserves",
         "Reserves and provisions",
@@ -460,14 +470,14 @@ def reserves_table(pack: FinancePack) -> ReportTable:
 
 def capital_table(pack: FinancePack) -> ReportTable:
     columns = [
-        Column("Current budget", "budget"),
-        Column("Forecast outturn", "forecast"),
-        Column("Variance", "variance"),
-        Column("Next year's draft budget", "next_year_budget"),
-        Column("Programme (this year + next)", "programme"),
+        ReportColumn("Current budget", "budget"),
+        ReportColumn("Forecast outturn", "forecast"),
+        ReportColumn("Variance", "variance"),
+        ReportColumn("Next year's draft budget", "next_year_budget"),
+        ReportColumn("Programme (this year + next)", "programme"),
     ]
     rows = [
-        Row(
+        ReportRow(
             s.scheme,
             s.code,
             {
@@ -483,7 +493,7 @@ def capital_table(pack: FinancePack) -> ReportTable:
     ]
     b, f, n = capital_totals(pack.capital)
     rows.append(
-        Row(
+        ReportRow(
             "Total",
             "total",
             {"budget": b, "forecast": f, "variance": f - b, "next_year_budget": n, "programme": b + n},
@@ -504,7 +514,7 @@ CATEGORY_LABELS = {
 
 def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
     years = list(g.years)
-    columns = [*(Column(y, y) for y in years), Column("Total", "total")]
+    columns = [*(ReportColumn(y, y) for y in years), ReportColumn("Total", "total")]
 
     def values(by_year: dict[str, float]) -> dict[str, Any]:
         out: dict[str, Any] = {y: by_year.get(y, 0.0) for y in years}
@@ -513,21 +523,21 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
 
     savings = {y: g.by_category["savings_change"][y] + g.by_category["new_savings"][y] for y in years}
     summary = [
-        Row(CATEGORY_LABELS["previous_gap"], "previous_gap", values(g.by_category["previous_gap"])),
-        Row(CATEGORY_LABELS["pressure"], "pressure", values(g.by_category["pressure"])),
-        Row(CATEGORY_LABELS["funding"], "funding", values(g.by_category["funding"])),
-        Row("Savings changes", "savings", values(savings)),
-        Row("Council tax increase", "council_tax_increase", values(g.council_tax_increase)),
-        Row("Council tax base growth", "tax_base_growth", values(g.tax_base_growth)),
-        Row("Revised gap", "revised_gap", values(g.revised_gap), "total"),
+        ReportRow(CATEGORY_LABELS["previous_gap"], "previous_gap", values(g.by_category["previous_gap"])),
+        ReportRow(CATEGORY_LABELS["pressure"], "pressure", values(g.by_category["pressure"])),
+        ReportRow(CATEGORY_LABELS["funding"], "funding", values(g.by_category["funding"])),
+        ReportRow("Savings changes", "savings", values(savings)),
+        ReportRow("Council tax increase", "council_tax_increase", values(g.council_tax_increase)),
+        ReportRow("Council tax base growth", "tax_base_growth", values(g.tax_base_growth)),
+        ReportRow("Revised gap", "revised_gap", values(g.revised_gap), "total"),
     ]
     shares = ", ".join(f"{r.year} {r.share_percent:g}%" for r in pack.respread)
     if pack.respread:
-        summary.append(Row(f"Final year's gap re-spread ({shares})", "respread", values(g.respread)))
-        summary.append(Row("Total new savings to find", "to_find", values(g.to_find), "total"))
+        summary.append(ReportRow(f"Final year's gap re-spread ({shares})", "respread", values(g.respread)))
+        summary.append(ReportRow("Total new savings to find", "to_find", values(g.to_find), "total"))
     tables = [ReportTable("mtfs-gap", "Medium-term gap, year by year", "mtfs", "", columns, summary)]
 
-    detail: list[Row] = []
+    detail: list[ReportRow] = []
     running = dict.fromkeys(years, 0.0)
     checkpoints = {
         "funding": ("Revised gap after pressures and funding", "gap_after_funding"),
@@ -545,11 +555,13 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
             description = next(line.description for line in lines if line.code == code)
             source = next(line.source for line in lines if line.code == code)
             detail.append(
-                Row(description, code, values(by_year), indent=0 if category == "previous_gap" else 1, source=source)
+                ReportRow(
+                    description, code, values(by_year), indent=0 if category == "previous_gap" else 1, source=source
+                )
             )
         if category != "previous_gap" and codes:
             detail.append(
-                Row(
+                ReportRow(
                     f"Total {CATEGORY_LABELS[category].lower()}",
                     f"total_{category}",
                     values(g.by_category[category]),
@@ -560,22 +572,24 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
             running[y] += g.by_category[category][y]
         if category in checkpoints and codes:
             label, item = checkpoints[category]
-            detail.append(Row(label, item, values(running), "subtotal"))
-    detail.append(Row("Council tax increase", "council_tax_increase", values(g.council_tax_increase)))
-    detail.append(Row("Council tax base growth", "tax_base_growth", values(g.tax_base_growth)))
-    detail.append(Row("Final revised gap", "revised_gap", values(g.revised_gap), "total"))
+            detail.append(ReportRow(label, item, values(running), "subtotal"))
+    detail.append(ReportRow("Council tax increase", "council_tax_increase", values(g.council_tax_increase)))
+    detail.append(ReportRow("Council tax base growth", "tax_base_growth", values(g.tax_base_growth)))
+    detail.append(ReportRow("Final revised gap", "revised_gap", values(g.revised_gap), "total"))
     if pack.respread:
-        detail.append(Row("Re-spread of the final year's gap", "respread", values(g.respread)))
-        detail.append(Row("Total savings to find", "to_find", values(g.to_find), "total"))
+        detail.append(ReportRow("Re-spread of the final year's gap", "respread", values(g.respread)))
+        detail.append(ReportRow("Total savings to find", "to_find", values(g.to_find), "total"))
     tables.append(ReportTable("mtfs-detail", "Medium-term gap: detail", "mtfs", "Line", columns, detail))
 
     if g.council_tax:
-        year_cols = [Column(c.year, c.year) for c in g.council_tax]
+        year_cols = [ReportColumn(c.year, c.year) for c in g.council_tax]
         tax_rows = [
-            Row("Forecast council tax", "council_tax", {c.year: c.council_tax for c in g.council_tax}),
-            Row("Increase from rate and precept", "rate_increase", {c.year: c.rate_increase for c in g.council_tax}),
-            Row("Increase from tax-base growth", "base_growth", {c.year: c.base_growth for c in g.council_tax}),
-            Row(
+            ReportRow("Forecast council tax", "council_tax", {c.year: c.council_tax for c in g.council_tax}),
+            ReportRow(
+                "Increase from rate and precept", "rate_increase", {c.year: c.rate_increase for c in g.council_tax}
+            ),
+            ReportRow("Increase from tax-base growth", "base_growth", {c.year: c.base_growth for c in g.council_tax}),
+            ReportRow(
                 "Total increase",
                 "total_increase",
                 {
@@ -604,7 +618,7 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
         for d in pack.departments:
             a = g.allocation(d.code, first)
             rows.append(
-                Row(
+                ReportRow(
                     d.name,
                     d.code,
                     {
@@ -617,7 +631,7 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
                     },
                 )
             )
-        rows.append(Row("Total", "total", _sum_rows(rows), "total"))
+        rows.append(ReportRow("Total", "total", _sum_rows(rows), "total"))
         tables.append(
             ReportTable(
                 "allocation-first-year",
@@ -625,12 +639,12 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
                 "allocation",
                 "Department",
                 [
-                    Column("a: agreed savings", "previously_agreed"),
-                    Column("b: share of new savings", "share_of_gap"),
-                    Column("c: share of final-year re-spread", "share_of_respread"),
-                    Column("b+c: new savings to find", "new_to_find"),
-                    Column("d: new savings and changes", "new_changes"),
-                    Column("a+b+c+d: net savings to deliver", "total"),
+                    ReportColumn("a: agreed savings", "previously_agreed"),
+                    ReportColumn("b: share of new savings", "share_of_gap"),
+                    ReportColumn("c: share of final-year re-spread", "share_of_respread"),
+                    ReportColumn("b+c: new savings to find", "new_to_find"),
+                    ReportColumn("d: new savings and changes", "new_changes"),
+                    ReportColumn("a+b+c+d: net savings to deliver", "total"),
                 ],
                 rows,
                 f"New savings are shared in proportion to each department's allocation basis; exemptions: {exempt}.",
@@ -640,8 +654,8 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
         for d in pack.departments:
             vals: dict[str, Any] = {y: g.allocation(d.code, y).total for y in years}
             vals["total"] = sum(vals[y] for y in years)
-            by_year_rows.append(Row(d.name, d.code, vals))
-        by_year_rows.append(Row("Total", "total", _sum_rows(by_year_rows), "total"))
+            by_year_rows.append(ReportRow(d.name, d.code, vals))
+        by_year_rows.append(ReportRow("Total", "total", _sum_rows(by_year_rows), "total"))
         tables.append(
             ReportTable(
                 "allocation-by-year",
@@ -655,7 +669,7 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
     return tables
 
 
-def _sum_rows(rows: list[Row]) -> dict[str, Any]:
+def _sum_rows(rows: list[ReportRow]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for r in rows:
         for k, v in r.values.items():

@@ -31,16 +31,18 @@ from careflow.finance.model import (
     Settings,
 )
 from careflow.safety import SHEET_NAME_FORBIDDEN
-from careflow.tabular import Column, Row, Table, read_tables, write_workbook
+from careflow.tabular import InputColumn, InputRow, Table, read_tables, write_workbook
 
-SOURCE = Column("source_line", "Where the figure came from, e.g. a line (L452) of the source document", "text", False)
+SOURCE = InputColumn(
+    "source_line", "Where the figure came from, e.g. a line (L452) of the source document", "text", False
+)
 
 
 PERIODS = "periods run 1–12, April to March"
 
 
-def money(name: str, description: str, required: bool = True) -> Column:
-    return Column(
+def money(name: str, description: str, required: bool = True) -> InputColumn:
+    return InputColumn(
         name, description + " (£m; negative for income, savings and credits)", "number", required, minimum=None
     )
 
@@ -50,10 +52,10 @@ TABLES: tuple[Table, ...] = (
         "settings",
         "What the pack is about and how savings are judged: one row",
         (
-            Column("council", "The council", "text"),
-            Column("department", "The department or service the pack covers", "text"),
-            Column("financial_year", "The financial year monitored, e.g. 2017/18", "financial_year"),
-            Column(
+            InputColumn("council", "The council", "text"),
+            InputColumn("department", "The department or service the pack covers", "text"),
+            InputColumn("financial_year", "The financial year monitored, e.g. 2017/18", "financial_year"),
+            InputColumn(
                 "period",
                 "The period reported (1 = April … 12 = March)",
                 "integer",
@@ -61,7 +63,7 @@ TABLES: tuple[Table, ...] = (
                 maximum=12,
                 meaning=PERIODS,
             ),
-            Column(
+            InputColumn(
                 "previous_period",
                 "The period compared with, if not the latest earlier one recorded",
                 "integer",
@@ -70,37 +72,43 @@ TABLES: tuple[Table, ...] = (
                 maximum=12,
                 meaning=PERIODS,
             ),
-            Column(
+            InputColumn(
                 "source_document", "The file name of the source document the line references point into", "text", False
             ),
-            Column("savings_year", "The savings year being forecast (defaults to the financial year)", "text", False),
-            Column(
+            InputColumn(
+                "savings_year", "The savings year being forecast (defaults to the financial year)", "text", False
+            ),
+            InputColumn(
                 "rag_green_percent",
                 "Green when at least this % of the target is forecast (default 100)",
                 "number",
                 False,
                 maximum=1000,
             ),
-            Column(
+            InputColumn(
                 "rag_amber_percent",
                 "Amber when at least this % is forecast (default 50); red below",
                 "number",
                 False,
                 maximum=1000,
             ),
-            Column("contingency_line", "The budget line holding the contingency for savings at risk", "text", False),
+            InputColumn(
+                "contingency_line", "The budget line holding the contingency for savings at risk", "text", False
+            ),
             money("contingency_amount", "The contingency held in the forecast for savings at risk", False),
-            Column("contingency_source", "Where the contingency figure came from", "text", False),
+            InputColumn("contingency_source", "Where the contingency figure came from", "text", False),
         ),
     ),
     Table(
         "budget_lines",
         "The budget hierarchy: department → areas → lines; groups roll up the lines beneath them",
         (
-            Column("code", "A unique code for the line", "text"),
-            Column("name", "The line's name as the committee sees it", "text"),
-            Column("parent", "The code of the group this line sits under (blank for the department)", "text", False),
-            Column(
+            InputColumn("code", "A unique code for the line", "text"),
+            InputColumn("name", "The line's name as the committee sees it", "text"),
+            InputColumn(
+                "parent", "The code of the group this line sits under (blank for the department)", "text", False
+            ),
+            InputColumn(
                 "kind",
                 "group (rolls up lines), expenditure or income",
                 "text",
@@ -116,8 +124,10 @@ TABLES: tuple[Table, ...] = (
         "positions",
         "The forecast outturn of each line (not groups) at each period recorded",
         (
-            Column("code", "The budget line's code", "text"),
-            Column("period", "The period (1 = April … 12 = March)", "integer", minimum=1, maximum=12, meaning=PERIODS),
+            InputColumn("code", "The budget line's code", "text"),
+            InputColumn(
+                "period", "The period (1 = April … 12 = March)", "integer", minimum=1, maximum=12, meaning=PERIODS
+            ),
             money("forecast", "Forecast outturn for the year at this period"),
             money(
                 "previous_variance",
@@ -131,9 +141,9 @@ TABLES: tuple[Table, ...] = (
         "commentary",
         "Explanations of variances, for lines or groups",
         (
-            Column("code", "The budget line's or group's code", "text"),
-            Column("period", "The period", "integer", minimum=1, maximum=12, meaning=PERIODS),
-            Column("text", "The explanation", "text"),
+            InputColumn("code", "The budget line's or group's code", "text"),
+            InputColumn("period", "The period", "integer", minimum=1, maximum=12, meaning=PERIODS),
+            InputColumn("text", "The explanation", "text"),
             SOURCE,
         ),
         required=False,
@@ -142,11 +152,11 @@ TABLES: tuple[Table, ...] = (
         "savings",
         "The savings programme: one row per saving per year",
         (
-            Column("code", "A code for the saving", "text"),
-            Column("programme", "The savings programme", "text"),
-            Column("workstream", "The workstream", "text"),
-            Column("description", "What the saving is", "text"),
-            Column("year", "The year the target falls in, e.g. 2017/18", "text"),
+            InputColumn("code", "A code for the saving", "text"),
+            InputColumn("programme", "The savings programme", "text"),
+            InputColumn("workstream", "The workstream", "text"),
+            InputColumn("description", "What the saving is", "text"),
+            InputColumn("year", "The year the target falls in, e.g. 2017/18", "text"),
             money("target", "The target for that year"),
             money("forecast", "The forecast for the current savings year", False),
             SOURCE,
@@ -157,10 +167,10 @@ TABLES: tuple[Table, ...] = (
         "savings_adjustments",
         "Differences between agreed gross savings and the service's target or net savings",
         (
-            Column("year", "The year", "text"),
-            Column("description", "What the adjustment is", "text"),
+            InputColumn("year", "The year", "text"),
+            InputColumn("description", "What the adjustment is", "text"),
             money("amount", "The amount"),
-            Column(
+            InputColumn(
                 "treatment",
                 "in_target: added to the target beyond the agreed savings; reversal: agreed savings reversed (reduces net)",
                 "text",
@@ -174,9 +184,9 @@ TABLES: tuple[Table, ...] = (
         "reserves",
         "Reserves and provisions: opening balance and planned use this year",
         (
-            Column("code", "A unique code", "text"),
-            Column("name", "The reserve or provision", "text"),
-            Column("kind", "reserve or provision", "text", choices=("reserve", "provision")),
+            InputColumn("code", "A unique code", "text"),
+            InputColumn("name", "The reserve or provision", "text"),
+            InputColumn("kind", "reserve or provision", "text", choices=("reserve", "provision")),
             money("opening", "Balance at the start of the year"),
             money("planned_use", "Planned use this year (negative draws down)"),
             SOURCE,
@@ -187,8 +197,8 @@ TABLES: tuple[Table, ...] = (
         "capital",
         "Capital schemes",
         (
-            Column("code", "A unique code", "text"),
-            Column("scheme", "The scheme", "text"),
+            InputColumn("code", "A unique code", "text"),
+            InputColumn("scheme", "The scheme", "text"),
             money("budget", "Current capital budget this year"),
             money("forecast", "Forecast outturn this year"),
             money("next_year_budget", "Next year's draft capital budget"),
@@ -200,15 +210,15 @@ TABLES: tuple[Table, ...] = (
         "mtfs_lines",
         "The medium-term gap, one row per line per year (positive widens the gap)",
         (
-            Column("code", "A code for the line", "text"),
-            Column(
+            InputColumn("code", "A code for the line", "text"),
+            InputColumn(
                 "category",
                 "previous_gap, pressure, funding, savings_change or new_savings",
                 "text",
                 choices=("previous_gap", "pressure", "funding", "savings_change", "new_savings"),
             ),
-            Column("description", "What the line is", "text"),
-            Column("year", "The year, e.g. 2018-19", "text"),
+            InputColumn("description", "What the line is", "text"),
+            InputColumn("year", "The year, e.g. 2018-19", "text"),
             money("amount", "The amount"),
             SOURCE,
         ),
@@ -218,12 +228,12 @@ TABLES: tuple[Table, ...] = (
         "council_tax",
         "Council-tax assumptions by year; the first year gives the forecast yield",
         (
-            Column("year", "The year", "text"),
+            InputColumn("year", "The year", "text"),
             money("council_tax", "Forecast council-tax yield (first year only)", False),
-            Column("increase_percent", "Council-tax rate increase %", "percent", False),
-            Column("precept_percent", "Adult social care precept increase %", "percent", False),
-            Column("base_growth_percent", "Tax-base growth %", "percent", False),
-            Column(
+            InputColumn("increase_percent", "Council-tax rate increase %", "percent", False),
+            InputColumn("precept_percent", "Adult social care precept increase %", "percent", False),
+            InputColumn("base_growth_percent", "Tax-base growth %", "percent", False),
+            InputColumn(
                 "in_gap",
                 "yes if this year's increase is a new change counted in the gap",
                 "text",
@@ -237,8 +247,8 @@ TABLES: tuple[Table, ...] = (
         "respread",
         "Shares of the final year's gap moved to earlier years (must total 100)",
         (
-            Column("year", "The year receiving a share", "text"),
-            Column("share_percent", "Its share %", "percent"),
+            InputColumn("year", "The year receiving a share", "text"),
+            InputColumn("share_percent", "Its share %", "percent"),
             SOURCE,
         ),
         required=False,
@@ -247,9 +257,9 @@ TABLES: tuple[Table, ...] = (
         "departments",
         "Departments for the allocation of new savings",
         (
-            Column("code", "A unique code", "text"),
-            Column("name", "The department", "text"),
-            Column(
+            InputColumn("code", "A unique code", "text"),
+            InputColumn("name", "The department", "text"),
+            InputColumn(
                 "allocation_basis", "Net budget (or a proxy in proportion to it) used to share new savings", "number"
             ),
             money("previously_agreed_savings", "Savings already agreed for the first year", False),
@@ -262,9 +272,9 @@ TABLES: tuple[Table, ...] = (
         "exemptions",
         "Departments left out of an allocation: component gap (new savings) or respread (the final year's share)",
         (
-            Column("department", "The department's code", "text"),
-            Column("year", "The year", "text"),
-            Column("component", "gap or respread", "text", choices=("gap", "respread")),
+            InputColumn("department", "The department's code", "text"),
+            InputColumn("year", "The year", "text"),
+            InputColumn("component", "gap or respread", "text", choices=("gap", "respread")),
             SOURCE,
         ),
         required=False,
@@ -273,12 +283,12 @@ TABLES: tuple[Table, ...] = (
         "printed",
         "Figures as the source prints them, so the report can flag where the computed figure differs",
         (
-            Column("table", "budget, savings, reserves, capital, mtfs, council_tax or allocation", "text"),
-            Column("item", "The line, group or row code (see docs/finance.md)", "text"),
-            Column("measure", "The column, e.g. budget, forecast, variance, variance_percent", "text"),
-            Column("value", "The value as printed (percentages as numbers, e.g. 2.33)", "number", minimum=None),
+            InputColumn("table", "budget, savings, reserves, capital, mtfs, council_tax or allocation", "text"),
+            InputColumn("item", "The line, group or row code (see docs/finance.md)", "text"),
+            InputColumn("measure", "The column, e.g. budget, forecast, variance, variance_percent", "text"),
+            InputColumn("value", "The value as printed (percentages as numbers, e.g. 2.33)", "number", minimum=None),
             SOURCE,
-            Column(
+            InputColumn(
                 "period",
                 "The period whose paper printed it (blank: the period on the settings sheet)",
                 "integer",
@@ -295,15 +305,15 @@ TABLES: tuple[Table, ...] = (
 TABLE_BY_NAME = {t.name: t for t in TABLES}
 
 
-def _problem(file: str, table: str, row: Row | None, column: str | None, found: str, expected: str) -> Problem:
+def _problem(file: str, table: str, row: InputRow | None, column: str | None, found: str, expected: str) -> Problem:
     return Problem(file, found, expected, table, row.get("_row") if row else None, column)
 
 
-def _src(row: Row) -> str:
+def _src(row: InputRow) -> str:
     return str(row.get("source_line") or "")
 
 
-def _opt(row: Row, name: str) -> Any:
+def _opt(row: InputRow, name: str) -> Any:
     return row.get(name)
 
 
@@ -327,7 +337,7 @@ def load(path: Path) -> FinancePack:
 
 
 def build_pack(
-    path: Path, data: dict[str, list[Row]], problems: Problems, troubled: set[str] | None = None
+    path: Path, data: dict[str, list[InputRow]], problems: Problems, troubled: set[str] | None = None
 ) -> FinancePack | None:
     """Cross-row checks (duplicates, hierarchy, periods, references) and assembly of the typed pack.
 
@@ -346,7 +356,7 @@ def build_pack(
             Problem(where("settings"), f"{len(settings_rows)} rows", "exactly one row of settings", "settings")
         )
     # without settings, carry on with a placeholder so every other sheet's problems are still reported
-    placeholder: Row = {"_row": None, "council": "", "department": "", "financial_year": "", "period": 0}
+    placeholder: InputRow = {"_row": None, "council": "", "department": "", "financial_year": "", "period": 0}
     s = settings_rows[0] if settings_ok else placeholder
     settings = Settings(
         council=s["council"],
@@ -680,7 +690,7 @@ def build_pack(
     )
 
 
-def _unique(file: str, table: str, rows: list[Row], problems: Problems) -> None:
+def _unique(file: str, table: str, rows: list[InputRow], problems: Problems) -> None:
     seen: set[str] = set()
     for row in rows:
         if row["code"] in seen:
@@ -688,9 +698,9 @@ def _unique(file: str, table: str, rows: list[Row], problems: Problems) -> None:
         seen.add(row["code"])
 
 
-def _check_lines(file: str, rows: list[Row], problems: Problems, partial: bool = False) -> list[BudgetLine]:
+def _check_lines(file: str, rows: list[InputRow], problems: Problems, partial: bool = False) -> list[BudgetLine]:
     """Duplicate codes, parents that do not exist, cycles, one top line, groups with lines and lines with budgets."""
-    by_code: dict[str, Row] = {}
+    by_code: dict[str, InputRow] = {}
     for row in rows:
         odd = sorted(set(row["code"]) & set(SHEET_NAME_FORBIDDEN))
         if odd:  # group codes name the report's sheets, and Excel forbids these characters there
@@ -854,7 +864,7 @@ def copy_to_workbook(source: Path, path: Path) -> None:
     write_pack_rows(path, pack_rows(data))
 
 
-def pack_rows(data: dict[str, list[Row]]) -> dict[str, Sequence[Sequence[Any]]]:
+def pack_rows(data: dict[str, list[InputRow]]) -> dict[str, Sequence[Sequence[Any]]]:
     """Checked rows back in the template's column order, ready to write as a workbook."""
     return {t.name: [[row.get(c.name) for c in t.columns] for row in data.get(t.name, [])] for t in TABLES}
 
@@ -921,8 +931,8 @@ LEDGER = Table(
     "ledger",
     "A ledger export: one row per cost centre and period (extra columns are ignored)",
     (
-        Column("cost_centre", "The cost centre: the code of a budget line (not a group)", "text"),
-        Column("period", "The period of the export", "integer", minimum=1, maximum=12, meaning=PERIODS),
+        InputColumn("cost_centre", "The cost centre: the code of a budget line (not a group)", "text"),
+        InputColumn("period", "The period of the export", "integer", minimum=1, maximum=12, meaning=PERIODS),
         money("budget", "Current budget for the year"),
         money("actual", "Actual spend to date", False),
         money("forecast", "Forecast outturn for the year"),

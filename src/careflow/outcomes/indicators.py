@@ -12,7 +12,7 @@ from typing import Literal
 from careflow.errors import InputError, Problem, Problems
 from careflow.provenance import Quoted, Value, assumed, quoted
 from careflow.reference.bibliography import cite
-from careflow.tabular import Column, Table, read_tables
+from careflow.tabular import InputColumn, Table, read_tables
 
 SEED_000 = "000_d3172df9c3520f0e.txt"
 SEED_001 = "001_cb6dbf76d77fc339.txt"
@@ -297,10 +297,10 @@ MONTHLY = Table(
     name="monthly",
     description="One row per month, measure and (optionally) provider: the raw counts indicators are computed from.",
     columns=(
-        Column("month", "Calendar month as YYYY-MM (e.g. 2017-07), or any date in the month", "month"),
-        Column("measure", "Which count this row holds", "text", choices=tuple(MEASURES)),
-        Column("value", "The count (or £ total, or population) for the month", "number"),
-        Column("provider", "Provider name or code, for by-provider measures; blank for the whole council", "text",
+        InputColumn("month", "Calendar month as YYYY-MM (e.g. 2017-07), or any date in the month", "month"),
+        InputColumn("measure", "Which count this row holds", "text", choices=tuple(MEASURES)),
+        InputColumn("value", "The count (or £ total, or population) for the month", "number"),
+        InputColumn("provider", "Provider name or code, for by-provider measures; blank for the whole council", "text",
                required=False),
     ),
     example_rows=(("2017-07", "delayed_days_social_care", 912, ""),),
@@ -309,16 +309,16 @@ TARGETS = Table(
     name="targets",
     description="Optional: your own targets, replacing careflow's illustrative defaults.",
     columns=(
-        Column("indicator", "Indicator id", "text", choices=tuple(BY_ID)),
-        Column("target", "Target value, in the indicator's unit", "number", minimum=None),
-        Column("amber_margin", "How far on the wrong side of target is still amber", "number", required=False),
+        InputColumn("indicator", "Indicator id", "text", choices=tuple(BY_ID)),
+        InputColumn("target", "Target value, in the indicator's unit", "number", minimum=None),
+        InputColumn("amber_margin", "How far on the wrong side of target is still amber", "number", required=False),
     ),
     required=False,
 )
 TRACKED = Table(
     name="tracked",
     description="Optional: the indicators your council tracks (one id a row); blank or absent tracks them all.",
-    columns=(Column("indicator", "Indicator id (careflow indicators list)", "text", choices=tuple(BY_ID)),),
+    columns=(InputColumn("indicator", "Indicator id (careflow indicators list)", "text", choices=tuple(BY_ID)),),
     required=False,
 )
 

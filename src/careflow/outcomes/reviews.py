@@ -11,7 +11,7 @@ from typing import Any
 from careflow.errors import Problem, Problems
 from careflow.outcomes.pseudonymity import identifying_content
 from careflow.outcomes.pseudonymity import nhs_check_digit_valid as nhs_check_digit_valid  # for callers
-from careflow.tabular import Column, Row, Table, read_tables
+from careflow.tabular import InputColumn, InputRow, Table, read_tables
 from careflow.vocabulary import AGE_BANDS, SETTING_RUNG, SUPPORT_REASON_LABEL
 
 # Case-review files hold the labels people use; the terms themselves come from the one vocabulary.
@@ -38,13 +38,13 @@ OUTCOMES = ("actual", "proposed", "ideal")
 OUTCOME_LABEL = {"actual": "the actual outcome", "proposed": "the practitioner's proposal", "ideal": "the MDT's ideal"}
 
 
-def _outcome_columns(prefix: str) -> tuple[Column, ...]:
+def _outcome_columns(prefix: str) -> tuple[InputColumn, ...]:
     label = OUTCOME_LABEL[prefix]
     return (
-        Column(f"{prefix}_rung", f"Rung on the independence ladder (1–6) for {label}", "integer", maximum=6),
-        Column(f"{prefix}_setting", f"Setting for {label}", "text", choices=SETTINGS),
-        Column(f"{prefix}_hours", f"Hours of formal support per week for {label} (0 if none)", "number"),
-        Column(f"{prefix}_weekly_cost", f"Gross weekly cost in £ for {label} (0 if none)", "number"),
+        InputColumn(f"{prefix}_rung", f"Rung on the independence ladder (1–6) for {label}", "integer", maximum=6),
+        InputColumn(f"{prefix}_setting", f"Setting for {label}", "text", choices=SETTINGS),
+        InputColumn(f"{prefix}_hours", f"Hours of formal support per week for {label} (0 if none)", "number"),
+        InputColumn(f"{prefix}_weekly_cost", f"Gross weekly cost in £ for {label} (0 if none)", "number"),
     )
 
 
@@ -56,17 +56,17 @@ REVIEWS = Table(
         "NHS numbers, postcodes or e-mail addresses."
     ),
     columns=(
-        Column("case_id", "Pseudonymous case reference, e.g. R-0001 (never a name, NHS number or postcode)", "text"),
-        Column("age_band", "Age band of the person", "text", choices=AGE_BANDS),
-        Column("primary_support_reason", "Primary support reason", "text", choices=SUPPORT_REASONS),
-        Column("decision_point", "Where in the journey the decision was made", "text", choices=DECISION_POINTS),
-        Column("review_date", "Date of the MDT review (YYYY-MM-DD)", "text"),
+        InputColumn("case_id", "Pseudonymous case reference, e.g. R-0001 (never a name, NHS number or postcode)", "text"),
+        InputColumn("age_band", "Age band of the person", "text", choices=AGE_BANDS),
+        InputColumn("primary_support_reason", "Primary support reason", "text", choices=SUPPORT_REASONS),
+        InputColumn("decision_point", "Where in the journey the decision was made", "text", choices=DECISION_POINTS),
+        InputColumn("review_date", "Date of the MDT review (YYYY-MM-DD)", "text"),
         *_outcome_columns("actual"),
         *_outcome_columns("proposed"),
         *_outcome_columns("ideal"),
-        Column("gap_reason", "Main reason the actual outcome differs from the ideal ('no gap' if none)", "text", choices=GAP_REASONS),
-        Column("short_term_offered", "Was a short-term service (e.g. reablement) offered?", "text", choices=YES_NO),
-        Column("short_term_should_have", "Should a short-term service have been offered?", "text", choices=YES_NO),
+        InputColumn("gap_reason", "Main reason the actual outcome differs from the ideal ('no gap' if none)", "text", choices=GAP_REASONS),
+        InputColumn("short_term_offered", "Was a short-term service (e.g. reablement) offered?", "text", choices=YES_NO),
+        InputColumn("short_term_should_have", "Should a short-term service have been offered?", "text", choices=YES_NO),
     ),
     example_rows=(
         ("R-0001", "65+", "physical support", "hospital discharge", "2024-04-15", 5, "residential care", 0, 850,
@@ -131,12 +131,14 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
-def read_review_rows(path: Path, problems: Problems) -> list[Row]:
+def read_review_rows(path: Path, problems: Problems) -> list[InputRow]:
     """Checked rows from an .xlsx workbook (sheet 'reviews'), a folder with reviews.csv, or one .csv file."""
     return read_tables(path, [REVIEWS], problems).get(REVIEWS.name, [])
 
 
-def reviews_from_rows(file: str, rows: Sequence[Row], problems: Problems, today: dt.date | None = None) -> list[Review]:
+def reviews_from_rows(
+    file: str, rows: Sequence[InputRow], problems: Problems, today: dt.date | None = None
+) -> list[Review]:
     """Cross-row and cross-column checks (identifiers, dates, rung vs setting, duplicates) and typed reviews."""
     today = today or dt.date.today()
     reviews: list[Review] = []

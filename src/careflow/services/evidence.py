@@ -11,9 +11,9 @@ from careflow.errors import InputError, Problem
 from careflow.evidence.analysis import LeverHit, QualityFlag
 from careflow.evidence.library import (
     CaseStudy,
-    Council,
     Lever,
     Library,
+    LibraryCouncil,
     Metric,
     Pressure,
     Savings,
@@ -248,7 +248,7 @@ def council_profile(name: str, lib: Library | None = None) -> CouncilProfileResu
     from careflow.evidence.library import ANNEX
 
     lib = lib or library()
-    council: Council = lib.council(name)
+    council: LibraryCouncil = lib.council(name)
     view = savings_per_year(council)
     savings = SavingsResult(
         stated=view.stated if isinstance(view.stated, Savings) else None,
