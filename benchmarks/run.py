@@ -334,7 +334,17 @@ def main() -> None:
     work["careflow opportunity"] = measure("careflow opportunity", [*CAREFLOW, "opportunity", "--baseline", "demo"], n)
     work["W1 end to end"] = measure(
         "careflow project (W1)",
-        [*CAREFLOW, "project", "--baseline", "demo", "--scenario", "optimised", "--out", str(Path(out) / "w1")],
+        [
+            *CAREFLOW,
+            "project",
+            "--baseline",
+            "demo",
+            "--scenario",
+            "optimised",
+            "--out",
+            str(Path(out) / "w1"),
+            "--force",
+        ],
         3 if quick else 5,
     )
     work["W1 in-process"] = measure("W1 in-process + kernel", _child_argv("w1", runs=1000), 3 if quick else 5)
