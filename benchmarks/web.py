@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import httpx
+from web_crash import database  # this folder is on the path when a benchmark runs as a script
 
 PASSWORD = "benchmark password 1"
 
@@ -37,7 +38,11 @@ def main() -> None:
     parser.add_argument("--database", default=None, help="default: a SQLite file in a temporary folder")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="careflow-bench-web-"))
-    url = options.database or f"sqlite:///{folder / 'careflow.sqlite3'}"
+    with database(options.database, folder) as url:  # PostgreSQL: a schema of its own, dropped after the run
+        measure(url, options)
+
+
+def measure(url: str, options: argparse.Namespace) -> None:
     careflow("db", "upgrade", "--database", url)
     careflow(
         "admin",
@@ -98,8 +103,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    print(f"careflow web timings on loopback ({database}, 1 worker process)")
+    kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print(f"careflow web timings on loopback ({kind}, 1 worker process)")
     print(
         f"  opportunity page, {len(pages)} requests: median {statistics.median(pages) * 1000:.0f} ms, "
         f"p95 {percentile(pages, 0.95) * 1000:.0f} ms"
