@@ -18,16 +18,20 @@ from careflow.scenario import Scenario
 from careflow.services.evidence import EvidenceSearch
 from careflow.services.finance import FinanceReportResult
 from careflow.services.indicators import IndicatorDashboard
+from careflow.services.inputs import Upload
 from careflow.services.national import NationalAtlas, SortKey
+from careflow.services.reviews import ReviewSummaryResult, summarise_reviews
 from careflow.store import accounts, indicator_records, records
 from careflow.store.models import FinancePackVersion, Job, ScenarioVersion, Workspace
 from careflow.web import actions, finance_actions
 from careflow.web.auth import (
+    CASE_REVIEWS,
     MAX_ID,
     READ,
     CurrentVisitor,
     Db,
     Id,
+    Member,
     Membership,
     NotFound,
     OptionalId,
@@ -118,6 +122,24 @@ class IndicatorUploadOut(BaseModel):
     last_month: str
     content_sha256: str
     created_at: datetime
+
+
+class ReviewSetOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    number: Id
+    file_name: str
+    cases: int
+    content_sha256: str
+    created_at: datetime
+
+
+def practitioner(who: Membership) -> Member:
+    """A member who may see case reviews; checked before the request body is read (403, not 422)."""
+    who.require(CASE_REVIEWS)
+    return who
+
+
+Practitioner = Annotated[Member, Depends(practitioner)]
 
 
 class ProjectionIn(BaseModel):
@@ -309,3 +331,31 @@ def atlas(who: Membership, sort: SortKey = "share", descending: bool = True) -> 
         wanted = "; ".join(p.expected for p in error.problems)
         raise NotFound(f"This server does not have the published statistics the atlas needs: {wanted}") from None
     return national_atlas(files, sort, descending)
+
+
+@router.get("/workspaces/{workspace_id}/reviews")
+def review_sets(db: Db, who: Practitioner) -> list[ReviewSetOut]:
+    """Sets of case reviews (practitioners and admins only)."""
+    return [ReviewSetOut.model_validate(row) for row in records.review_sets(db, who.workspace.id)]
+
+
+@router.post("/workspaces/{workspace_id}/reviews", status_code=201, dependencies=[Csrf])
+async def upload_reviews(db: Db, who: Practitioner, reviews: Annotated[UploadFile, File()]) -> ReviewSetOut:
+    """Upload pseudonymous case reviews; 422 with located problems (an identifier is refused, never repeated)."""
+    content = await reviews.read(MAX_UPLOAD_BYTES + 1)
+    return ReviewSetOut.model_validate(
+        await run_in_threadpool(actions.upload_reviews, db, who, reviews.filename, content)
+    )
+
+
+@router.get("/workspaces/{workspace_id}/reviews/{number}")
+def review_summary(db: Db, who: Practitioner, number: Id) -> ReviewSummaryResult:
+    """Shares with 95% intervals, the weekly £ with bootstrap intervals, reasons and small-sample warnings."""
+    found, _ = actions.review_set(db, who, number)
+    return summarise_reviews(Upload(name=found.file_name, data=found.content)).summary
+
+
+@router.post("/workspaces/{workspace_id}/reviews/{number}/calibrate", status_code=201, dependencies=[Csrf])
+def calibrate_from_reviews(db: Db, who: Practitioner, number: Id) -> ScenarioOut:
+    """A new scenario version whose lever effects come from this review set, linked to it."""
+    return ScenarioOut.of(actions.calibrate(db, who, number))

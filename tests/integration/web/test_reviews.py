@@ -60,3 +60,35 @@ def test_identifying_data_is_refused_without_being_repeated(site: tuple[object, 
     assert nhs_number not in page and name not in page
     with transaction(session_factory(make_engine(seeded.url))) as db:
         assert all(nhs_number.encode() not in r.content for r in db.scalars(select(ReviewSet)))
+
+
+def test_case_reviews_through_the_api(site: tuple[object, Seeded]) -> None:
+    """Practitioners upload, summarise and calibrate by API as on the pages; identifiers refused, never repeated."""
+    application, seeded = site
+    api = f"/api/v1/workspaces/{seeded.own}"
+    practitioner, analyst = TestClient(application), TestClient(application)  # type: ignore[arg-type]
+    to_practitioner = {"X-CSRF-Token": sign_in(practitioner, seeded.emails["practitioner"])}
+    to_analyst = {"X-CSRF-Token": sign_in(analyst, seeded.emails["analyst"])}
+    content = REVIEWS.read_bytes()
+    assert analyst.get(f"{api}/reviews").status_code == 403  # case reviews are the practitioners' (and admins')
+    refused = analyst.post(f"{api}/reviews", files={"reviews": ("r.csv", content)}, headers=to_analyst)
+    assert refused.status_code == 403
+
+    lines = content.decode("utf-8").splitlines()
+    nhs_number = "9434765919"  # passes the NHS check digit
+    lines[2] = lines[2].replace(lines[2].split(",")[0], f"R-{nhs_number}", 1)
+    identifying = "\n".join(lines).encode()
+    refused = practitioner.post(f"{api}/reviews", files={"reviews": ("r.csv", identifying)}, headers=to_practitioner)
+    assert refused.status_code == 422 and "NHS number" in refused.text and nhs_number not in refused.text
+
+    stored = practitioner.post(f"{api}/reviews", files={"reviews": ("r.csv", content)}, headers=to_practitioner)
+    assert stored.status_code == 201, stored.text
+    number = stored.json()["number"]
+    assert stored.json()["cases"] == len(lines) - 2  # a comment line and the header
+    summary = practitioner.get(f"{api}/reviews/{number}").json()
+    from careflow.services import Upload, summarise_reviews
+
+    expected = summarise_reviews(Upload(name="r.csv", data=content)).summary
+    assert summary == expected.model_dump(mode="json")  # the figures the command line prints, with their intervals
+    scenario = practitioner.post(f"{api}/reviews/{number}/calibrate", headers=to_practitioner)
+    assert scenario.status_code == 201 and scenario.json()["document"]["levers"], scenario.text
