@@ -25,20 +25,19 @@ from careflow.store import accounts, indicator_records, records
 from careflow.store.models import FinancePackVersion, Job, ScenarioVersion, Workspace
 from careflow.web import actions, finance_actions
 from careflow.web.auth import (
-    CASE_REVIEWS,
     MAX_ID,
     READ,
     CurrentVisitor,
     Db,
+    FinanceOfficer,
     Id,
-    Member,
     Membership,
     NotFound,
     OptionalId,
+    Practitioner,
     Writer,
     csrf_protected,
 )
-from careflow.web.finance_pages import FinanceOfficer
 from careflow.web.uploads import MAX_UPLOAD_BYTES
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -131,15 +130,6 @@ class ReviewSetOut(BaseModel):
     cases: int
     content_sha256: str
     created_at: datetime
-
-
-def practitioner(who: Membership) -> Member:
-    """A member who may see case reviews; checked before the request body is read (403, not 422)."""
-    who.require(CASE_REVIEWS)
-    return who
-
-
-Practitioner = Annotated[Member, Depends(practitioner)]
 
 
 class ProjectionIn(BaseModel):
@@ -291,13 +281,10 @@ async def upload_indicator_data(db: Db, who: Writer, data: Annotated[UploadFile,
 @router.get("/workspaces/{workspace_id}/indicators/{number}")
 def indicator_dashboard(db: Db, who: Membership, number: Id) -> IndicatorDashboard:
     """The tracked indicators of one upload by month, against target, with RAG (and published comparisons)."""
-    from careflow.web.performance_pages import dashboard_of
+    from careflow.web.performance_pages import dashboard_of, stored_upload
 
     who.require(READ)
-    found = indicator_records.upload(db, who.workspace.id, number)
-    if found is None:
-        raise NotFound("No such indicator data in this workspace.")
-    tracked, code = indicator_records.tracked(db, who.workspace.id)
+    found, tracked, code = stored_upload(db, who, number)
     return dashboard_of(who, found.content, found.file_name, tracked, code)
 
 

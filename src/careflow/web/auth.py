@@ -8,7 +8,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ READ = frozenset(Role)
 WRITE = frozenset({Role.analyst, Role.admin})  # upload baselines, save scenarios, run projections
 ADMIN = frozenset({Role.admin})
 CASE_REVIEWS = frozenset({Role.practitioner, Role.admin})
+FINANCE = frozenset({Role.finance, Role.admin})  # upload and roll packs; every member reads them
 
 
 MAX_ID = 2**31 - 1  # ids and version numbers fit a 32-bit integer column on every database
@@ -160,12 +161,19 @@ class SignInLimiter:
         self._recent(client).append(time.monotonic())
 
 
-def writer(who: Annotated[Member, Depends(member)]) -> Member:
-    """A member who may change things; checked before the request body is read, so others get 403, not 422."""
-    who.require(WRITE)
-    return who
+def allowed(roles: frozenset[Role]) -> Any:
+    """A dependency giving the member if their role is one of these; checked before the request body is read, so
+    others get 403, not 422."""
+
+    def member_allowed(who: Annotated[Member, Depends(member)]) -> Member:
+        who.require(roles)
+        return who
+
+    return Depends(member_allowed)
 
 
 Membership = Annotated[Member, Depends(member)]
-Writer = Annotated[Member, Depends(writer)]
+Writer = Annotated[Member, allowed(WRITE)]  # may change things
+FinanceOfficer = Annotated[Member, allowed(FINANCE)]
+Practitioner = Annotated[Member, allowed(CASE_REVIEWS)]
 CurrentVisitor = Annotated[Visitor, Depends(visitor)]

@@ -21,11 +21,10 @@ from careflow.services import (
     roll_forward_pack,
 )
 from careflow.store import records
-from careflow.store.models import FinancePackVersion, Role
-from careflow.web.auth import READ, Member, NotFound
+from careflow.store.models import FinancePackVersion
+from careflow.web.auth import FINANCE, READ, Member, NotFound
 from careflow.web.uploads import WORKBOOK_SUFFIXES, check_upload, display_name
 
-FINANCE = frozenset({Role.finance, Role.admin})  # upload and roll packs; every member reads them
 ROLL_FORM = "roll-forward form"
 PAPER_FORMATS = {"html": "text/html; charset=utf-8", "docx": "application/vnd.openxmlformats-officedocument"
                  ".wordprocessingml.document", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip

@@ -14,7 +14,7 @@ from careflow.finance.report import format_value
 from careflow.services import FinanceReportResult, RollForward
 from careflow.store import records
 from careflow.web import finance_actions as actions
-from careflow.web.auth import Db, Id, Member, Membership, NotFound, csrf_protected
+from careflow.web.auth import Db, FinanceOfficer, Id, Member, Membership, NotFound, csrf_protected
 from careflow.web.pages import render, see_other
 from careflow.web.uploads import MAX_UPLOAD_BYTES
 
@@ -22,15 +22,6 @@ router = APIRouter(include_in_schema=False)
 Csrf = Depends(csrf_protected)
 MAX_COMMENTARY = 2000  # characters: a committee paper's explanation is a paragraph, not a report
 Period = Annotated[int, Query(ge=1, le=12)]
-
-
-def finance_officer(who: Membership) -> Member:
-    """A member who may upload and roll packs; checked before the request body is read (403, not 422)."""
-    who.require(actions.FINANCE)
-    return who
-
-
-FinanceOfficer = Annotated[Member, Depends(finance_officer)]
 
 
 def _index(request: Request, db: Any, who: Member, problems: list[Problem], status: int = 200) -> Response:

@@ -92,6 +92,14 @@ def _upload_page(
     )  # fmt: skip
 
 
+def stored_upload(db: Any, who: Any, number: int) -> tuple[IndicatorUpload, list[str], str | None]:
+    """One upload of this workspace (404 if there is none) with the workspace's tracked indicators and council."""
+    found = indicator_records.upload(db, who.workspace.id, number)
+    if found is None:
+        raise NotFound("No such indicator data in this workspace.")
+    return (found, *indicator_records.tracked(db, who.workspace.id))
+
+
 def store_upload(db: Any, who: Any, file_name: str | None, content: bytes) -> IndicatorUpload:
     """Check a month-by-month data file in full (every problem, located); only a file with none is kept."""
     name = display_name(file_name)
@@ -167,10 +175,7 @@ def save_tracked(
 def indicator_dashboard_page(request: Request, db: Db, who: Membership, number: Id) -> Response:
     from careflow.outcomes.indicators import format_value
 
-    found = indicator_records.upload(db, who.workspace.id, number)
-    if found is None:
-        raise NotFound("No such indicator data in this workspace.")
-    tracked, code = indicator_records.tracked(db, who.workspace.id)
+    found, tracked, code = stored_upload(db, who, number)
     try:
         dashboard = dashboard_of(who, found.content, found.file_name, tracked, code)
     except InputError as error:
