@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import textwrap
@@ -11,6 +10,8 @@ from collections.abc import Sequence
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from careflow.report.svg import with_text_alternative
 
 PALETTE = ["#1f5f8b", "#e07b39", "#4a9d5b", "#b8434a", "#7a5ea8", "#8c6d46", "#c9a227", "#5b8fa8"]
 # The SVG writer reads these two at save time from matplotlib's settings only; they are constants for the whole
@@ -45,14 +46,6 @@ def to_svg(fig: Figure, alt: str = "") -> str:
     return re.sub(
         r'width="[\d.]+pt" height="[\d.]+pt"', 'width="100%" preserveAspectRatio="xMinYMin meet"', svg, count=1
     )
-
-
-def with_text_alternative(svg: str, alt: str) -> str:
-    """Mark an inline SVG as an image with a text alternative a screen reader announces (once only)."""
-    if "aria-label=" in svg[: svg.index(">")]:
-        return svg
-    label = html.escape(alt, quote=True)
-    return svg.replace("<svg", f'<svg role="img" aria-label="{label}"', 1)
 
 
 def describe(labels: Sequence[str], values: Sequence[float], value_format: str = "{:,.1f}") -> str:

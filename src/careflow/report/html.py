@@ -10,6 +10,8 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
+from careflow.report.svg import with_text_alternative
+
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:2rem auto;max-width:1100px;
 color:#1d1d1d;line-height:1.45;padding:0 1rem}
@@ -111,8 +113,6 @@ def table(
 
 def chart(svg: str, caption: str, alt: str = "") -> str:
     """A chart with its caption; every chart gets a text alternative (its figures if given, else the caption)."""
-    from careflow.report.charts import with_text_alternative
-
     return f"<figure>{with_text_alternative(svg, alt or caption)}<figcaption>{escape(caption)}</figcaption></figure>"
 
 

@@ -2,7 +2,7 @@
 
 A what-if re-uses, by content hash, what an earlier request already built: the flow model for a baseline and its
 settings, the baseline scenario's runs (which no lever changes), and each scenario's plan, runs and waterfall.
-Charts are drawn straight to SVG from the numbers (`careflow.report.svg`), never through matplotlib. Results equal
+Charts are the projection report's own, drawn straight to SVG from the numbers (`careflow.report.svg`). Results equal
 `project()` for the same inputs and seed: the same blocks of the same random streams.
 """
 
@@ -17,12 +17,10 @@ from functools import partial
 from typing import Any, TypeVar
 
 from careflow.baseline.schema import Baseline
-from careflow.report.svg import PALETTE, Chart
 from careflow.scenario import Scenario
 from careflow.simulate.levers import LeverPlan, lever_plan
 from careflow.simulate.model import FlowModel, flow_model
 from careflow.simulate.projection import (
-    SETTING_LABEL,
     Projection,
     ScenarioResult,
     assemble,
@@ -30,6 +28,7 @@ from careflow.simulate.projection import (
     scenario_result,
     waterfall,
 )
+from careflow.simulate.report import charts
 from careflow.simulate.settings import ProjectionSettings
 
 T = TypeVar("T")
@@ -119,53 +118,10 @@ def what_if(
         (kb, ks, kc), lambda: waterfall(model, plans[name], settings, model.annual_net(), final_mean)
     )
     projection = assemble(baseline, model, plans, results, settings, steps)
-    return WhatIf(projection=projection, charts=charts(projection))
+    return WhatIf(projection=projection, charts=charts(projection.result()))
 
 
 def clear_caches() -> None:
     """Forget every cached model, plan, run and waterfall (for tests, or when memory matters more than speed)."""
     for cache in (_models, _plans, _results, _waterfalls):
         cache.clear()
-
-
-def _m(values: list[float]) -> list[float]:
-    return [v / 1e6 for v in values]
-
-
-def charts(projection: Projection) -> dict[str, str]:
-    """The projection's four charts as SVG: net spend fan, caseload by setting, waterfall, funding gap."""
-    years = projection.years
-    names = list(projection.scenarios)
-    fan = Chart(years, "£m a year", title=f"Net spend, {projection.council}: median and P10–P90 band")
-    for i, n in enumerate(names):
-        s = projection.scenarios[n].series["net_spend_gbp"]
-        fan.band(_m(s.p10), _m(s.p90), PALETTE[i]).line(_m(s.p50), PALETTE[i], f"{n} (median; band P10–P90)")
-    fan.line(_m(projection.funding_gap["income"]["total"]), "#333333", "projected income", dash="6 3")
-
-    last = names[-1]
-    caseload = Chart(years, "people at year end (mean)", title=f"Caseload by setting, {last}")
-    for i, setting in enumerate(SETTING_LABEL):
-        caseload.line(projection.scenarios[last].series[f"caseload_{setting}"].mean, PALETTE[i], SETTING_LABEL[setting])
-
-    steps = projection.waterfall["steps"]
-    level, tops, bottoms, colours = 0.0, [], [], []
-    for step in steps:
-        value = step["gbp"] / 1e6
-        if step["kind"] in ("start", "end"):
-            tops.append(value)
-            bottoms.append(0.0)
-            colours.append(PALETTE[0])
-            level = value
-        else:
-            bottoms.append(level)
-            level += value
-            tops.append(level)
-            colours.append(PALETTE[3] if value > 0 else PALETTE[2])
-    fall = Chart([s["step"].replace("_", " ") for s in steps], "£m net a year", title="From base year to final year")
-    fall.bars(tops, bottoms, colours)
-
-    gap = Chart(years, "£m a year (spend − income)", title="Funding gap: median and P10–P90 band").zero_line()
-    for i, n in enumerate(names):
-        g = projection.funding_gap["scenarios"][n]
-        gap.band(_m(g["p10"]), _m(g["p90"]), PALETTE[i]).line(_m(g["p50"]), PALETTE[i], f"{n} (median, P10–P90)")
-    return {"net_spend": fan.svg(), "caseload": caseload.svg(), "waterfall": fall.svg(), "funding_gap": gap.svg()}

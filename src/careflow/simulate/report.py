@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from careflow.console import gbp_m
-from careflow.report.charts import PALETTE, figure, to_svg
 from careflow.report.excel import write_results
 from careflow.report.html import Section, chart, escape, paragraphs, render_page, table
+from careflow.report.svg import PALETTE, Chart
 from careflow.simulate.projection import SERIES
 from careflow.simulate.results import ProjectionResult
 from careflow.vocabulary import SETTING_LABEL, SETTINGS
@@ -21,81 +20,105 @@ def m(value: float) -> str:
     return gbp_m(value, 3)
 
 
+WIDTH, HEIGHT = 800, 380  # px of a chart's drawing; it scales to the page, so this sets the size of its text
+
+
+def _m(values: Sequence[float]) -> list[float]:
+    return [v / 1e6 for v in values]
+
+
 def fan_chart(projection: ProjectionResult) -> str:
-    """Net spend per scenario: median line, P10–P90 band, and Pixel's quick view for comparison."""
-    fig, ax = figure(8.0, 4.2)
-    x = np.arange(1, len(projection.years) + 1)
+    """Net spend per scenario: median line, P10–P90 band, projected income, and Pixel's quick view for comparison."""
+    plot = Chart(
+        projection.years,
+        "£m a year",
+        title=f"Net spend, {projection.baseline}: median and P10–P90 band",
+        width=WIDTH,
+        height=HEIGHT,
+    )
     for i, (name, result) in enumerate(projection.scenarios.items()):
         s = result.series["net_spend_gbp"]
         colour = PALETTE[i % len(PALETTE)]
-        ax.fill_between(x, np.array(s.p10) / 1e6, np.array(s.p90) / 1e6, color=colour, alpha=0.25, linewidth=0)
-        ax.plot(x, np.array(s.p50) / 1e6, color=colour, label=f"{name} (median; band P10–P90)")
+        plot.band(_m(s.p10), _m(s.p90), colour).line(_m(s.p50), colour, f"{name} (median; band P10–P90)")
     quick = projection.funding_gap.quick.spend["central"]
-    ax.plot(x, np.array(quick) / 1e6, color="#555555", linestyle=":", label="quick view: demand + unit-cost growth")
-    income = projection.funding_gap.income.total
-    ax.plot(x, np.array(income) / 1e6, color="#333333", linestyle="--", label="projected income")
-    ax.set_xticks(x, projection.years, rotation=45, ha="right")
-    ax.set_ylabel("£m a year")
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
-    return to_svg(fig)
+    plot.line(_m(quick), "#555555", "quick view: demand + unit-cost growth", dash="2 3")
+    plot.line(_m(projection.funding_gap.income.total), "#333333", "projected income", dash="6 3")
+    return plot.svg()
 
 
 def caseload_chart(projection: ProjectionResult, scenario: str) -> str:
-    fig, ax = figure(8.0, 4.0)
-    x = np.arange(1, len(projection.years) + 1)
+    """People in long-term support at year end, stacked by setting, with the baseline's total beside a scenario."""
     series = projection.scenarios[scenario].series
-    bottom = np.zeros(len(x))
+    plot = Chart(
+        projection.years,
+        "people at year end (mean of runs)",
+        title=f"Caseload by setting, {scenario}",
+        width=WIDTH,
+        height=HEIGHT,
+    )
+    level = [0.0] * len(projection.years)
     for i, setting in enumerate(SETTINGS):
-        values = np.array(series[f"caseload_{setting}"].mean)
-        ax.bar(x, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=SETTING_LABEL[setting])
-        bottom += values
-    ax.set_xticks(x, projection.years, rotation=45, ha="right")
+        top = [a + b for a, b in zip(level, series[f"caseload_{setting}"].mean, strict=True)]
+        plot.bars(top, level, [PALETTE[i % len(PALETTE)]] * len(top), labels=False, legend=SETTING_LABEL[setting])
+        level = top
     if scenario != "baseline" and "baseline" in projection.scenarios:
-        baseline_total = projection.scenarios["baseline"].series["caseload"].mean
-        ax.plot(x, baseline_total, color="#333333", linestyle="--", marker="o", markersize=3, label="baseline total")
-    ax.set_ylim(top=max(bottom.max(), max(projection.scenarios[scenario].series["caseload"].mean)) * 1.3)
-    ax.set_ylabel("people at year end (mean of runs)")
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=3)
-    return to_svg(fig)
+        plot.line(projection.scenarios["baseline"].series["caseload"].mean, "#333333", "baseline total", dash="6 3")
+    return plot.svg()
 
 
 def waterfall_chart(projection: ProjectionResult) -> str:
+    """From base-year net spend to the final year, step by step; the axis starts near the lowest level shown."""
     steps = projection.waterfall.steps
-    fig, ax = figure(8.0, 4.2)
-    level = 0.0
-    for i, step in enumerate(steps):
+    level, tops, bottoms, colours = 0.0, [], [], []
+    for step in steps:
         value = step.gbp / 1e6
         if step.kind in ("start", "end"):
-            ax.bar(i, value, color=PALETTE[0])
+            tops.append(value)
+            bottoms.append(0.0)
+            colours.append(PALETTE[0])
             level = value
         else:
-            colour = PALETTE[3] if value > 0 else PALETTE[2]
-            ax.bar(i, value, bottom=level, color=colour)
+            bottoms.append(level)
             level += value
-        below = step.kind == "change" and value < 0  # a reduction's label sits under its bar
-        top = level if step.kind == "change" else value
-        ax.text(i, top, f"{value:,.1f}", ha="center", va="top" if below else "bottom", fontsize=7)
-    ax.set_xticks(range(len(steps)), [s.step.replace("_", " ") for s in steps], rotation=40, ha="right", fontsize=8)
-    ax.set_ylabel("£m net a year")
+            tops.append(level)
+            colours.append(PALETTE[3] if value > 0 else PALETTE[2])
     low = min(s.gbp for s in steps if s.kind != "change") / 1e6
-    ax.set_ylim(bottom=low * 0.85)
-    return to_svg(fig)
+    plot = Chart(
+        [textwrap.fill(s.step.replace("_", " "), 30) for s in steps],
+        "£m net a year",
+        title="From base year to final year",
+        width=WIDTH,
+        height=HEIGHT,
+        y_min=low * 0.85 if low > 0 else None,
+    )
+    return plot.bars(tops, bottoms, colours).svg()
 
 
 def gap_chart(projection: ProjectionResult) -> str:
-    fig, ax = figure(8.0, 4.0)
-    x = np.arange(1, len(projection.years) + 1)
+    """Projected net spend less projected income per scenario (median, P10–P90), and the quick view's gap."""
+    plot = Chart(
+        projection.years,
+        "£m a year (spend − income)",
+        title="Funding gap: median and P10–P90 band",
+        width=WIDTH,
+        height=HEIGHT,
+    )
+    plot.zero_line()
     for i, (name, gap) in enumerate(projection.funding_gap.scenarios.items()):
         colour = PALETTE[i % len(PALETTE)]
-        ax.fill_between(x, np.array(gap.p10) / 1e6, np.array(gap.p90) / 1e6, color=colour, alpha=0.25, linewidth=0)
-        ax.plot(x, np.array(gap.p50) / 1e6, color=colour, label=f"{name} (median, P10–P90)")
-    quick = projection.funding_gap.quick.gap["central"]
-    ax.plot(x, np.array(quick) / 1e6, color="#555555", linestyle=":", label="quick view")
-    ax.axhline(0, color="#333333", linewidth=0.8)
-    ax.set_xticks(x, projection.years, rotation=45, ha="right")
-    ax.set_ylabel("£m a year (spend − income)")
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
-    return to_svg(fig)
+        plot.band(_m(gap.p10), _m(gap.p90), colour).line(_m(gap.p50), colour, f"{name} (median, P10–P90)")
+    plot.line(_m(projection.funding_gap.quick.gap["central"]), "#555555", "quick view", dash="2 3")
+    return plot.svg()
+
+
+def charts(projection: ProjectionResult) -> dict[str, str]:
+    """The projection's four charts as SVG: net spend fan, caseload by setting, waterfall, funding gap."""
+    return {
+        "net_spend": fan_chart(projection),
+        "caseload": caseload_chart(projection, projection.waterfall.scenario),
+        "waterfall": waterfall_chart(projection),
+        "funding_gap": gap_chart(projection),
+    }
 
 
 def summary_rows(projection: ProjectionResult) -> list[list[Any]]:

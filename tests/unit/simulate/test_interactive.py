@@ -57,6 +57,10 @@ def test_charts_are_well_formed_svg_with_the_scenarios_named() -> None:
     assert "baseline (median" in result.charts["net_spend"]
     for year in result.projection.years:
         assert year in result.charts["net_spend"]
+    assert "baseline total" in result.charts["caseload"], "the scenario's caseload is drawn beside the baseline's"
+    shown = " ".join(ET.fromstring(result.charts["waterfall"]).itertext())
+    for step in result.projection.waterfall["steps"]:
+        assert all(word in shown for word in step["step"].replace("_", " ").split()), step["step"]
 
 
 @pytest.mark.parametrize(("low", "high"), [(0.0, 1.0), (251.6, 360.2), (-17.9, 330.3), (5.0, 5.0), (-3e-7, 2e9)])
