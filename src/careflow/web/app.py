@@ -32,7 +32,8 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-# Charts are matplotlib SVGs shown through <img>: their own <style> must apply, and no script runs in an image.
+# Charts are SVG files shown through <img>: a matplotlib one carries its own <style>, which must apply; no script
+# runs in an image.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
