@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from careflow.outcomes.reviews import SETTING_RUNG, Outcome, Review
+from careflow.outcomes.reviews import SETTING_RUNG, CaseReview, Outcome
 
 # The same examples on every run, so a red build always means the code changed, never the dice.
 settings.register_profile("careflow", derandomize=True, print_blob=True)
@@ -90,11 +90,11 @@ def review(
     reason: str | None = None,
     offered: bool = False,
     should: bool = False,
-) -> Review:
+) -> CaseReview:
     from careflow.outcomes.reviews import more_independent
 
     gap = more_independent(ideal, actual)
-    return Review(
+    return CaseReview(
         case_id, age, psr, point, dt.date(2024, 5, 1), actual, proposed or actual, ideal,
         reason or ("practitioner decision" if gap else "no gap"), offered, should,
     )  # fmt: skip

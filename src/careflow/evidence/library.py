@@ -109,7 +109,9 @@ class Pressure(Figure):
     unit: str = "£"
 
 
-class Flag(BaseModel):
+class CouncilFlag(BaseModel):
+    """A data-quality note on a council's entry (its annex line, and the figure as printed and as read, if any)."""
+
     model_config = ConfigDict(extra="forbid")
     line: int
     note: str
@@ -132,7 +134,7 @@ class LibraryCouncil(BaseModel):
     levers: list[Lever] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
     pressures: list[Pressure] = Field(default_factory=list)
-    flags: list[Flag] = Field(default_factory=list)
+    flags: list[CouncilFlag] = Field(default_factory=list)
 
     @property
     def document(self) -> str:

@@ -80,7 +80,9 @@ class NearestNeighbours:
 
 
 @dataclass
-class Measure:
+class BenchmarkMeasure:
+    """One measure councils are benchmarked on (a rate, unit cost or share), with every council's value."""
+
     key: str
     label: str
     unit: str
@@ -88,7 +90,9 @@ class Measure:
 
 
 @dataclass
-class Position:
+class Ranking:
+    """A council's value on one measure, its rank (1 = highest) and quartile among its peers and in England."""
+
     value: float | None
     peer_rank: int | None
     peer_count: int
@@ -108,15 +112,15 @@ def rank_and_quartile(value: float, others: list[float]) -> tuple[int, int]:
     return rank, quartile
 
 
-def position(measure: Measure, code: str, peers: list[str]) -> Position:
+def position(measure: BenchmarkMeasure, code: str, peers: list[str]) -> Ranking:
     value = measure.values.get(code)
     peer_values = [measure.values[p] for p in peers if p in measure.values]
     england = [v for c, v in measure.values.items() if c != code]
     if value is None:
-        return Position(None, None, len(peer_values), None, None, None, len(england), None, None)
+        return Ranking(None, None, len(peer_values), None, None, None, len(england), None, None)
     peer_rank, peer_q = rank_and_quartile(value, peer_values) if peer_values else (None, None)
     eng_rank, eng_q = rank_and_quartile(value, england)
-    return Position(
+    return Ranking(
         value,
         peer_rank,
         len(peer_values) + 1,
@@ -129,20 +133,20 @@ def position(measure: Measure, code: str, peers: list[str]) -> Position:
     )
 
 
-def measures(result: Any, lines: list[Any]) -> list[Measure]:
+def measures(result: Any, lines: list[Any]) -> list[BenchmarkMeasure]:
     """Per-council measures from an import (`ImportResult`) and its reviewed lines (with opportunity)."""
     from careflow.opportunity.parameters import LEVERS
 
     pub = result.publication
     out = [
-        Measure("requests_per_100k", "Requests per 100k adults", "per 100k"),
-        Measure("episodes_per_100k", "ST-Max episodes per 100k adults", "per 100k"),
-        Measure("clients_per_100k", f"Long-term clients ({result.clients_basis}) per 100k adults", "per 100k"),
-        Measure("gross_per_adult", "Gross current spend per adult", "£"),
-        Measure("residential_65_weekly", "Residential unit cost 65+ (T52)", "£/week"),
-        Measure("nursing_65_weekly", "Nursing unit cost 65+ (T52)", "£/week"),
-        *(Measure(f"{lever.id}_pct", f"Lever {lever.id}, % of net spend", "%") for lever in LEVERS),
-        Measure("opportunity_pct", "Opportunity, % of net spend", "%"),
+        BenchmarkMeasure("requests_per_100k", "Requests per 100k adults", "per 100k"),
+        BenchmarkMeasure("episodes_per_100k", "ST-Max episodes per 100k adults", "per 100k"),
+        BenchmarkMeasure("clients_per_100k", f"Long-term clients ({result.clients_basis}) per 100k adults", "per 100k"),
+        BenchmarkMeasure("gross_per_adult", "Gross current spend per adult", "£"),
+        BenchmarkMeasure("residential_65_weekly", "Residential unit cost 65+ (T52)", "£/week"),
+        BenchmarkMeasure("nursing_65_weekly", "Nursing unit cost 65+ (T52)", "£/week"),
+        *(BenchmarkMeasure(f"{lever.id}_pct", f"Lever {lever.id}, % of net spend", "%") for lever in LEVERS),
+        BenchmarkMeasure("opportunity_pct", "Opportunity, % of net spend", "%"),
     ]
     by_key = {m.key: m for m in out}
     for line in lines:

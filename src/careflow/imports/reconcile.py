@@ -42,15 +42,19 @@ class Check:
 
 
 @dataclass
-class Flag:
+class PlausibilityFlag:
+    """A figure far from England's (or the nearest neighbours'): maybe real, maybe a recording difference."""
+
     what: str
     detail: str
 
 
 @dataclass
-class Review:
+class ImportReview:
+    """One imported council's review: its totals checked against the printed ones, and its plausibility flags."""
+
     checks: list[Check] = field(default_factory=list)
-    flags: list[Flag] = field(default_factory=list)
+    flags: list[PlausibilityFlag] = field(default_factory=list)
 
     @property
     def all_hold_or_explained(self) -> bool:
@@ -157,13 +161,13 @@ def england_norms(pub: Publication, codes: list[str]) -> EnglandNorms:
     return EnglandNorms(rate, (q1, q3))
 
 
-def plausibility(pub: Publication, item: Imported, norms: EnglandNorms) -> list[Flag]:
+def plausibility(pub: Publication, item: Imported, norms: EnglandNorms) -> list[PlausibilityFlag]:
     code, b = item.code, item.baseline
     flags = []
     rate_cell = pub.table(24).cell(code, "Episodes of ST-Max per 100,000 adults")
     if rate_cell.value is not None and rate_cell.value > REABLEMENT_RATE_LIMIT * norms.reablement_per_100k:
         flags.append(
-            Flag(
+            PlausibilityFlag(
                 "Short-term episodes per 100,000 adults",
                 f"{rate_cell.value:,.0f} ({rate_cell.line}) is {rate_cell.value / norms.reablement_per_100k:.1f}× "
                 f"England's {norms.reablement_per_100k:,.0f}: the short-term services lever scales with it. "
@@ -174,7 +178,7 @@ def plausibility(pub: Publication, item: Imported, norms: EnglandNorms) -> list[
     low, high = norms.cost_per_episode_iqr
     if cost is not None and not low <= cost <= high:
         flags.append(
-            Flag(
+            PlausibilityFlag(
                 "£ per short-term episode",
                 f"£{cost:,.0f} (Table 32 spend to maximise independence ÷ Table 24 episodes) is outside England's "
                 f"interquartile range £{low:,.0f}–£{high:,.0f} across councils.",
@@ -192,7 +196,7 @@ def plausibility(pub: Publication, item: Imported, norms: EnglandNorms) -> list[
             ratio = b.clients(age, (setting,)) / implied if implied else 0.0
             if not CLIENT_RATIO_RANGE[0] <= ratio <= CLIENT_RATIO_RANGE[1]:
                 flags.append(
-                    Flag(
+                    PlausibilityFlag(
                         f"Clients vs spend ÷ unit cost, {setting} aged {age}",
                         f"{b.clients(age, (setting,)):,.0f} clients ({item.clients_basis}) against "
                         f"{implied:,.0f} implied by spend ({spend.line}) ÷ unit cost £{unit.value:,.0f}/week "
@@ -201,7 +205,7 @@ def plausibility(pub: Publication, item: Imported, norms: EnglandNorms) -> list[
                 )
     if item.admissions_proxy:
         flags.append(
-            Flag(
+            PlausibilityFlag(
                 "Care-home admissions estimated",
                 "Permanent admissions are estimated as clients who left nursing or residential care in the year "
                 "(Table 34 during the year less Table 38 at the year end), as many as are admitted in a steady "
@@ -211,8 +215,8 @@ def plausibility(pub: Publication, item: Imported, norms: EnglandNorms) -> list[
     return flags
 
 
-def review(pub: Publication, item: Imported, norms: EnglandNorms) -> Review:
-    return Review(reconcile(pub, item), plausibility(pub, item, norms))
+def review(pub: Publication, item: Imported, norms: EnglandNorms) -> ImportReview:
+    return ImportReview(reconcile(pub, item), plausibility(pub, item, norms))
 
 
 def opportunity_share(baseline: Baseline) -> tuple[float, float]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from careflow.imports import ImportResult
 from careflow.imports.build import Imported
-from careflow.imports.reconcile import Review, england_norms, review
+from careflow.imports.reconcile import ImportReview, england_norms, review
 from careflow.opportunity.parameters import LEVERS
 
 SUMMARY_COLUMNS = (
@@ -31,7 +31,7 @@ SUMMARY_COLUMNS = (
 @dataclass
 class CouncilLine:
     item: Imported
-    review: Review
+    review: ImportReview
     levers: dict[str, float]
     total: float
     share: float
@@ -73,7 +73,7 @@ def _flag_against_neighbours(lines: list[CouncilLine], neighbours: Any) -> None:
     from statistics import median
 
     from careflow.imports.peers import PEER_COUNT
-    from careflow.imports.reconcile import Flag
+    from careflow.imports.reconcile import PlausibilityFlag
 
     share = {line.item.code: line.share for line in lines}
     for line in lines:
@@ -83,7 +83,7 @@ def _flag_against_neighbours(lines: list[CouncilLine], neighbours: Any) -> None:
         typical = median(share[p] for p in peers)
         if typical > 0 and line.share > PEER_SHARE_LIMIT * typical:
             line.review.flags.append(
-                Flag(
+                PlausibilityFlag(
                     "Opportunity far above the ONS nearest neighbours",
                     f"{line.share * 100:.1f}% of net spend is {line.share / typical:.1f}× the median of its "
                     f"{len(peers)} nearest neighbours ({typical * 100:.1f}%; ONS statistical nearest "

@@ -12,7 +12,7 @@ import numpy as np
 from careflow.outcomes.reviews import (
     DECISION_POINTS,
     GAP_REASONS,
-    Review,
+    CaseReview,
     at_least_as_independent,
     more_independent,
 )
@@ -75,7 +75,7 @@ class Share:
         return cls(successes, n, successes / n if n else None, low, high, sample_warning(n))
 
 
-def share_where(reviews: Sequence[Review], condition: Callable[[Review], bool]) -> Share:
+def share_where(reviews: Sequence[CaseReview], condition: Callable[[CaseReview], bool]) -> Share:
     return Share.of(sum(1 for r in reviews if condition(r)), len(reviews))
 
 
@@ -102,7 +102,7 @@ def bootstrap_mean(
     return MeanWithInterval(float(data.mean()), float(low), float(high), n, sample_warning(n))
 
 
-def gap(review: Review) -> bool:
+def gap(review: CaseReview) -> bool:
     """The MDT's ideal is more independent than what actually happened."""
     return more_independent(review.ideal, review.actual)
 
@@ -127,7 +127,7 @@ class ReviewSummary:
         return asdict(self)
 
 
-def summarise(reviews: Sequence[Review]) -> ReviewSummary:
+def summarise(reviews: Sequence[CaseReview]) -> ReviewSummary:
     """The council's own evidence from its reviews: shares with intervals, £ difference, reasons for gaps."""
     cohorts = sorted({r.cohort for r in reviews})
     gap_cases = [r for r in reviews if gap(r)]

@@ -25,7 +25,7 @@ from scipy.stats import beta as beta_distribution
 
 from careflow.opportunity.parameters import LEVER, LEVERS
 from careflow.outcomes.analysis import wilson_interval
-from careflow.outcomes.reviews import Review
+from careflow.outcomes.reviews import CaseReview
 from careflow.provenance import Assumed, Derived, Local, Provenance, Value
 from careflow.scenario import Effect, LeverSettings, Scenario
 
@@ -110,8 +110,8 @@ def _share_evidence(
     lever: str,
     effect: str,
     group: str,
-    cases: Sequence[Review],
-    success: Callable[[Review], bool],
+    cases: Sequence[CaseReview],
+    success: Callable[[CaseReview], bool],
     p0: float,
     override: float | None,
 ) -> LeverEvidence:
@@ -127,7 +127,7 @@ def _share_evidence(
     )  # fmt: skip
 
 
-def _uplift_evidence(cases: Sequence[Review], u0: float, override: float | None) -> LeverEvidence:
+def _uplift_evidence(cases: Sequence[CaseReview], u0: float, override: float | None) -> LeverEvidence:
     """Short-term services access: the share of people who should have had one but were not offered it."""
     n = len(cases)
     missed = sum(1 for r in cases if not r.short_term_offered)
@@ -151,13 +151,13 @@ def _uplift_evidence(cases: Sequence[Review], u0: float, override: float | None)
     )  # fmt: skip
 
 
-def _hours_ratio(cases: Sequence[Review]) -> float:
+def _hours_ratio(cases: Sequence[CaseReview]) -> float:
     actual = sum(r.actual.hours for r in cases)
     return min(1.0, max(0.0, 1 - sum(r.ideal.hours for r in cases) / actual)) if actual > 0 else 0.0
 
 
 def _hours_evidence(
-    lever: str, group: str, cases: Sequence[Review], national: float, override: float | None
+    lever: str, group: str, cases: Sequence[CaseReview], national: float, override: float | None
 ) -> LeverEvidence:
     n = len(cases)
     s, _ = _strength(lever, override)
@@ -175,14 +175,14 @@ def _hours_evidence(
 
 
 def lever_evidence(
-    reviews: Sequence[Review], national: dict[str, dict[str, float]], prior_strength: float | None = None
+    reviews: Sequence[CaseReview], national: dict[str, dict[str, float]], prior_strength: float | None = None
 ) -> list[LeverEvidence]:
     """The local evidence for each lever effect that case reviews can inform, combined with the national value."""
     s = prior_strength
     older = [r for r in reviews if r.age_band == "65+"]
     ld = [r for r in reviews if r.age_band == "18-64" and r.primary_support_reason == "learning disability support"]
 
-    def same_rung_community(cases: Sequence[Review], rungs: tuple[int, ...]) -> list[Review]:
+    def same_rung_community(cases: Sequence[CaseReview], rungs: tuple[int, ...]) -> list[CaseReview]:
         return [r for r in cases if r.actual.rung in rungs and r.ideal.rung == r.actual.rung and r.actual.hours > 0]
 
     evidence: list[LeverEvidence] = []
@@ -219,7 +219,7 @@ def _shown(value: float | None) -> str:
 
 
 def calibrate(
-    reviews: Sequence[Review],
+    reviews: Sequence[CaseReview],
     national: dict[str, dict[str, float]],
     source: str = "case reviews",
     prior_strength: float | None = None,

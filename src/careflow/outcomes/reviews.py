@@ -85,7 +85,9 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class Review:
+class CaseReview:
+    """One case a practitioner reviewed: the outcome the person got, the one proposed and the ideal one."""
+
     case_id: str
     age_band: str
     primary_support_reason: str
@@ -138,10 +140,10 @@ def read_review_rows(path: Path, problems: Problems) -> list[InputRow]:
 
 def reviews_from_rows(
     file: str, rows: Sequence[InputRow], problems: Problems, today: dt.date | None = None
-) -> list[Review]:
+) -> list[CaseReview]:
     """Cross-row and cross-column checks (identifiers, dates, rung vs setting, duplicates) and typed reviews."""
     today = today or dt.date.today()
-    reviews: list[Review] = []
+    reviews: list[CaseReview] = []
     seen: dict[tuple[str, str, dt.date], int] = {}
     sheet = REVIEWS.name
     for row in rows:
@@ -203,7 +205,7 @@ def reviews_from_rows(
             continue
         seen[key] = number
         reviews.append(
-            Review(
+            CaseReview(
                 case_id=case_id,
                 age_band=row["age_band"],
                 primary_support_reason=row["primary_support_reason"],
@@ -220,7 +222,7 @@ def reviews_from_rows(
     return reviews
 
 
-def load_reviews(path: Path) -> list[Review]:
+def load_reviews(path: Path) -> list[CaseReview]:
     """Read and check a case-review file; raise `InputError` listing every problem, or return every review."""
     problems = Problems()
     rows = read_review_rows(Path(path), problems)
@@ -231,7 +233,7 @@ def load_reviews(path: Path) -> list[Review]:
     return reviews
 
 
-def review_row(review: Review) -> list[Any]:
+def review_row(review: CaseReview) -> list[Any]:
     """A review as a row in the template's column order (for export)."""
     cells: list[Any] = [
         review.case_id,

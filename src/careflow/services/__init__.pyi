@@ -2,7 +2,7 @@
 from .admin import (
     BackupSummary as BackupSummary,
     DatabaseState as DatabaseState,
-    Membership as Membership,
+    RoleGrant as RoleGrant,
     StoredBaseline as StoredBaseline,
     back_up_database as back_up_database,
     database_state as database_state,

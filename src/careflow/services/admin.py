@@ -28,7 +28,7 @@ class DatabaseState(BaseModel):
     needed: str
 
 
-class Membership(BaseModel):
+class RoleGrant(BaseModel):
     """A person's role in a workspace, as granted."""
 
     email: str
@@ -114,7 +114,7 @@ def _migrated(database: str | None) -> Engine:
 
 def grant_role(
     email: str, role: str, workspace: str, new_password: Callable[[], str], database: str | None = None
-) -> Membership:
+) -> RoleGrant:
     """Give a person a role in a workspace, creating the workspace if it is new, and the account if the e-mail
     address has none (only then is `new_password` asked for the account's password)."""
     from sqlalchemy import select
@@ -138,7 +138,7 @@ def grant_role(
         if user is None:
             user = accounts.create_user(db, email, _checked_password(new_password()))
         accounts.grant(db, user, accounts.workspace_named(db, workspace.strip()), Role(role))
-    return Membership(email=email, role=role, workspace=workspace.strip())
+    return RoleGrant(email=email, role=role, workspace=workspace.strip())
 
 
 def _checked_password(password: str) -> str:

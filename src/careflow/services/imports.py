@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from careflow.errors import InputError, Problem
-from careflow.imports.peers import Position
+from careflow.imports.peers import Ranking
 
 if TYPE_CHECKING:
     from careflow.baseline.schema import Baseline
@@ -131,8 +131,8 @@ class MeasurePosition(BaseModel):
     england_median: float | None
 
     @classmethod
-    def of(cls, label: str, unit: str, position: Position) -> MeasurePosition:
-        return cls.model_validate({"label": label, "unit": unit, **asdict(position)})
+    def of(cls, label: str, unit: str, ranking: Ranking) -> MeasurePosition:
+        return cls.model_validate({"label": label, "unit": unit, **asdict(ranking)})
 
 
 class PeerBenchmark(BaseModel):

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, field_serializer
 
 from careflow.outcomes.analysis import MeanWithInterval, Share
 from careflow.outcomes.calibrate import LeverEvidence
-from careflow.outcomes.reviews import Review
+from careflow.outcomes.reviews import CaseReview
 from careflow.scenario import Scenario
 from careflow.services.inputs import RenderedFile, Source, check_output_name, display_name, read_source
 
@@ -69,7 +69,7 @@ class CalibrationResult(BaseModel):
         return out
 
 
-def load_reviews(source: Source) -> list[Review]:
+def load_reviews(source: Source) -> list[CaseReview]:
     """Read and check case reviews (.xlsx, .csv or a folder with reviews.csv); every problem located."""
     from careflow.outcomes import reviews
 
@@ -88,7 +88,7 @@ def _csv_bytes(rows: list[list[Any]], lineterminator: str = "\r\n") -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def reviews_file(name: str, reviews: list[Review] | None = None) -> bytes:
+def reviews_file(name: str, reviews: list[CaseReview] | None = None) -> bytes:
     """The reviews (or the blank template with one example row) as a workbook or CSV, chosen by `name`'s suffix."""
     from careflow.files import rendered_bytes
     from careflow.outcomes.reviews import REVIEWS, TEMPLATE_INSTRUCTIONS, review_row

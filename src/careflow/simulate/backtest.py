@@ -20,7 +20,7 @@ import numpy as np
 from careflow.baseline.schema import POPULATION_BANDS
 from careflow.simulate.demography import ENGLAND, council_growth, older_projection
 from careflow.simulate.drivers import Drivers, sample_drivers
-from careflow.simulate.history import TABLES_TITLE, Table, england_series, read_tables
+from careflow.simulate.history import TABLES_TITLE, CouncilTable, england_series, read_tables
 from careflow.simulate.settings import NEED_WEIGHTS, UNIT_COST_GROUPS, ProjectionSettings
 
 # Long-term spend by setting (Tables 43 and 44, headings as printed) → the unit-cost group each follows.
@@ -214,7 +214,7 @@ def error_walk(sigma: np.ndarray, years: int, runs: int, rng: np.random.Generato
     return np.exp(np.cumsum(steps, axis=2))
 
 
-def _gbp(table: Table, *parts: str) -> dict[str, float]:
+def _gbp(table: CouncilTable, *parts: str) -> dict[str, float]:
     return {code: v * 1000.0 for code, v in table.series(*parts).items()}  # published in £000
 
 

@@ -27,7 +27,7 @@ NORTHAMPTONSHIRE_PARTS = ("E06000061", "E06000062")
 
 
 @dataclass
-class Table:
+class CouncilTable:
     """One council table of the publication, as the backtest uses it: published values by area code."""
 
     table: PublishedTable
@@ -76,10 +76,10 @@ def publication(folder: Path) -> Publication:
     return _publication(path, path.stat().st_mtime_ns)
 
 
-def read_tables(folder: Path, numbers: tuple[int, ...]) -> dict[int, Table]:
+def read_tables(folder: Path, numbers: tuple[int, ...]) -> dict[int, CouncilTable]:
     """The numbered council tables of the ASC-FR/SALT 2021-22 workbook in `folder` (read once, then cached)."""
     pub = publication(folder)
-    return {n: Table(pub.table(n)) for n in numbers}
+    return {n: CouncilTable(pub.table(n)) for n in numbers}
 
 
 def england_series(folder: Path) -> dict[str, tuple[float, float]]:
