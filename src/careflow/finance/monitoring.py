@@ -72,7 +72,7 @@ class Monitoring:
 
 def variance_percent(budget_gbp: float, forecast_gbp: float, basis: str) -> float | None:
     """Variance as a % of budget; for income on magnitudes, so more income collected shows as a positive %."""
-    if abs(budget_gbp) < 1e-6:  # a millionth of a pound: no budget (the threshold was 1e-12 when held in £m)
+    if abs(budget_gbp) < 1e-6:  # well under a penny: no budget to be a % of
         return None
     if basis == "income":
         return (abs(forecast_gbp) - abs(budget_gbp)) / abs(budget_gbp) * 100.0

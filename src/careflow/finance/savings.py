@@ -67,7 +67,7 @@ def rag_status(
     target_gbp: float, forecast_gbp: float, green_percent: float, amber_percent: float
 ) -> tuple[float | None, Rag]:
     """Share of the target forecast to be delivered, and its RAG: green ≥ green%, amber ≥ amber%, else red."""
-    if abs(target_gbp) < 1e-6:  # a millionth of a pound (1e-12 when held in £m)
+    if abs(target_gbp) < 1e-6:  # well under a penny
         return None, "green"  # nothing to deliver
     delivered = forecast_gbp / target_gbp * 100.0
     # a hair of tolerance so a forecast equal to its target on paper is never marked short by float noise

@@ -79,8 +79,8 @@ class PrintedFigureFlag:
         if self.difference is None:
             return "not computed"
         tolerance = ROUNDING_TOLERANCE.get(self.kind, 0.002)
-        # the margin for float noise is the 1e-9 it was when money was held in £m, in the column's unit
-        margin = 1e-9 * (1_000_000 if self.kind == "gbp" else 1)
+        # a hair more for float noise, so a difference of exactly the tolerance is still rounding: £0.001 or 1e-9%
+        margin = 1e-3 if self.kind == "gbp" else 1e-9
         return "rounding" if abs(self.difference) <= tolerance + margin else "inconsistent"
 
     def describe(self) -> str:
