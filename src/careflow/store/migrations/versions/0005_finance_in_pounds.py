@@ -33,7 +33,7 @@ PACKS = sa.table(
 
 
 def to_gbp(millions: float) -> float:
-    # the rule of careflow.finance.money.gbp_from_millions: to the penny, so 1.234 becomes 1234000 exactly
+    # the rule of careflow.finance.money.gbp_from_millions: to the penny, so 261.311 becomes 261311000 exactly
     return float(round(millions * 1_000_000, 2))
 
 
