@@ -1,4 +1,8 @@
-"""The finance inputs as typed records: budget lines, positions, savings, reserves, capital, MTFS, printed figures."""
+"""The finance inputs as typed records: budget lines, positions, savings, reserves, capital, MTFS, printed figures.
+
+Money is held in £ (fields named `*_gbp`), as everywhere in careflow; the workbook reader converts the £m users
+enter (`careflow.finance.money`), and only the committee tables, charts and workbook show £m again.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ class Settings:
     rag_green_percent: float = 100.0
     rag_amber_percent: float = 50.0
     contingency_line: str | None = None
-    contingency_amount: float | None = None
+    contingency_amount_gbp: float | None = None
     contingency_source: str = ""
 
 
@@ -37,20 +41,20 @@ class BudgetLine:
     name: str
     parent: str | None
     kind: LineKind
-    budget: float | None = None
-    prior_year_actual: float | None = None
-    prior_year_variance: float | None = None
+    budget_gbp: float | None = None
+    prior_year_actual_gbp: float | None = None
+    prior_year_variance_gbp: float | None = None
     source: str = ""
 
 
 @dataclass(frozen=True)
-class Position:
+class ForecastPosition:
     """The forecast outturn of one line at one period, with the commentary that explains it."""
 
     code: str
     period: int
-    forecast: float
-    previous_variance: float | None = None  # as reported at the previous period, when that period is not recorded
+    forecast_gbp: float
+    previous_variance_gbp: float | None = None  # as reported at the previous period, when that period is not recorded
     source: str = ""
 
 
@@ -73,8 +77,8 @@ class Saving:
     workstream: str
     description: str
     year: str
-    target: float
-    forecast: float | None = None
+    target_gbp: float
+    forecast_gbp: float | None = None
     source: str = ""
 
 
@@ -84,7 +88,7 @@ class SavingsAdjustment:
 
     year: str
     description: str
-    amount: float
+    amount_gbp: float
     treatment: AdjustmentTreatment
     source: str = ""
 
@@ -94,8 +98,8 @@ class Reserve:
     code: str
     name: str
     kind: ReserveKind
-    opening: float
-    planned_use: float
+    opening_gbp: float
+    planned_use_gbp: float
     source: str = ""
 
 
@@ -103,9 +107,9 @@ class Reserve:
 class CapitalScheme:
     code: str
     scheme: str
-    budget: float
-    forecast: float
-    next_year_budget: float
+    budget_gbp: float
+    forecast_gbp: float
+    next_year_budget_gbp: float
     source: str = ""
 
 
@@ -117,7 +121,7 @@ class MtfsLine:
     category: MtfsCategory
     description: str
     year: str
-    amount: float
+    amount_gbp: float
     source: str = ""
 
 
@@ -130,7 +134,7 @@ class CouncilTaxYear:
     precept_percent: float
     base_growth_percent: float
     in_gap: bool
-    council_tax: float | None = None
+    council_tax_gbp: float | None = None
     source: str = ""
 
 
@@ -149,9 +153,9 @@ class Department:
 
     code: str
     name: str
-    allocation_basis: float
-    previously_agreed_savings: float = 0.0
-    new_changes: float = 0.0
+    allocation_basis: float  # a weight: only each department's share of the total matters, so it has no unit
+    previously_agreed_savings_gbp: float = 0.0
+    new_changes_gbp: float = 0.0
     source: str = ""
 
 
@@ -170,7 +174,7 @@ class PrintedFigure:
     table: str
     item: str
     measure: str
-    value: float
+    as_printed: float  # in the printed unit (£m for money, % for percentages): its kind is the column's
     source: str = ""
     row: int | None = None  # where it sits on the printed sheet, to locate problems
     period: int | None = None  # the period whose paper printed it; compared only in a report for that period
@@ -182,7 +186,7 @@ class FinancePack:
 
     settings: Settings
     lines: tuple[BudgetLine, ...]
-    positions: tuple[Position, ...]
+    positions: tuple[ForecastPosition, ...]
     commentary: tuple[Commentary, ...] = ()
     savings: tuple[Saving, ...] = ()
     savings_adjustments: tuple[SavingsAdjustment, ...] = ()

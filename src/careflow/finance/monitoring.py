@@ -5,26 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from careflow.finance.model import BudgetLine, FinancePack, LineKind, Position
+from careflow.finance.model import BudgetLine, FinancePack, ForecastPosition, LineKind
 
 
 @dataclass(frozen=True)
 class Figures:
-    """The money columns of one line or roll-up (None where the inputs do not give that column)."""
+    """The money columns of one line or roll-up, in £ (None where the inputs do not give that column)."""
 
-    budget: float
-    forecast: float
-    prior_year_actual: float | None
-    prior_year_variance: float | None
-    previous_variance: float | None
-
-    @property
-    def variance(self) -> float:
-        return self.forecast - self.budget
+    budget_gbp: float
+    forecast_gbp: float
+    prior_year_actual_gbp: float | None
+    prior_year_variance_gbp: float | None
+    previous_variance_gbp: float | None
 
     @property
-    def movement(self) -> float | None:
-        return None if self.previous_variance is None else self.variance - self.previous_variance
+    def variance_gbp(self) -> float:
+        return self.forecast_gbp - self.budget_gbp
+
+    @property
+    def movement_gbp(self) -> float | None:
+        return None if self.previous_variance_gbp is None else self.variance_gbp - self.previous_variance_gbp
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,9 @@ class LineResult:
 
     @property
     def variance_percent(self) -> float | None:
-        return variance_percent(self.net.budget, self.net.forecast, "income" if self.kind == "income" else "net")
+        return variance_percent(
+            self.net.budget_gbp, self.net.forecast_gbp, "income" if self.kind == "income" else "net"
+        )
 
 
 @dataclass(frozen=True)
@@ -68,13 +70,13 @@ class Monitoring:
         return result
 
 
-def variance_percent(budget: float, forecast: float, basis: str) -> float | None:
+def variance_percent(budget_gbp: float, forecast_gbp: float, basis: str) -> float | None:
     """Variance as a % of budget; for income on magnitudes, so more income collected shows as a positive %."""
-    if abs(budget) < 1e-12:
+    if abs(budget_gbp) < 1e-6:  # well under a penny: no budget to be a % of
         return None
     if basis == "income":
-        return (abs(forecast) - abs(budget)) / abs(budget) * 100.0
-    return (forecast - budget) / abs(budget) * 100.0
+        return (abs(forecast_gbp) - abs(budget_gbp)) / abs(budget_gbp) * 100.0
+    return (forecast_gbp - budget_gbp) / abs(budget_gbp) * 100.0
 
 
 def _sum_optional(values: Iterable[float | None]) -> float | None:
@@ -88,11 +90,11 @@ def _add(figures: list[Figures]) -> Figures | None:
     if not figures:
         return None
     return Figures(
-        budget=sum(f.budget for f in figures),
-        forecast=sum(f.forecast for f in figures),
-        prior_year_actual=_sum_optional(f.prior_year_actual for f in figures),
-        prior_year_variance=_sum_optional(f.prior_year_variance for f in figures),
-        previous_variance=_sum_optional(f.previous_variance for f in figures),
+        budget_gbp=sum(f.budget_gbp for f in figures),
+        forecast_gbp=sum(f.forecast_gbp for f in figures),
+        prior_year_actual_gbp=_sum_optional(f.prior_year_actual_gbp for f in figures),
+        prior_year_variance_gbp=_sum_optional(f.prior_year_variance_gbp for f in figures),
+        previous_variance_gbp=_sum_optional(f.previous_variance_gbp for f in figures),
     )
 
 
@@ -114,7 +116,7 @@ def monitor(pack: FinancePack, period: int | None = None) -> Monitoring:
     for line in pack.lines:
         if line.parent:
             children[line.parent].append(line.code)
-    positions: dict[tuple[str, int], Position] = {(p.code, p.period): p for p in pack.positions}
+    positions: dict[tuple[str, int], ForecastPosition] = {(p.code, p.period): p for p in pack.positions}
     notes: dict[tuple[str, int], str] = {(c.code, c.period): c.text for c in pack.commentary}
     root = next(line.code for line in pack.lines if not line.parent)
     results: dict[str, LineResult] = {}
@@ -127,12 +129,16 @@ def monitor(pack: FinancePack, period: int | None = None) -> Monitoring:
         order.append(code)
         if line.kind != "group":
             position = positions[(code, current)]
-            budget = line.budget or 0.0
-            previous_variance = position.previous_variance
+            budget = line.budget_gbp or 0.0
+            previous_variance = position.previous_variance_gbp
             if previous is not None and (code, previous) in positions:
-                previous_variance = positions[(code, previous)].forecast - budget
+                previous_variance = positions[(code, previous)].forecast_gbp - budget
             figures = Figures(
-                budget, position.forecast, line.prior_year_actual, line.prior_year_variance, previous_variance
+                budget,
+                position.forecast_gbp,
+                line.prior_year_actual_gbp,
+                line.prior_year_variance_gbp,
+                previous_variance,
             )
             results[code] = LineResult(
                 code,
@@ -154,15 +160,17 @@ def monitor(pack: FinancePack, period: int | None = None) -> Monitoring:
         summed = _add(child_figures)
         assert summed is not None  # validation guarantees every group has lines
         entered: list[str] = []
-        prior_actual, prior_variance = summed.prior_year_actual, summed.prior_year_variance
+        prior_actual, prior_variance = summed.prior_year_actual_gbp, summed.prior_year_variance_gbp
         # Some sources give a column only at group level (e.g. last year's actual for a whole area).
-        if prior_actual is None and line.prior_year_actual is not None:
-            prior_actual = line.prior_year_actual
+        if prior_actual is None and line.prior_year_actual_gbp is not None:
+            prior_actual = line.prior_year_actual_gbp
             entered.append("prior_year_actual")
-        if prior_variance is None and line.prior_year_variance is not None:
-            prior_variance = line.prior_year_variance
+        if prior_variance is None and line.prior_year_variance_gbp is not None:
+            prior_variance = line.prior_year_variance_gbp
             entered.append("prior_year_variance")
-        net = Figures(summed.budget, summed.forecast, prior_actual, prior_variance, summed.previous_variance)
+        net = Figures(
+            summed.budget_gbp, summed.forecast_gbp, prior_actual, prior_variance, summed.previous_variance_gbp
+        )
         below = [item for child in children[code] for item in leaves_below[child]]
         leaves_below[code] = below
         expenditure = _add([f for kind, f in below if kind == "expenditure"])

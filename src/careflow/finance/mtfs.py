@@ -11,39 +11,41 @@ CATEGORY_ORDER = ("previous_gap", "pressure", "funding", "savings_change", "new_
 
 @dataclass(frozen=True)
 class CouncilTax:
-    """A year's council-tax yield and the increases that build it from the year before."""
+    """A year's council-tax yield and the increases that build it from the year before, in £."""
 
     year: str
-    council_tax: float
-    rate_increase: float | None  # £ from the council-tax rate and ASC precept rises
-    base_growth: float | None
+    council_tax_gbp: float
+    rate_increase_gbp: float | None  # from the council-tax rate and ASC precept rises
+    base_growth_gbp: float | None
     in_gap: bool
 
 
 @dataclass(frozen=True)
 class Allocation:
-    """A department's share of new savings for a year (negative = savings to find)."""
+    """A department's share of new savings for a year, in £ (negative = savings to find)."""
 
     department: str
     year: str
-    from_gap: float
-    from_respread: float
+    from_gap_gbp: float
+    from_respread_gbp: float
 
     @property
-    def total(self) -> float:
-        return self.from_gap + self.from_respread
+    def total_gbp(self) -> float:
+        return self.from_gap_gbp + self.from_respread_gbp
 
 
 @dataclass(frozen=True)
 class MediumTermGap:
+    """The gap's build-up, each by year (year → £)."""
+
     years: tuple[str, ...]
-    by_category: dict[str, dict[str, float]]  # category → year → amount
+    by_category_gbp: dict[str, dict[str, float]]  # category → year → £
     council_tax: tuple[CouncilTax, ...]
-    council_tax_increase: dict[str, float]  # year → reduction of the gap (negative)
-    tax_base_growth: dict[str, float]
-    revised_gap: dict[str, float]
-    respread: dict[str, float]
-    to_find: dict[str, float]
+    council_tax_increase_gbp: dict[str, float]  # a reduction of the gap (negative)
+    tax_base_growth_gbp: dict[str, float]
+    revised_gap_gbp: dict[str, float]
+    respread_gbp: dict[str, float]
+    to_find_gbp: dict[str, float]
     allocations: tuple[Allocation, ...]
 
     def allocation(self, department: str, year: str) -> Allocation:
@@ -57,7 +59,7 @@ def council_tax_path(pack: FinancePack) -> tuple[CouncilTax, ...]:
     previous: float | None = None
     for row in rows:
         if previous is None:
-            yield_ = row.council_tax or 0.0
+            yield_ = row.council_tax_gbp or 0.0
             path.append(CouncilTax(row.year, yield_, None, None, row.in_gap))
         else:
             rate = previous * (row.increase_percent + row.precept_percent) / 100.0
@@ -72,14 +74,14 @@ def medium_term_gap(pack: FinancePack) -> MediumTermGap:
     years = tuple(sorted({line.year for line in pack.mtfs_lines} | {c.year for c in pack.council_tax}))
     by_category: dict[str, dict[str, float]] = {c: dict.fromkeys(years, 0.0) for c in CATEGORY_ORDER}
     for line in pack.mtfs_lines:
-        by_category[line.category][line.year] += line.amount
+        by_category[line.category][line.year] += line.amount_gbp
     tax = council_tax_path(pack)
     increase = dict.fromkeys(years, 0.0)
     growth = dict.fromkeys(years, 0.0)
     for row in tax:
         if row.in_gap:
-            increase[row.year] = -(row.rate_increase or 0.0)
-            growth[row.year] = -(row.base_growth or 0.0)
+            increase[row.year] = -(row.rate_increase_gbp or 0.0)
+            growth[row.year] = -(row.base_growth_gbp or 0.0)
     revised = {y: sum(by_category[c][y] for c in CATEGORY_ORDER) + increase[y] + growth[y] for y in years}
     respread = dict.fromkeys(years, 0.0)
     if pack.respread and years:

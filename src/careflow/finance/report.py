@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from careflow.finance.tables import DECIMALS, FinanceReport, Flag, ReportColumn, ReportRow, ReportTable
+from careflow.finance.money import millions_from_gbp
+from careflow.finance.tables import (
+    DECIMALS,
+    FinanceReport,
+    PrintedFigureFlag,
+    ReportColumn,
+    ReportRow,
+    ReportTable,
+    shown_number,
+)
 from careflow.reference.bibliography import cite, references_for
 from careflow.report import html as page
 from careflow.report.charts import PALETTE, figure, to_png, to_svg
@@ -19,7 +28,7 @@ DOCX_RAG_FILL = {"green": "D9F2DD", "amber": "FDEBC8", "red": "F8D4D4"}
 
 
 def format_value(value: Any, kind: str) -> str:
-    """Council style: £m to 3 decimals, negatives in brackets; percentages to 2 decimals."""
+    """Council style: money (held in £) as £m to 3 decimals, negatives in brackets; percentages to 2 decimals."""
     if value is None:
         return ""
     if kind in ("text",):
@@ -27,7 +36,7 @@ def format_value(value: Any, kind: str) -> str:
     if kind == "count":
         return f"{int(value)}"
     decimals = DECIMALS.get(kind, 3)
-    number = round(float(value), decimals)
+    number = round(shown_number(float(value), kind), decimals)
     suffix = "%" if kind == "percent" else ""
     if number == 0:
         return f"{0:.{decimals}f}{suffix}"
@@ -47,42 +56,52 @@ def flag_numbers(report: FinanceReport) -> dict[tuple[str, str, str], int]:
     return numbers
 
 
+def in_millions(gbp: float) -> str:
+    """An amount in £ as the paper writes it in a sentence: £m to 3 decimals, e.g. 1,234.567."""
+    return f"{millions_from_gbp(gbp):,.3f}"
+
+
 def headline(report: FinanceReport) -> list[str]:
     """The executive summary in sentences, every figure computed."""
     s = report.pack.settings
     m = report.monitoring
     root = m.lines[m.root]
-    v = root.net.variance
+    v = root.net.variance_gbp
     # figures entered to £0.001m carry rounding, so a few thousand pounds either way is reported as on budget
-    if abs(v) < 0.005:
-        direction = f"an outturn to budget (the computed difference of £{v:,.3f}m is within the rounding of the lines)"
+    if abs(v) < 5_000:
+        direction = (
+            f"an outturn to budget (the computed difference of £{in_millions(v)}m is within the rounding of the lines)"
+        )
     else:
-        direction = f"{'an overspend' if v > 0 else 'an underspend'} of £{abs(v):,.3f}m"
+        direction = f"{'an overspend' if v > 0 else 'an underspend'} of £{in_millions(abs(v))}m"
     text = [
-        f"At period {m.period} of {s.financial_year}, {s.department} forecasts an outturn of £{root.net.forecast:,.3f}m "
-        f"against a net budget of £{root.net.budget:,.3f}m: {direction}.",
+        f"At period {m.period} of {s.financial_year}, {s.department} forecasts an outturn of "
+        f"£{in_millions(root.net.forecast_gbp)}m against a net budget of £{in_millions(root.net.budget_gbp)}m: "
+        f"{direction}.",
     ]
-    over = [a for a in m.areas() if a.net.variance > 0.0005]
-    under = [a for a in m.areas() if a.net.variance < -0.0005]
+    # an area is over or under when the paper would show it so: by more than half of £0.001m
+    over = [a for a in m.areas() if a.net.variance_gbp > 500]
+    under = [a for a in m.areas() if a.net.variance_gbp < -500]
     if over:
-        text.append("Overspends: " + "; ".join(f"{a.name} £{a.net.variance:,.3f}m" for a in over) + ".")
+        text.append("Overspends: " + "; ".join(f"{a.name} £{in_millions(a.net.variance_gbp)}m" for a in over) + ".")
     if under:
-        text.append("Underspends: " + "; ".join(f"{a.name} £{-a.net.variance:,.3f}m" for a in under) + ".")
+        text.append("Underspends: " + "; ".join(f"{a.name} £{in_millions(-a.net.variance_gbp)}m" for a in under) + ".")
     if report.savings:
         t, f, var = report.savings.total()
         text.append(
-            f"Savings {report.savings.year}: target £{-t:,.3f}m, forecast £{-f:,.3f}m, "
-            f"£{var:,.3f}m at risk of not being delivered."
+            f"Savings {report.savings.year}: target £{in_millions(-t)}m, forecast £{in_millions(-f)}m, "
+            f"£{in_millions(var)}m at risk of not being delivered."
         )
     if report.pack.reserves:
         reserves = report.table("reserves").rows
         row = next(r for r in reserves if r.item == "reserve")
         text.append(
-            f"Reserves: £{row.values['opening']:,.3f}m at the start of the year, £{row.values['closing']:,.3f}m forecast at the end."
+            f"Reserves: £{in_millions(row.values['opening'])}m at the start of the year, "
+            f"£{in_millions(row.values['closing'])}m forecast at the end."
         )
     if report.gap:
-        total = sum(report.gap.revised_gap.values())
-        text.append(f"Medium-term gap over {report.gap.years[0]} to {report.gap.years[-1]}: £{total:,.3f}m.")
+        total = sum(report.gap.revised_gap_gbp.values())
+        text.append(f"Medium-term gap over {report.gap.years[0]} to {report.gap.years[-1]}: £{in_millions(total)}m.")
     if report.flags:
         text.append(
             f"{len(report.flags)} figure(s) computed here differ from the source as printed; each is marked † and "
@@ -129,7 +148,7 @@ def variance_chart(report: FinanceReport) -> Figure:
     areas = report.monitoring.areas()
     fig, ax = figure(10.0, 0.45 * len(areas) + 1.4)
     y = list(range(len(areas)))[::-1]
-    values = [a.net.variance for a in areas]
+    values = [millions_from_gbp(a.net.variance_gbp) for a in areas]
     ax.barh(y, values, color=[PALETTE[3] if v > 0 else PALETTE[2] for v in values])
     ax.set_yticks(y, [a.name for a in areas])
     ax.axvline(0, color="#555555", linewidth=0.8)
@@ -144,8 +163,8 @@ def savings_chart(report: FinanceReport) -> Figure:
     by_rag = report.savings.by_rag()
     fig, ax = figure(8.0, 2.8)
     labels = [f"{rag.capitalize()} ({n})" for rag, (_, _, n) in by_rag.items()]
-    targets = [-t for t, _, _ in by_rag.values()]
-    forecasts = [-f for _, f, _ in by_rag.values()]
+    targets = [-millions_from_gbp(t) for t, _, _ in by_rag.values()]
+    forecasts = [-millions_from_gbp(f) for _, f, _ in by_rag.values()]
     y = list(range(len(labels)))[::-1]
     ax.barh([v + 0.2 for v in y], targets, height=0.4, color="#bbbbbb", label="Target")
     ax.barh([v - 0.2 for v in y], forecasts, height=0.4, color=[RAG_COLOURS[r] for r in by_rag], label="Forecast")
@@ -159,8 +178,10 @@ def reserves_chart(report: FinanceReport) -> Figure:
     rows = [r for r in report.table("reserves").rows if r.style == "line"]
     fig, ax = figure(8.0, 0.45 * len(rows) + 1.4)
     y = list(range(len(rows)))[::-1]
-    ax.barh([v + 0.2 for v in y], [r.values["opening"] for r in rows], height=0.4, color=PALETTE[0], label="Opening")
-    ax.barh([v - 0.2 for v in y], [r.values["closing"] for r in rows], height=0.4, color=PALETTE[1], label="Closing")
+    opening = [millions_from_gbp(r.values["opening"]) for r in rows]
+    closing = [millions_from_gbp(r.values["closing"]) for r in rows]
+    ax.barh([v + 0.2 for v in y], opening, height=0.4, color=PALETTE[0], label="Opening")
+    ax.barh([v - 0.2 for v in y], closing, height=0.4, color=PALETTE[1], label="Closing")
     ax.set_yticks(y, [r.label for r in rows])
     ax.set_xlabel("£m")
     ax.legend(loc="lower right", frameon=False)
@@ -223,7 +244,7 @@ def section_tables(report: FinanceReport) -> list[tuple[str, list[ReportTable]]]
 def flag_rows(report: FinanceReport, numbers: dict[tuple[str, str, str], int]) -> list[list[str]]:
     rows = []
     for key, n in numbers.items():
-        f: Flag = report.flags[key]
+        f: PrintedFigureFlag = report.flags[key]
         rows.append(
             [
                 f"†{n}",
@@ -394,15 +415,16 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
             for i, c in enumerate(t.columns, start=2):
                 value = r.values.get(c.measure)
                 if isinstance(value, float) and c.kind in DECIMALS:
-                    value = round(value, DECIMALS[c.kind]) + 0.0  # stored as shown; + 0.0 turns -0.0 into 0.0
+                    # stored as shown (money in £m); + 0.0 turns -0.0 into 0.0
+                    value = round(shown_number(value, c.kind), DECIMALS[c.kind]) + 0.0
                 parts = [sheet.cell(p, i).value for p in line_rows]
                 if (
                     r.style != "line"
-                    and c.kind == "money"
+                    and c.kind == "gbp"
                     and isinstance(value, float)
                     and parts
                     and all(isinstance(p, int | float) for p in parts)
-                    and round(sum(parts), DECIMALS["money"]) == value  # shows the same as the paper's total
+                    and round(sum(parts), DECIMALS["gbp"]) == value  # shows the same as the paper's total
                 ):
                     letter = sheet.cell(n, i).column_letter
                     value = f"=SUM({letter}{line_rows[0]}:{letter}{line_rows[-1]})"
@@ -410,7 +432,7 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
                     cell = formula(sheet, n, i, value)  # careflow's own total: kept live when saved
                 else:
                     cell = sheet.cell(n, i, value)
-                if c.kind == "money":
+                if c.kind == "gbp":
                     cell.number_format = money_format
                 elif c.kind == "percent":
                     cell.number_format = percent_format
@@ -444,9 +466,9 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
                 [
                     f"†{mark}",
                     f"{f.namespace}: {f.item}, {f.measure}",
-                    f.printed,
-                    f.computed,
-                    f.difference,
+                    shown_number(f.printed, f.kind),  # as the paper prints it: £m for money
+                    None if f.computed is None else shown_number(f.computed, f.kind),
+                    None if f.difference is None else shown_number(f.difference, f.kind),
                     f.nature,
                     _cited(report, f.source),
                 ],
@@ -476,7 +498,8 @@ def render_xlsx(report: FinanceReport, path: Path) -> None:
 
 
 def report_json(report: FinanceReport) -> dict[str, Any]:
-    """Every table as data: unrounded values, the printed figure where it differs, and the flags."""
+    """Every table as data: unrounded values (money in £, as a column of kind "gbp" says), the printed figure where
+    it differs, and the flags."""
 
     def row_json(t: ReportTable, r: ReportRow) -> dict[str, Any]:
         out: dict[str, Any] = {"label": r.label, "item": r.item, "style": r.style, "values": r.values}
@@ -499,7 +522,6 @@ def report_json(report: FinanceReport) -> dict[str, Any]:
         "financial_year": s.financial_year,
         "period": report.monitoring.period,
         "previous_period": report.monitoring.previous_period,
-        "unit": "£m",
         "summary": headline(report),
         "tables": [
             {
@@ -523,8 +545,9 @@ def _column_json(c: ReportColumn) -> dict[str, str]:
     return {"heading": c.heading, "measure": c.measure, "kind": c.kind}
 
 
-def _flag_json(f: Flag) -> dict[str, Any]:
+def _flag_json(f: PrintedFigureFlag) -> dict[str, Any]:
     return {
+        "kind": f.kind,
         "printed": f.printed,
         "computed": f.computed,
         "difference": f.difference,

@@ -1,4 +1,7 @@
-"""Every table of the committee report, computed from the pack, with printed figures compared and differences flagged."""
+"""Every table of the committee report, computed from the pack, with printed figures compared and differences flagged.
+
+Money cells hold £ (columns of kind "gbp"); the renderers show them as £m to three decimals, as the source prints.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +9,29 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from careflow.finance.model import FinancePack, PrintedFigure
+from careflow.finance.money import gbp_from_millions, millions_from_gbp
 from careflow.finance.monitoring import Figures, LineResult, Monitoring, monitor, variance_percent
 from careflow.finance.mtfs import CATEGORY_ORDER, MediumTermGap, medium_term_gap
 from careflow.finance.reserves import capital_totals, reserve_totals
 from careflow.finance.savings import SavingsProgramme, savings_programme
 
-ColumnKind = Literal["money", "percent", "text", "count"]
+ColumnKind = Literal["gbp", "percent", "text", "count"]  # gbp: money, held in £
 RowStyle = Literal["line", "subtotal", "total"]
-ROUNDING_TOLERANCE = {"money": 0.002, "percent": 0.02}  # the source rounds each figure; sums can drift this far
-DECIMALS = {"money": 3, "percent": 2}
+# The source rounds each figure to £0.001m (or 0.01%), so its sums can drift this far, in the column's unit.
+ROUNDING_TOLERANCE = {"gbp": 2_000.0, "percent": 0.02}
+DECIMALS = {"gbp": 3, "percent": 2}  # as printed and shown: money in £m to 3 decimals, percentages to 2
+
+
+def shown_number(value: float, kind: str) -> float:
+    """A cell's value in the unit the paper prints it in: £m for money, as it is for anything else."""
+    return millions_from_gbp(value) if kind == "gbp" else value
 
 
 @dataclass(frozen=True)
 class ReportColumn:
     heading: str
     measure: str
-    kind: ColumnKind = "money"
+    kind: ColumnKind = "gbp"
 
 
 @dataclass
@@ -47,8 +57,10 @@ class ReportTable:
 
 
 @dataclass(frozen=True)
-class Flag:
-    """A printed figure that differs from the computed one once both are shown to the printed precision."""
+class PrintedFigureFlag:
+    """A printed figure that differs from the computed one once both are shown to the printed precision.
+
+    Both are in the column's unit: £ for money (the printed £m converted), % for percentages."""
 
     namespace: str
     item: str
@@ -67,18 +79,23 @@ class Flag:
         if self.difference is None:
             return "not computed"
         tolerance = ROUNDING_TOLERANCE.get(self.kind, 0.002)
-        return "rounding" if abs(self.difference) <= tolerance + 1e-9 else "inconsistent"
+        # a hair more for float noise, so a difference of exactly the tolerance is still rounding: £0.001 or 1e-9%
+        margin = 1e-3 if self.kind == "gbp" else 1e-9
+        return "rounding" if abs(self.difference) <= tolerance + margin else "inconsistent"
 
     def describe(self) -> str:
         unit = "%" if self.kind == "percent" else ""
-        shown = "not computed" if self.computed is None else f"{self.computed:,.{DECIMALS.get(self.kind, 3)}f}{unit}"
+        decimals = DECIMALS.get(self.kind, 3)
+        computed = self.computed
+        shown = "not computed" if computed is None else f"{shown_number(computed, self.kind):,.{decimals}f}{unit}"
         where = f" ({self.source})" if self.source else ""
+        difference = self.difference
         diff = (
             ""
-            if self.difference is None
-            else f"; difference {self.difference:+.{DECIMALS.get(self.kind, 3)}f} ({self.nature})"
+            if difference is None
+            else f"; difference {shown_number(difference, self.kind):+.{decimals}f} ({self.nature})"
         )
-        return f"printed {self.printed:,.{DECIMALS.get(self.kind, 3)}f}{unit}{where}; computed {shown}{diff}"
+        return f"printed {shown_number(self.printed, self.kind):,.{decimals}f}{unit}{where}; computed {shown}{diff}"
 
 
 @dataclass
@@ -90,7 +107,7 @@ class FinanceReport:
     savings: SavingsProgramme | None
     gap: MediumTermGap | None
     tables: list[ReportTable]
-    flags: dict[tuple[str, str, str], Flag] = field(default_factory=dict)
+    flags: dict[tuple[str, str, str], PrintedFigureFlag] = field(default_factory=dict)
     unmatched: list[PrintedFigure] = field(default_factory=list)
 
     def table(self, key: str) -> ReportTable:
@@ -120,14 +137,14 @@ MONITORING_COLUMNS = [
 
 def _figures_values(f: Figures, basis: str) -> dict[str, Any]:
     return {
-        "prior_year_actual": f.prior_year_actual,
-        "prior_year_variance": f.prior_year_variance,
-        "budget": f.budget,
-        "forecast": f.forecast,
-        "variance": f.variance,
-        "variance_percent": variance_percent(f.budget, f.forecast, basis),
-        "previous_variance": f.previous_variance,
-        "movement": f.movement,
+        "prior_year_actual": f.prior_year_actual_gbp,
+        "prior_year_variance": f.prior_year_variance_gbp,
+        "budget": f.budget_gbp,
+        "forecast": f.forecast_gbp,
+        "variance": f.variance_gbp,
+        "variance_percent": variance_percent(f.budget_gbp, f.forecast_gbp, basis),
+        "previous_variance": f.previous_variance_gbp,
+        "movement": f.movement_gbp,
     }
 
 
@@ -189,7 +206,7 @@ def monitoring_tables(m: Monitoring, period_label: str) -> list[ReportTable]:
             )
         )
     commentary = [
-        ReportRow(m.lines[c].name, c, {"variance": m.lines[c].net.variance, "commentary": m.lines[c].commentary})
+        ReportRow(m.lines[c].name, c, {"variance": m.lines[c].net.variance_gbp, "commentary": m.lines[c].commentary})
         for c in m.order
         if m.lines[c].commentary
     ]
@@ -246,7 +263,7 @@ def period_comparison(pack: FinancePack, m: Monitoring) -> ReportTable | None:
     by_period = {p: monitor(pack, p) for p in complete}
     rows = []
     for code in [*m.lines[m.root].children, m.root]:
-        values = {f"P{p}": by_period[p].lines[code].net.variance for p in complete}
+        values = {f"P{p}": by_period[p].lines[code].net.variance_gbp for p in complete}
         rows.append(ReportRow(m.lines[code].name, code, values, "total" if code == m.root else "line"))
     columns = [ReportColumn(f"Variance at P{p}", f"P{p}") for p in complete]
     return ReportTable("periods", "Variance by period", "budget-periods", "Area", columns, rows)
@@ -290,9 +307,9 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
                     r.saving.code,
                     {
                         "workstream": ws,
-                        "target": r.saving.target,
-                        "forecast": r.forecast,
-                        "variance": r.variance,
+                        "target": r.saving.target_gbp,
+                        "forecast": r.forecast_gbp,
+                        "variance": r.variance_gbp,
                         "delivered_percent": r.delivered_percent,
                         "status": "on target" if r.on_target else "off target",
                         "rag": r.rag.upper(),
@@ -301,8 +318,8 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
                     source=r.saving.source,
                 )
             )
-        t = sum(r.saving.target for r in chosen)
-        f = sum(r.forecast for r in chosen)
+        t = sum(r.saving.target_gbp for r in chosen)
+        f = sum(r.forecast_gbp for r in chosen)
         detail.append(
             ReportRow(
                 f"Total {ws}",
@@ -348,14 +365,14 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
     years = list(s.years)
     ws_rows = []
     keys: list[tuple[str, str]] = []
-    for programme, workstream, _year in s.by_workstream_year:
+    for programme, workstream, _year in s.targets_gbp:
         if (programme, workstream) not in keys:
             keys.append((programme, workstream))
     for programme, workstream in keys:
-        values: dict[str, Any] = {y: s.by_workstream_year.get((programme, workstream, y), 0.0) for y in years}
+        values: dict[str, Any] = {y: s.targets_gbp.get((programme, workstream, y), 0.0) for y in years}
         values["programme"] = programme
         ws_rows.append(ReportRow(workstream, f"{programme}/{workstream}", values))
-    totals: dict[str, Any] = {y: sum(v for (_, _, yy), v in s.by_workstream_year.items() if yy == y) for y in years}
+    totals: dict[str, Any] = {y: sum(v for (_, _, yy), v in s.targets_gbp.items() if yy == y) for y in years}
     ws_rows.append(ReportRow("Total", "total-by-year", totals, "total"))
     year_columns = [ReportColumn(y, y) for y in years]
     tables.append(
@@ -377,36 +394,38 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
             "",
             year_columns,
             [
-                ReportRow("Agreed gross savings", "gross", {y: req[y].gross_agreed for y in years}),
+                ReportRow("Agreed gross savings", "gross", {y: req[y].gross_agreed_gbp for y in years}),
                 ReportRow(
                     "Add: further savings in the target (e.g. replacing one-off funding)",
                     "in_target",
-                    {y: req[y].in_target_adjustments for y in years},
+                    {y: req[y].in_target_adjustments_gbp for y in years},
                 ),
-                ReportRow("Target service savings", "target", {y: req[y].target for y in years}, "total"),
+                ReportRow("Target service savings", "target", {y: req[y].target_gbp for y in years}, "total"),
                 ReportRow(
-                    "Agreed savings reversed (reduce the net saving)", "reversal", {y: req[y].reversals for y in years}
+                    "Agreed savings reversed (reduce the net saving)",
+                    "reversal",
+                    {y: req[y].reversals_gbp for y in years},
                 ),
-                ReportRow("Net savings", "net", {y: req[y].net for y in years}, "total"),
+                ReportRow("Net savings", "net", {y: req[y].net_gbp for y in years}, "total"),
             ],
             "Net savings = agreed gross savings + reversals (reversed savings are positive amounts).",
         )
     )
     settings = pack.settings
-    risk_rows = [ReportRow("Savings at risk this year (forecast shortfall)", "at_risk", {"amount": s.at_risk})]
-    if settings.contingency_amount is not None:
+    risk_rows = [ReportRow("Savings at risk this year (forecast shortfall)", "at_risk", {"amount": s.at_risk_gbp})]
+    if settings.contingency_amount_gbp is not None:
         risk_rows.append(
             ReportRow(
                 "Contingency held in the forecast for savings at risk",
                 "contingency",
-                {"amount": settings.contingency_amount},
+                {"amount": settings.contingency_amount_gbp},
             )
         )
         risk_rows.append(
             ReportRow(
                 "Savings at risk not covered by the contingency",
                 "uncovered",
-                {"amount": s.at_risk - settings.contingency_amount},
+                {"amount": s.at_risk_gbp - settings.contingency_amount_gbp},
                 "total",
             )
         )
@@ -416,7 +435,7 @@ def savings_tables(s: SavingsProgramme, pack: FinancePack, m: Monitoring) -> lis
             ReportRow(
                 f"Forecast variance on {line.name}, where the contingency sits",
                 "contingency_line",
-                {"amount": line.net.variance},
+                {"amount": line.net.variance_gbp},
             )
         )
     tables.append(
@@ -447,7 +466,11 @@ def reserves_table(pack: FinancePack) -> ReportTable:
                     ReportRow(
                         r.name,
                         r.code,
-                        {"opening": r.opening, "planned_use": r.planned_use, "closing": r.opening + r.planned_use},
+                        {
+                            "opening": r.opening_gbp,
+                            "planned_use": r.planned_use_gbp,
+                            "closing": r.opening_gbp + r.planned_use_gbp,
+                        },
                         source=r.source,
                     )
                 )
@@ -481,11 +504,11 @@ def capital_table(pack: FinancePack) -> ReportTable:
             s.scheme,
             s.code,
             {
-                "budget": s.budget,
-                "forecast": s.forecast,
-                "variance": s.forecast - s.budget,
-                "next_year_budget": s.next_year_budget,
-                "programme": s.budget + s.next_year_budget,
+                "budget": s.budget_gbp,
+                "forecast": s.forecast_gbp,
+                "variance": s.forecast_gbp - s.budget_gbp,
+                "next_year_budget": s.next_year_budget_gbp,
+                "programme": s.budget_gbp + s.next_year_budget_gbp,
             },
             source=s.source,
         )
@@ -521,20 +544,21 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
         out["total"] = sum(by_year.get(y, 0.0) for y in years)
         return out
 
-    savings = {y: g.by_category["savings_change"][y] + g.by_category["new_savings"][y] for y in years}
+    by_category = g.by_category_gbp
+    savings = {y: by_category["savings_change"][y] + by_category["new_savings"][y] for y in years}
     summary = [
-        ReportRow(CATEGORY_LABELS["previous_gap"], "previous_gap", values(g.by_category["previous_gap"])),
-        ReportRow(CATEGORY_LABELS["pressure"], "pressure", values(g.by_category["pressure"])),
-        ReportRow(CATEGORY_LABELS["funding"], "funding", values(g.by_category["funding"])),
+        ReportRow(CATEGORY_LABELS["previous_gap"], "previous_gap", values(by_category["previous_gap"])),
+        ReportRow(CATEGORY_LABELS["pressure"], "pressure", values(by_category["pressure"])),
+        ReportRow(CATEGORY_LABELS["funding"], "funding", values(by_category["funding"])),
         ReportRow("Savings changes", "savings", values(savings)),
-        ReportRow("Council tax increase", "council_tax_increase", values(g.council_tax_increase)),
-        ReportRow("Council tax base growth", "tax_base_growth", values(g.tax_base_growth)),
-        ReportRow("Revised gap", "revised_gap", values(g.revised_gap), "total"),
+        ReportRow("Council tax increase", "council_tax_increase", values(g.council_tax_increase_gbp)),
+        ReportRow("Council tax base growth", "tax_base_growth", values(g.tax_base_growth_gbp)),
+        ReportRow("Revised gap", "revised_gap", values(g.revised_gap_gbp), "total"),
     ]
     shares = ", ".join(f"{r.year} {r.share_percent:g}%" for r in pack.respread)
     if pack.respread:
-        summary.append(ReportRow(f"Final year's gap re-spread ({shares})", "respread", values(g.respread)))
-        summary.append(ReportRow("Total new savings to find", "to_find", values(g.to_find), "total"))
+        summary.append(ReportRow(f"Final year's gap re-spread ({shares})", "respread", values(g.respread_gbp)))
+        summary.append(ReportRow("Total new savings to find", "to_find", values(g.to_find_gbp), "total"))
     tables = [ReportTable("mtfs-gap", "Medium-term gap, year by year", "mtfs", "", columns, summary)]
 
     detail: list[ReportRow] = []
@@ -551,7 +575,7 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
             if line.code not in codes:
                 codes.append(line.code)
         for code in codes:
-            by_year = {line.year: line.amount for line in lines if line.code == code}
+            by_year = {line.year: line.amount_gbp for line in lines if line.code == code}
             description = next(line.description for line in lines if line.code == code)
             source = next(line.source for line in lines if line.code == code)
             detail.append(
@@ -564,36 +588,38 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
                 ReportRow(
                     f"Total {CATEGORY_LABELS[category].lower()}",
                     f"total_{category}",
-                    values(g.by_category[category]),
+                    values(by_category[category]),
                     "subtotal",
                 )
             )
         for y in years:
-            running[y] += g.by_category[category][y]
+            running[y] += by_category[category][y]
         if category in checkpoints and codes:
             label, item = checkpoints[category]
             detail.append(ReportRow(label, item, values(running), "subtotal"))
-    detail.append(ReportRow("Council tax increase", "council_tax_increase", values(g.council_tax_increase)))
-    detail.append(ReportRow("Council tax base growth", "tax_base_growth", values(g.tax_base_growth)))
-    detail.append(ReportRow("Final revised gap", "revised_gap", values(g.revised_gap), "total"))
+    detail.append(ReportRow("Council tax increase", "council_tax_increase", values(g.council_tax_increase_gbp)))
+    detail.append(ReportRow("Council tax base growth", "tax_base_growth", values(g.tax_base_growth_gbp)))
+    detail.append(ReportRow("Final revised gap", "revised_gap", values(g.revised_gap_gbp), "total"))
     if pack.respread:
-        detail.append(ReportRow("Re-spread of the final year's gap", "respread", values(g.respread)))
-        detail.append(ReportRow("Total savings to find", "to_find", values(g.to_find), "total"))
+        detail.append(ReportRow("Re-spread of the final year's gap", "respread", values(g.respread_gbp)))
+        detail.append(ReportRow("Total savings to find", "to_find", values(g.to_find_gbp), "total"))
     tables.append(ReportTable("mtfs-detail", "Medium-term gap: detail", "mtfs", "Line", columns, detail))
 
     if g.council_tax:
         year_cols = [ReportColumn(c.year, c.year) for c in g.council_tax]
         tax_rows = [
-            ReportRow("Forecast council tax", "council_tax", {c.year: c.council_tax for c in g.council_tax}),
+            ReportRow("Forecast council tax", "council_tax", {c.year: c.council_tax_gbp for c in g.council_tax}),
             ReportRow(
-                "Increase from rate and precept", "rate_increase", {c.year: c.rate_increase for c in g.council_tax}
+                "Increase from rate and precept", "rate_increase", {c.year: c.rate_increase_gbp for c in g.council_tax}
             ),
-            ReportRow("Increase from tax-base growth", "base_growth", {c.year: c.base_growth for c in g.council_tax}),
+            ReportRow(
+                "Increase from tax-base growth", "base_growth", {c.year: c.base_growth_gbp for c in g.council_tax}
+            ),
             ReportRow(
                 "Total increase",
                 "total_increase",
                 {
-                    c.year: None if c.rate_increase is None else c.rate_increase + (c.base_growth or 0.0)
+                    c.year: None if c.rate_increase_gbp is None else c.rate_increase_gbp + (c.base_growth_gbp or 0.0)
                     for c in g.council_tax
                 },
                 "total",
@@ -622,12 +648,12 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
                     d.name,
                     d.code,
                     {
-                        "previously_agreed": d.previously_agreed_savings,
-                        "share_of_gap": a.from_gap,
-                        "share_of_respread": a.from_respread,
-                        "new_to_find": a.total,
-                        "new_changes": d.new_changes,
-                        "total": d.previously_agreed_savings + a.total + d.new_changes,
+                        "previously_agreed": d.previously_agreed_savings_gbp,
+                        "share_of_gap": a.from_gap_gbp,
+                        "share_of_respread": a.from_respread_gbp,
+                        "new_to_find": a.total_gbp,
+                        "new_changes": d.new_changes_gbp,
+                        "total": d.previously_agreed_savings_gbp + a.total_gbp + d.new_changes_gbp,
                     },
                 )
             )
@@ -652,7 +678,7 @@ def mtfs_tables(g: MediumTermGap, pack: FinancePack) -> list[ReportTable]:
         )
         by_year_rows = []
         for d in pack.departments:
-            vals: dict[str, Any] = {y: g.allocation(d.code, y).total for y in years}
+            vals: dict[str, Any] = {y: g.allocation(d.code, y).total_gbp for y in years}
             vals["total"] = sum(vals[y] for y in years)
             by_year_rows.append(ReportRow(d.name, d.code, vals))
         by_year_rows.append(ReportRow("Total", "total", _sum_rows(by_year_rows), "total"))
@@ -707,7 +733,7 @@ def _compare_printed(report: FinanceReport) -> None:
         kinds = {c.measure: c.kind for c in t.columns}
         for r in t.rows:
             for measure, value in r.values.items():
-                cells.setdefault((t.namespace, r.item, measure), (value, kinds.get(measure, "money")))
+                cells.setdefault((t.namespace, r.item, measure), (value, kinds.get(measure, "gbp")))
     for p in report.pack.printed:
         if p.period is not None and p.period != report.monitoring.period:
             continue  # a check figure belongs to the paper of its own period
@@ -717,5 +743,10 @@ def _compare_printed(report: FinanceReport) -> None:
             continue
         value, kind = cells[key]
         decimals = DECIMALS.get(kind, 3)
-        if value is None or abs(round(float(value), decimals) - p.value) > 0.5 * 10**-decimals + 1e-9:
-            report.flags[key] = Flag(p.table, p.item, p.measure, p.value, value, p.source, kind)
+        # compared as printed (money in £m to 3 decimals), so a figure is flagged exactly when the paper would differ
+        if (
+            value is None
+            or abs(round(shown_number(float(value), kind), decimals) - p.as_printed) > 0.5 * 10**-decimals + 1e-9
+        ):
+            printed = gbp_from_millions(p.as_printed) if kind == "gbp" else p.as_printed
+            report.flags[key] = PrintedFigureFlag(p.table, p.item, p.measure, printed, value, p.source, kind)

@@ -18,10 +18,10 @@ from careflow.finance.model import (
     Exemption,
     ExemptionComponent,
     FinancePack,
+    ForecastPosition,
     LineKind,
     MtfsCategory,
     MtfsLine,
-    Position,
     PrintedFigure,
     Reserve,
     ReserveKind,
@@ -30,6 +30,7 @@ from careflow.finance.model import (
     SavingsAdjustment,
     Settings,
 )
+from careflow.finance.money import gbp_from_millions, millions_from_gbp
 from careflow.safety import SHEET_NAME_FORBIDDEN
 from careflow.tabular import InputColumn, InputRow, Table, read_tables, write_workbook
 
@@ -317,6 +318,16 @@ def _opt(row: InputRow, name: str) -> Any:
     return row.get(name)
 
 
+def _gbp(row: InputRow, name: str) -> float:
+    """A £m cell as £: entered money is converted here, once, and nowhere else on the way in."""
+    return gbp_from_millions(row[name])
+
+
+def _gbp_opt(row: InputRow, name: str) -> float | None:
+    value = row.get(name)
+    return None if value is None else gbp_from_millions(value)
+
+
 def _table_file(path: Path, table: str) -> str:
     return str(path / f"{table}.csv") if path.is_dir() else str(path)
 
@@ -368,7 +379,7 @@ def build_pack(
         rag_green_percent=s["rag_green_percent"] if s.get("rag_green_percent") is not None else 100.0,
         rag_amber_percent=s["rag_amber_percent"] if s.get("rag_amber_percent") is not None else 50.0,
         contingency_line=_opt(s, "contingency_line"),
-        contingency_amount=_opt(s, "contingency_amount"),
+        contingency_amount_gbp=_gbp_opt(s, "contingency_amount"),
         contingency_source=s.get("contingency_source") or "",
     )
     if settings.previous_period is not None and settings.previous_period >= settings.period:
@@ -435,7 +446,9 @@ def build_pack(
                     "a line, not a group (groups are rolled up)",
                 )
             )
-        positions.append(Position(code, period, row["forecast"], _opt(row, "previous_variance"), _src(row)))
+        positions.append(
+            ForecastPosition(code, period, _gbp(row, "forecast"), _gbp_opt(row, "previous_variance"), _src(row))
+        )
     for line in lines:
         if (
             settings_ok
@@ -525,27 +538,31 @@ def build_pack(
                 row["workstream"],
                 row["description"],
                 row["year"],
-                row["target"],
-                _opt(row, "forecast"),
+                _gbp(row, "target"),
+                _gbp_opt(row, "forecast"),
                 _src(row),
             )
         )
     adjustments = [
-        SavingsAdjustment(r["year"], r["description"], r["amount"], cast(AdjustmentTreatment, r["treatment"]), _src(r))
+        SavingsAdjustment(
+            r["year"], r["description"], _gbp(r, "amount"), cast(AdjustmentTreatment, r["treatment"]), _src(r)
+        )
         for r in data.get("savings_adjustments", [])
     ]
     reserves = [
-        Reserve(r["code"], r["name"], cast(ReserveKind, r["kind"]), r["opening"], r["planned_use"], _src(r))
+        Reserve(r["code"], r["name"], cast(ReserveKind, r["kind"]), _gbp(r, "opening"), _gbp(r, "planned_use"), _src(r))
         for r in data.get("reserves", [])
     ]
     _unique(where("reserves"), "reserves", data.get("reserves", []), problems)
     capital = [
-        CapitalScheme(r["code"], r["scheme"], r["budget"], r["forecast"], r["next_year_budget"], _src(r))
+        CapitalScheme(
+            r["code"], r["scheme"], _gbp(r, "budget"), _gbp(r, "forecast"), _gbp(r, "next_year_budget"), _src(r)
+        )
         for r in data.get("capital", [])
     ]
     _unique(where("capital"), "capital", data.get("capital", []), problems)
     mtfs_lines = [
-        MtfsLine(r["code"], cast(MtfsCategory, r["category"]), r["description"], r["year"], r["amount"], _src(r))
+        MtfsLine(r["code"], cast(MtfsCategory, r["category"]), r["description"], r["year"], _gbp(r, "amount"), _src(r))
         for r in data.get("mtfs_lines", [])
     ]
     seen_mtfs: Counter[tuple[str, str]] = Counter()
@@ -570,7 +587,7 @@ def build_pack(
             r.get("precept_percent") or 0.0,
             r.get("base_growth_percent") or 0.0,
             r["in_gap"] == "yes",
-            _opt(r, "council_tax"),
+            _gbp_opt(r, "council_tax"),
             _src(r),
         )
         for r in tax_rows
@@ -633,8 +650,8 @@ def build_pack(
             r["code"],
             r["name"],
             r["allocation_basis"],
-            r.get("previously_agreed_savings") or 0.0,
-            r.get("new_changes") or 0.0,
+            _gbp_opt(r, "previously_agreed_savings") or 0.0,
+            _gbp_opt(r, "new_changes") or 0.0,
             _src(r),
         )
         for r in data.get("departments", [])
@@ -837,9 +854,9 @@ def _check_lines(file: str, rows: list[InputRow], problems: Problems, partial: b
             row["name"],
             row.get("parent"),
             cast(LineKind, row["kind"]),
-            _opt(row, "budget"),
-            _opt(row, "prior_year_actual"),
-            _opt(row, "prior_year_variance"),
+            _gbp_opt(row, "budget"),
+            _gbp_opt(row, "prior_year_actual"),
+            _gbp_opt(row, "prior_year_variance"),
             _src(row),
         )
         for row in by_code.values()
@@ -882,18 +899,18 @@ INSTRUCTIONS = (
 def roll_forward(
     source: Path,
     to_period: int,
-    forecasts: Mapping[str, float] | None = None,
+    forecasts_gbp: Mapping[str, float] | None = None,
     commentary: Mapping[str, str] | None = None,
     asked_in: str = "--to-period",
 ) -> dict[str, Sequence[Sequence[Any]]]:
     """The pack's rows carried to a later period: same structure, each line's latest forecast carried over as
-    the new period's starting forecast (or replaced by `forecasts`, with `commentary` for the new period), and
+    the new period's starting forecast (or replaced by `forecasts_gbp`, in £, with `commentary` for the new period), and
     printed check figures kept with the period that printed them. `asked_in` names where the request came from."""
     pack = load(source)  # refuse to roll a pack with problems
     old = pack.settings.period
     if not old < to_period <= 12:
         raise InputError([Problem(asked_in, f"{to_period}", f"a later period than {old}, up to 12 ({PERIODS})")])
-    forecasts, commentary = forecasts or {}, commentary or {}
+    forecasts, commentary = forecasts_gbp or {}, commentary or {}
     lines = {line.code: line for line in pack.lines}
     unknown = [
         Problem(asked_in, f"'{code}'", "the code of a budget line in the pack", column=f"{what} for a line")
@@ -911,7 +928,7 @@ def roll_forward(
         {
             "code": p.code,
             "period": to_period,
-            "forecast": forecasts.get(p.code, p.forecast),
+            "forecast": millions_from_gbp(forecasts.get(p.code, p.forecast_gbp)),  # the workbook is in £m
             "source_line": f"entered for period {to_period}" if p.code in forecasts else f"carried from period {old}",
         }
         for p in pack.positions

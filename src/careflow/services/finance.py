@@ -24,13 +24,15 @@ class FinanceCheck(Validation):
 
 class FinanceColumn(BaseModel):
     heading: str
-    measure: str
-    kind: str
+    measure: str  # the column's name on the `printed` sheet too: budget, forecast, variance, a year, …
+    kind: str = Field(description="gbp (money in £), percent, text or count")
 
 
 class FinanceFlag(BaseModel):
-    """A printed figure that differs from careflow's computed one (rounding or inconsistent)."""
+    """A printed figure that differs from careflow's computed one (rounding or inconsistent), in the column's unit:
+    £ when `kind` is gbp (the printed £m converted), % when it is percent."""
 
+    kind: str
     printed: float
     computed: float | None
     difference: float | None
@@ -48,7 +50,7 @@ class FinanceRow(BaseModel):
     label: str
     item: str
     style: str
-    values: dict[str, Any]
+    values: dict[str, Any]  # measure → value, in its column's unit (gbp: £)
     source: str
     rag: str | None = None
     flags: dict[str, FinanceFlag] | None = None
@@ -65,14 +67,14 @@ class FinanceTable(BaseModel):
 
 
 class FinanceReportResult(BaseModel):
-    """Every table of the committee report as data (unrounded values), the headline sentences and the flags."""
+    """Every table of the committee report as data (unrounded values; money in £), the headline sentences and the
+    flags."""
 
     council: str
     department: str
     financial_year: str
     period: int
     previous_period: int | None
-    unit: str
     summary: list[str]
     tables: list[FinanceTable]
     flags: list[LocatedFinanceFlag]
@@ -162,8 +164,8 @@ class FinanceLineForecast(BaseModel):
     code: str
     name: str
     area: str
-    budget: float
-    forecast: float
+    budget_gbp: float
+    forecast_gbp: float
     commentary: str
 
 
@@ -175,11 +177,11 @@ class FinancePeriod(BaseModel):
 
 
 class RollForward(BaseModel):
-    """A roll-forward to a later period, with new forecasts (£m) and explanations by line code; lines not given
+    """A roll-forward to a later period, with new forecasts (£) and explanations by line code; lines not given
     keep this period's forecast, as `careflow finance roll-forward` carries them."""
 
     to_period: int  # checked against the pack's own period, with a located problem
-    forecasts: dict[str, float] = Field(default_factory=dict)
+    forecasts_gbp: dict[str, float] = Field(default_factory=dict)
     commentary: dict[str, str] = Field(default_factory=dict)
 
 
@@ -192,8 +194,8 @@ def finance_period(source: Source) -> FinancePeriod:
             code=code,
             name=m.lines[code].name,
             area=m.lines[m.lines[code].parent or m.root].name,
-            budget=m.lines[code].net.budget,
-            forecast=m.lines[code].net.forecast,
+            budget_gbp=m.lines[code].net.budget_gbp,
+            forecast_gbp=m.lines[code].net.forecast_gbp,
             commentary=m.lines[code].commentary,
         )
         for code in m.order
@@ -210,10 +212,10 @@ def roll_forward_pack(source: Source, asked: RollForward, asked_in: str = "--to-
     from careflow.finance.workbook import roll_forward, write_pack_rows
 
     def rolled(path: Path) -> dict[str, Sequence[Sequence[Any]]]:
-        return roll_forward(path, asked.to_period, asked.forecasts, asked.commentary, asked_in)
+        return roll_forward(path, asked.to_period, asked.forecasts_gbp, asked.commentary, asked_in)
 
     rows = read_source(source, rolled)
     data = rendered_bytes(lambda path: write_pack_rows(path, rows), ".xlsx")
-    if asked.forecasts or asked.commentary:
+    if asked.forecasts_gbp or asked.commentary:
         build_finance_report(Upload(name=display_name(source), data=data))  # the form's figures pass every check
     return data

@@ -90,8 +90,8 @@ class FinancePackOut(BaseModel):
     department: str
     financial_year: str
     period: int
-    net_budget_gbp_m: float = Field(description="the department's net budget, £m as the pack states it")
-    forecast_outturn_gbp_m: float = Field(description="the department's forecast outturn, £m")
+    net_budget_gbp: float = Field(description="the department's net budget, £")
+    forecast_outturn_gbp: float = Field(description="the department's forecast outturn, £")
     rolled_from: int | None = Field(description="the version this one was rolled forward from, if any")
     content_sha256: str
     created_at: datetime
@@ -105,8 +105,8 @@ class FinancePackOut(BaseModel):
             department=row.department,
             financial_year=row.financial_year,
             period=row.period,
-            net_budget_gbp_m=row.budget,
-            forecast_outturn_gbp_m=row.forecast,
+            net_budget_gbp=row.budget_gbp,
+            forecast_outturn_gbp=row.forecast_gbp,
             rolled_from=numbers.get(row.rolled_from_id) if row.rolled_from_id else None,
             content_sha256=row.content_sha256,
             created_at=row.created_at,

@@ -47,8 +47,8 @@ def _keep(
         council=result.council,
         department=result.department,
         file_name=name,
-        budget=total["budget"],
-        forecast=total["forecast"],
+        budget_gbp=total["budget"],
+        forecast_gbp=total["forecast"],
         content=content,
         report_json=result.model_dump_json(),
         created_by=who.user.id,
@@ -127,12 +127,12 @@ def _paper_files(sha: str, name: str, content: bytes) -> dict[str, bytes]:
 class TrendPoint:
     period: int
     number: int
-    budget: float
-    forecast: float
+    budget_gbp: float
+    forecast_gbp: float
 
     @property
-    def variance(self) -> float:
-        return self.forecast - self.budget
+    def variance_gbp(self) -> float:
+        return self.forecast_gbp - self.budget_gbp
 
 
 def trend(db: Any, who: Member, financial_year: str) -> list[TrendPoint]:
@@ -142,14 +142,15 @@ def trend(db: Any, who: Member, financial_year: str) -> list[TrendPoint]:
     for version in records.finance_packs(db, who.workspace.id):  # newest first: the first seen per period wins
         if version.financial_year == financial_year:
             latest.setdefault(version.period, version)
-    return [TrendPoint(p, v.number, v.budget, v.forecast) for p, v in sorted(latest.items())]
+    return [TrendPoint(p, v.number, v.budget_gbp, v.forecast_gbp) for p, v in sorted(latest.items())]
 
 
 def trend_chart(points: list[TrendPoint], financial_year: str) -> str:
     """The trend as an SVG line chart (the page's table is its text alternative)."""
+    from careflow.finance.money import millions_from_gbp
     from careflow.report.svg import PALETTE, Chart
 
     chart = Chart([f"P{p.period}" for p in points], "£m", title=f"Forecast outturn by period, {financial_year}")
-    chart.line([p.forecast for p in points], PALETTE[0], "Forecast outturn")
-    chart.line([p.budget for p in points], PALETTE[1], "Net budget", dash="6 4")
+    chart.line([millions_from_gbp(p.forecast_gbp) for p in points], PALETTE[0], "Forecast outturn")
+    chart.line([millions_from_gbp(p.budget_gbp) for p in points], PALETTE[1], "Net budget", dash="6 4")
     return chart.svg()

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from careflow.errors import InputError, Problem
+from careflow.finance.money import gbp_from_millions, millions_from_gbp
 from careflow.finance.report import format_value
 from careflow.services import FinanceReportResult, RollForward
 from careflow.store import records
@@ -77,7 +78,7 @@ def differences(report: FinanceReportResult) -> list[dict[str, str]]:
             columns.setdefault((t.namespace, c.measure), (c.heading, c.kind))
     rows = []
     for f in report.flags:
-        heading, kind = columns.get((f.table, f.measure), (f.measure, "money"))
+        heading, kind = columns.get((f.table, f.measure), (f.measure, f.kind))
         rows.append(
             {
                 "figure": f"{labels.get((f.table, f.item), f.item)}: {heading}",
@@ -147,6 +148,7 @@ def _roll_page(
         entered=entered or {},
         problems=problems or [],
         status=422 if problems else 200,
+        millions=millions_from_gbp,
     )
 
 
@@ -169,7 +171,8 @@ def rolled_workbook(db: Db, who: Membership, number: Id, to_period: Period) -> R
     )
 
 
-def _money(text: str, code: str, problems: list[Problem]) -> float | None:
+def _gbp(text: str, code: str, problems: list[Problem]) -> float | None:
+    """A forecast typed in £m, as committee papers print it, in £."""
     cleaned = text.strip().replace(",", "").replace("£", "")
     negative = cleaned.startswith("(") and cleaned.endswith(")")  # (1.234) as committee papers print a credit
     try:
@@ -182,7 +185,7 @@ def _money(text: str, code: str, problems: list[Problem]) -> float | None:
             Problem(actions.ROLL_FORM, shown, "a forecast in £m, e.g. 12.345", column=f"forecast for {code}")
         )
         return None
-    return -value if negative else value
+    return gbp_from_millions(-value if negative else value)
 
 
 def roll_request(form: Any, codes: list[str]) -> tuple[RollForward, dict[str, str]]:
@@ -198,7 +201,7 @@ def roll_request(form: Any, codes: list[str]) -> tuple[RollForward, dict[str, st
     forecasts: dict[str, float] = {}
     commentary: dict[str, str] = {}
     for code in codes:
-        value = _money(entered.get(f"forecast.{code}", ""), code, problems)
+        value = _gbp(entered.get(f"forecast.{code}", ""), code, problems)
         if value is not None:
             forecasts[code] = value
         text = entered.get(f"commentary.{code}", "").strip()
@@ -215,7 +218,7 @@ def roll_request(form: Any, codes: list[str]) -> tuple[RollForward, dict[str, st
             commentary[code] = text
     if problems:
         raise InputError(problems)
-    return RollForward(to_period=to_period, forecasts=forecasts, commentary=commentary), entered
+    return RollForward(to_period=to_period, forecasts_gbp=forecasts, commentary=commentary), entered
 
 
 @router.post("/w/{workspace_id}/finance/{number}/roll", dependencies=[Csrf])

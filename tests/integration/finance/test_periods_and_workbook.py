@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from careflow.finance.model import FinancePack, Position
+from careflow.finance.model import FinancePack, ForecastPosition
 from careflow.finance.tables import build_report
 from careflow.finance.workbook import TABLES, load, write_pack_rows
 from cli_runner import run_careflow
@@ -16,10 +16,10 @@ from cli_runner import run_careflow
 from .conftest import EXAMPLE
 
 
-def with_period_5(pack: FinancePack, delta: float) -> FinancePack:
-    """Every line's forecast at period 5 = period 4's plus `delta` on older people's care."""
+def with_period_5(pack: FinancePack, delta_gbp: float) -> FinancePack:
+    """Every line's forecast at period 5 = period 4's plus `delta_gbp` on older people's care."""
     extra = tuple(
-        Position(p.code, 5, p.forecast + (delta if p.code == "POC-OP" else 0.0), None, "test")
+        ForecastPosition(p.code, 5, p.forecast_gbp + (delta_gbp if p.code == "POC-OP" else 0.0), None, "test")
         for p in pack.positions
         if p.period == 4
     )
@@ -29,22 +29,24 @@ def with_period_5(pack: FinancePack, delta: float) -> FinancePack:
 
 
 def test_movement_uses_the_recorded_previous_period(norfolk: FinancePack) -> None:
-    report = build_report(with_period_5(norfolk, 0.25))
+    report = build_report(with_period_5(norfolk, 250_000))
     m = report.monitoring
     assert (m.period, m.previous_period) == (5, 4)
-    assert m.lines["POC-OP"].net.movement == pytest.approx(0.25)
-    assert m.lines["STU"].net.movement == pytest.approx(0.25)
-    assert m.lines["CS"].net.movement == pytest.approx(0.0)
+    assert m.lines["POC-OP"].net.movement_gbp == pytest.approx(250_000)
+    assert m.lines["STU"].net.movement_gbp == pytest.approx(250_000)
+    assert m.lines["CS"].net.movement_gbp == pytest.approx(0.0)
     periods = report.table("periods")
     stu = next(r for r in periods.rows if r.item == "STU")
-    assert stu.values["P5"] - stu.values["P4"] == pytest.approx(0.25)
+    assert stu.values["P5"] - stu.values["P4"] == pytest.approx(250_000)
 
 
 def test_an_earlier_period_can_be_reported(norfolk: FinancePack) -> None:
-    pack = with_period_5(norfolk, 1.0)
+    pack = with_period_5(norfolk, 1_000_000)
     at_4 = build_report(pack, period=4)
     at_5 = build_report(pack, period=5)
-    assert at_5.figure("budget", "ASC", "forecast") - at_4.figure("budget", "ASC", "forecast") == pytest.approx(1.0)
+    assert at_5.figure("budget", "ASC", "forecast") - at_4.figure("budget", "ASC", "forecast") == pytest.approx(
+        1_000_000
+    )
 
 
 def test_period_option_rejects_an_unrecorded_period(tmp_path: Path) -> None:
@@ -100,6 +102,6 @@ def test_shipped_workbook_matches_the_csv_folder(norfolk: FinancePack) -> None:
     # examples/norfolk-2017-18-p4.xlsx is made with `careflow finance template OUT --from examples/norfolk-2017-18-p4`
     shipped = load(EXAMPLE.with_suffix(".xlsx"))
     assert replace(shipped, printed=()) == replace(norfolk, printed=())
-    assert [(p.table, p.item, p.measure, p.value, p.source) for p in shipped.printed] == [
-        (p.table, p.item, p.measure, p.value, p.source) for p in norfolk.printed
+    assert [(p.table, p.item, p.measure, p.as_printed, p.source) for p in shipped.printed] == [
+        (p.table, p.item, p.measure, p.as_printed, p.source) for p in norfolk.printed
     ]

@@ -12,6 +12,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from careflow.finance.money import gbp_from_millions
 from careflow.finance.report import format_value, section_tables
 from careflow.finance.tables import FinanceReport
 from cli_runner import run_careflow
@@ -143,6 +144,8 @@ def test_xlsx_has_the_same_numbers(written: Path, norfolk_report: FinanceReport)
             assert all(not isinstance(v, float) or v == round(v, 3) for v in stored)
             assert str(cells[0]).strip() == expected[0]
             for c, value, text in zip(t.columns, cells[1:], expected[1:], strict=True):
+                if c.kind == "gbp" and isinstance(value, int | float):
+                    value = gbp_from_millions(value)  # the workbook holds £m, as the paper prints it
                 assert format_value(value, c.kind) == text, (t.key, n, c.measure)
     assert formulas > 50  # totals a user would see move when editing a line
     assert workbook["differences"].max_row - 1 == len(norfolk_report.flags)
@@ -161,7 +164,9 @@ def test_json_prints_every_table(norfolk_report: FinanceReport) -> None:
     summary = next(t for t in data["tables"] if t["key"] == "summary")
     total = next(r for r in summary["rows"] if r["item"] == "ASC")
     assert total["values"]["budget"] == pytest.approx(norfolk_report.figure("budget", "ASC", "budget"))
-    assert total["flags"]["budget"]["printed"] == 261.313
+    assert total["flags"]["budget"]["printed"] == 261_313_000  # £, as every money value in the JSON
+    assert total["flags"]["budget"]["kind"] == "gbp"
+    assert {c["kind"] for c in summary["columns"]} == {"gbp", "percent"}
     assert len(data["flags"]) == len(norfolk_report.flags)
 
 

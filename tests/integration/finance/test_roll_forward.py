@@ -27,8 +27,8 @@ def test_structure_and_forecasts_carry_over(rolled: FinancePack, norfolk: Financ
     assert rolled.settings.period == 5 and rolled.settings.previous_period == 4
     assert [line.code for line in rolled.lines] == [line.code for line in norfolk.lines]
     assert len(rolled.savings) == len(norfolk.savings) and len(rolled.reserves) == len(norfolk.reserves)
-    at_4 = {p.code: p.forecast for p in norfolk.positions if p.period == 4}
-    at_5 = {p.code: p.forecast for p in rolled.positions if p.period == 5}
+    at_4 = {p.code: p.forecast_gbp for p in norfolk.positions if p.period == 4}
+    at_5 = {p.code: p.forecast_gbp for p in rolled.positions if p.period == 5}
     assert at_5 == at_4
 
 
@@ -63,9 +63,9 @@ def test_ledger_export_updates_budgets_and_forecasts(tmp_path: Path, norfolk: Fi
     done = run_careflow("finance", "import-ledger", str(out), str(ledger), "--out", str(updated))
     assert done.returncode == 0, done.stderr
     pack = load(updated)
-    assert next(line.budget for line in pack.lines if line.code == "BD") == pytest.approx(4.101)
-    at_5 = {p.code: p.forecast for p in pack.positions if p.period == 5}
-    assert at_5["BD"] == pytest.approx(3.9) and at_5["CS-COM"] == pytest.approx(69.0)
+    assert next(line.budget_gbp for line in pack.lines if line.code == "BD") == 4_101_000  # exactly, from 4.101
+    at_5 = {p.code: p.forecast_gbp for p in pack.positions if p.period == 5}
+    assert at_5["BD"] == 3_900_000 and at_5["CS-COM"] == 69_000_000
     assert len(at_5) == len([p for p in norfolk.positions if p.period == 4])  # other lines keep their carry
 
 

@@ -93,7 +93,7 @@ def test_finance_indicators_evidence_and_atlas_read_through_the_api(site: tuple[
     cli = finance_report(Upload(name="p4.xlsx", data=pack))
     total = cli.report.department_total().values
     assert [(p["period"], p["financial_year"]) for p in packs] == [(4, "2017/18")]
-    assert (packs[0]["net_budget_gbp_m"], packs[0]["forecast_outturn_gbp_m"]) == (total["budget"], total["forecast"])
+    assert (packs[0]["net_budget_gbp"], packs[0]["forecast_outturn_gbp"]) == (total["budget"], total["forecast"])
     tables = analyst.get(f"{api}/finance/{packs[0]['number']}").json()
     assert tables["tables"] == cli.report.model_dump(mode="json")["tables"] and len(tables["flags"]) == 37
     missing = analyst.get(f"{api}/finance/99")

@@ -66,7 +66,7 @@ def test_finance_officer_journey(app: object, seeded: Seeded) -> None:
     assert "govuk-tag--red" in page and "govuk-tag--green" in page  # savings RAG
     # the figures are the CLI's: the department total as `careflow finance report` computes it
     cli = finance_report(NORFOLK).report.department_total().values
-    assert f"{cli['budget']:,.3f}" in page and f"{cli['forecast']:,.3f}" in page
+    assert f"{cli['budget'] / 1e6:,.3f}" in page and f"{cli['forecast'] / 1e6:,.3f}" in page  # £ shown as £m
     assert page.count("†") >= 37  # the 37 printed figures that differ are marked in the tables
 
     for kind, magic in (("docx", b"PK"), ("xlsx", b"PK"), ("html", b"<!DOCTYPE html>")):
@@ -87,7 +87,7 @@ def test_finance_officer_journey(app: object, seeded: Seeded) -> None:
 
     packs = _packs(seeded.url)
     assert [(p.number, p.period, p.rolled_from_id) for p in packs] == [(1, 4, None), (2, 5, packs[0].id)]
-    assert packs[1].forecast == pytest.approx(cli["forecast"] - 3.635 + 4.100)
+    assert packs[1].forecast_gbp == cli["forecast"] - 3_635_000 + 4_100_000  # exactly: the form's £m in £
     # a period's printed check figures belong to it: period 4 shows 37 differences, period 5 none
     assert len(finance_report(Upload(name="p4.xlsx", data=packs[0].content)).report.flags) == 37
     assert finance_report(Upload(name="p5.xlsx", data=packs[1].content)).report.flags == []
@@ -104,7 +104,7 @@ def test_finance_officer_journey(app: object, seeded: Seeded) -> None:
     trend = client.get(f"/w/{seeded.own}/finance").text
     rows = re.findall(r'<th scope="row" class="govuk-table__header">Period (\d+)</th>', trend)
     assert rows == ["4", "5"]
-    assert f"{packs[1].forecast:,.3f}" in trend
+    assert f"{packs[1].forecast_gbp / 1e6:,.3f}" in trend
     chart = client.get(f"/w/{seeded.own}/finance/trend.svg")
     assert chart.headers["content-type"].startswith("image/svg+xml") and "Forecast outturn" in chart.text
 
@@ -214,7 +214,7 @@ def test_roll_forward_service_refuses_lines_the_pack_does_not_have() -> None:
     from careflow.errors import InputError
     from careflow.services import RollForward, roll_forward_pack
 
-    asked = RollForward(to_period=5, forecasts={"CS": 70.0, "NOPE": 1.0}, commentary={"ALSO-NOPE": "x"})
+    asked = RollForward(to_period=5, forecasts_gbp={"CS": 70_000_000, "NOPE": 1_000_000}, commentary={"ALSO-NOPE": "x"})
     with pytest.raises(InputError) as refused:
         roll_forward_pack(NORFOLK, asked, "roll-forward form")
     found = sorted((p.file, p.found, p.column) for p in refused.value.problems)
