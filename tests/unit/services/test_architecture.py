@@ -105,15 +105,11 @@ def test_a_chart_renders_the_same_svg_twice() -> None:
     assert bars(["a", "b"], [1.0, 2.0], "£m") == bars(["a", "b"], [1.0, 2.0], "£m")
 
 
-# Names still shared while a rename lands on another branch (issue 9): finance.model.Position.
-NOT_YET_RENAMED = {"Position"}
-
-
 def test_no_two_classes_share_a_name() -> None:
     where: dict[str, list[str]] = {}
     for path in sorted(SRC.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ClassDef):
                 where.setdefault(node.name, []).append(f"{path.relative_to(SRC)}:{node.lineno}")
-    shared = {name: places for name, places in where.items() if len(places) > 1 and name not in NOT_YET_RENAMED}
+    shared = {name: places for name, places in where.items() if len(places) > 1}
     assert not shared, shared
