@@ -233,6 +233,21 @@ def waterfall(
 ) -> dict[str, Any]:
     """Base-year net spend to the final year's mean over the runs (the summary's figure), one named step at a time:
     drivers on the expected path at central effects, then the runs' variation around that path."""
+    return close_waterfall(expected_waterfall(model, plan, settings, base_net), runs_mean_final, settings.years)
+
+
+@dataclass(frozen=True)
+class ExpectedWaterfall:
+    """The waterfall's steps on the expected path; it needs no runs, so it can be built while they are drawn."""
+
+    steps: list[dict[str, Any]]
+    final_gbp: float  # the expected path's final-year net spend, one-off costs included
+
+
+def expected_waterfall(
+    model: FlowModel, plan: LeverPlan, settings: ProjectionSettings, base_net: float
+) -> ExpectedWaterfall:
+    """From base-year net spend along the expected path at central effects, one driver and lever at a time."""
     from dataclasses import replace
 
     years = settings.years
@@ -269,14 +284,20 @@ def waterfall(
         if shock.kind == "cost" and shock.year == years:
             steps.append({"step": f"one-off cost: {shock.label}", "gbp": shock.amount_gbp, "kind": "change"})
             expected_final += shock.amount_gbp
-    steps.append(
+    return ExpectedWaterfall(steps, expected_final)
+
+
+def close_waterfall(expected: ExpectedWaterfall, runs_mean_final: float, years: int) -> dict[str, Any]:
+    """The expected path's steps, then the runs' variation around it, ending at the runs' final-year mean."""
+    steps = [
+        *expected.steps,
         {
             "step": "variation across runs (their mean less the expected path)",
-            "gbp": runs_mean_final - expected_final,
+            "gbp": runs_mean_final - expected.final_gbp,
             "kind": "change",
-        }
-    )
-    steps.append({"step": f"net spend in year {years}", "gbp": runs_mean_final, "kind": "end"})
+        },
+        {"step": f"net spend in year {years}", "gbp": runs_mean_final, "kind": "end"},
+    ]
     return {
         "note": "each step adds one driver to the ones before it, on the expected path at central effects; the last "
         "step moves to the mean of the runs, so the bridge ends at the summary's final-year figure",
