@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import os
+import threading
 import time
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -18,12 +20,28 @@ from careflow.store.models import BaselineVersion, Job, JobArtefact, JobStatus, 
 
 log = logging.getLogger("careflow.web.jobs")
 PROGRESS_EVERY_S = 0.25  # how often a running job writes its progress (the page polls about once a second)
+SERVER_CHECK_S = 0.5  # how often a worker checks that its server is still there
 MEDIA_TYPES = {".html": "text/html; charset=utf-8", ".svg": "image/svg+xml", ".json": "application/json"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _media_type(name: str) -> str:
     return next((t for suffix, t in MEDIA_TYPES.items() if name.endswith(suffix)), XLSX)
+
+
+def follow_server(server_pid: int) -> None:
+    """In a worker process: exit as soon as the server that started it has gone, however it went.
+
+    A server stopped by SIGTERM (uvicorn re-raises it after its own shutdown) or killed outright never tells its
+    workers to stop, and they would live on as orphans. A job cut short this way is marked interrupted when the
+    server next starts, as after a crash."""
+
+    def watch() -> None:
+        while os.getppid() == server_pid:
+            time.sleep(SERVER_CHECK_S)
+        os._exit(0)  # the server is gone: nothing in this process can be reported or stored any more
+
+    threading.Thread(target=watch, name="careflow-follow-server", daemon=True).start()
 
 
 def warm_up() -> None:
@@ -116,7 +134,12 @@ class JobRunner:
 
     def _start(self) -> Executor:
         executor: Executor = (
-            ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+            ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=follow_server,
+                initargs=(os.getpid(),),
+            )
             if self.processes
             else ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="careflow-job")
         )
