@@ -67,6 +67,7 @@ def test_finance_officer_journey(app: object, seeded: Seeded) -> None:
     # the figures are the CLI's: the department total as `careflow finance report` computes it
     cli = finance_report(NORFOLK).report.department_total().values
     assert f"{cli['budget'] / 1e6:,.3f}" in page and f"{cli['forecast'] / 1e6:,.3f}" in page  # £ shown as £m
+    assert "Figures in £m;" in page  # the unit the page's figures are printed in is named
     assert page.count("†") >= 37  # the 37 printed figures that differ are marked in the tables
 
     for kind, magic in (("docx", b"PK"), ("xlsx", b"PK"), ("html", b"<!DOCTYPE html>")):
