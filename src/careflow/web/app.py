@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from careflow.errors import InputError, Problem
@@ -105,7 +106,10 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.config = config
     app.state.engine = engine
     app.state.sessions = sessions
-    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html: autoescaped
+    # .html: autoescaped; a name a template uses but was not given is an error, never a silently empty string
+    app.state.templates = Jinja2Templates(
+        env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined)
+    )
     from careflow.provenance import money, quantity
     from careflow.web.pages import cite, figure
 
@@ -153,7 +157,18 @@ def create_app(config: WebConfig) -> FastAPI:
 
     def page_error(request: Request, status: int, title: str, detail: str) -> Response:
         return app.state.templates.TemplateResponse(
-            request, "error.html", {"title": title, "detail": detail, "status": status}, status_code=status
+            request,
+            "error.html",
+            # no signed-in chrome on an error page: it may answer a request that never reached a session
+            {
+                "title": title,
+                "detail": detail,
+                "status": status,
+                "govuk": app.state.govuk,
+                "visitor": None,
+                "member": None,
+            },
+            status_code=status,
         )
 
     @app.exception_handler(NotSignedIn)
