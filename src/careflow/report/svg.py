@@ -97,16 +97,16 @@ class Chart:
 
     def _legend_rows(self, left: int) -> list[list[tuple[float, str, str, str]]]:
         """The legend laid out in rows across the plot's width: (x, label, colour, style) per entry."""
-        rows: list[list[tuple[float, str, str, str]]] = [[]]
+        rows: list[list[tuple[float, str, str, str]]] = []
         x = float(left)
         for label, colour, style in self._legend:
             width = 34 + 6.2 * len(label)  # swatch, gap, and about 6.2 px a character at 10 px
-            if rows[-1] and x + width > self.width - RIGHT:
+            if not rows or (rows[-1] and x + width > self.width - RIGHT):
                 rows.append([])
                 x = float(left)
             rows[-1].append((x, label, colour, style))
             x += width
-        return rows if self._legend else []
+        return rows
 
     def svg(self) -> str:
         low, high = self._range()
